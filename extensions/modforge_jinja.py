@@ -1,0 +1,49 @@
+"""Jinja extension that copier loads (via copier-template-extensions) to render the module template.
+
+It adds modforge's ID, heading and naming functions to copier's Jinja environment. The functions live
+in the template's own `src/modforge`, so a copy renders with the grammar of the template version it
+comes from, and `copier` needs nothing installed but copier-template-extensions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from jinja2.ext import Extension
+
+_TEMPLATE_SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+def _own_jinja_api():
+    """`modforge.jinja_api` imported from this template checkout, whatever `modforge` the process has.
+
+    `copier update` renders two template versions in one process, and `modforge update` runs copier
+    inside modforge: a plain import would reuse the first `modforge` loaded and render this version with
+    another version's layout. So the import runs against an empty `modforge` namespace and the process's
+    own modules are put back afterwards; the functions keep their own module globals.
+    """
+
+    def ours() -> dict:
+        return {n: m for n, m in sys.modules.items() if n == "modforge" or n.startswith("modforge.")}
+
+    saved = ours()
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(_TEMPLATE_SRC))
+    try:
+        return importlib.import_module("modforge.jinja_api")
+    finally:
+        sys.path.remove(str(_TEMPLATE_SRC))
+        for name in ours():
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+class ModforgeExtension(Extension):
+    """Registers modforge's filters and globals (see modforge.jinja_api)."""
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        _own_jinja_api().register(environment)

@@ -1,0 +1,5 @@
+import sys
+
+from modforge.cli import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+"""Run the enabled rules over one parsed module: `check_module(module, globals, settings)`.
+
+Pure over the model (modforge.model): parsing, discovery, caching and parallelism are modforge.engine's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from modforge.config import Settings
+from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
+from modforge.model import Diagnostic, Module
+from modforge.rules import BY_CODE
+from modforge.rules.context import Context
+
+DEFAULT_SETTINGS = Settings()
+
+
+def check_module(
+    module: Module,
+    globals: GlobalRequirements = BUILT_IN_GLOBALS,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> list[Diagnostic]:
+    """Every finding of the enabled rules on `module`, sorted by path, line, column and code; paths are
+    shown relative to the working directory when the file is under it."""
+    context = Context(module, globals)
+    cwd = Path(os.getcwd())
+    shown: dict[Path, str] = {}
+    diagnostics: list[Diagnostic] = []
+    for code in settings.enabled_codes:
+        rule = BY_CODE[code]
+        for finding, message in rule.run(context):
+            path = shown.get(finding.path)
+            if path is None:
+                path = shown[finding.path] = display_path(finding.path, cwd)
+            diagnostics.append(Diagnostic(path, finding.line, finding.column, code, rule.severity, message))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
+    return diagnostics
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """`path` relative to `cwd` when it is inside it, else as given (absolute paths stay absolute)."""
+    absolute = path if path.is_absolute() else cwd / path
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return str(path)

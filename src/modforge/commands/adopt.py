@@ -1,0 +1,96 @@
+"""Bring a hand-made or legacy module under the template, so that `copier update` keeps it current.
+
+Renames legacy documents (1_INTENT_DESIGN.md ... 7_INTENT_VS_ACTUAL.md) to the spec's names with `git mv`,
+turns `Phase N` headings into the spec's phase headings, gives each top-level task group a TASK id,
+rewrites references to renamed documents, adds missing documents from the template's skeletons, and
+writes the answers file, inferred from the documents and the code (--data KEY=VALUE for the rest).
+Every line of content is kept. --dry-run prints the unified diff and changes nothing.
+Refuses (exit 2, nothing changed) a folder with uncommitted changes, one already adopted, or one that
+does not look like a module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from modforge import adoption, layout, migration, preconditions, releases, template_source, vcs
+from modforge.commands.new import parse_data
+from modforge.errors import ModforgeError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("module_dir", type=Path, help="the module's folder, e.g. modules/oagw")
+    parser.add_argument("--id-prefix", help="ID prefix when the documents define no IDs yet (e.g. OAGW)")
+    parser.add_argument(
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="answer a question adoption cannot infer (repeatable), as copier's --data",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the unified diff and change nothing")
+    parser.add_argument("--template", help="template checkout (default: the template modforge ships with)")
+
+
+def run(args: argparse.Namespace) -> int:
+    root = preconditions.module_dir(args.module_dir)
+    template = preconditions.local_template(args.template)
+    version = preconditions.template_version(template)
+    _require_release_tag(template, version)
+    data = parse_data(args.data, template_source.question_names(str(template)))
+    if vcs.toplevel(root) and not args.dry_run:
+        preconditions.clean(root, whole_repository=False, action="the adoption")
+    result = adoption.plan(
+        root,
+        template,
+        id_prefix=args.id_prefix,
+        data=data,
+        src_path=str(template),
+        commit=releases.tag(version),
+    )
+    if args.dry_run:
+        sys.stdout.write(result.outcome.diff())
+        _summary(result, root, sys.stderr, dry_run=True)
+        return 0
+    migration.apply(root, result.outcome)
+    _summary(result, root, sys.stdout, dry_run=False)
+    return 0
+
+
+def _require_release_tag(template: Path, version: str) -> None:
+    """The answers record `v<version>` as the module's template version; copier update must find that tag."""
+    tag = releases.tag(version)
+    top = vcs.toplevel(template)
+    if top is None or vcs.git(template, "rev-parse", "-q", "--verify", f"refs/tags/{tag}", check=False).returncode:
+        raise ModforgeError(
+            f"the template at {template} has no git tag {tag}, so `copier update` could not find the version "
+            "the adopted module would record; pass --template with a clone of a released modforge template"
+        )
+
+
+def _summary(result: adoption.Plan, root: Path, out, *, dry_run: bool) -> None:
+    would = "would " if dry_run else ""
+    for old, new in result.renamed:
+        print(f"{would}rename {old} -> {new}", file=out)
+    if result.headings:
+        print(f"{would}rewrite {result.headings} phase heading(s) in the spec's form", file=out)
+    if result.task_ids:
+        print(f"{would}number task groups {result.task_ids[0]} ... {result.task_ids[-1]}", file=out)
+    if result.references:
+        print(f"{would}rewrite {result.references} reference(s) to renamed documents", file=out)
+    for name in result.added:
+        print(f"{would}add {layout.DOCS_DIR}/{name} from the template's skeleton", file=out)
+    print(f"{would}write {layout.ANSWERS_FILE}:", file=out)
+    for key, value in result.answers.items():
+        print(f"  {key}: {value!r}  ({result.sources.get(key, 'the template default')})", file=out)
+    for note in result.notes:
+        print(f"note: {note}", file=out)
+    if not dry_run:
+        print(
+            f"Adopted {root.name}. Review with `git diff`, commit, then run `modforge check {root}`; "
+            f"from now on `modforge update {root}` keeps it current.",
+            file=out,
+        )

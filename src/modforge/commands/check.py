@@ -1,0 +1,48 @@
+"""Check modules' documents against the pipeline spec and print every finding.
+
+With no PATH, checks every module under the current directory (each folder with a `docs/` holding pipeline
+documents). A PATH may be a monorepo, a module, or one document: then only that document's findings are
+shown, while its references still resolve against its whole module (the pre-commit case).
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from modforge import output
+
+NAME = "check"
+HELP = "check modules' documents against the pipeline spec"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="monorepo, module or document")
+    parser.add_argument("--format", choices=output.FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only these rules: comma-separated codes or prefixes (MF1,MF201); replaces the config file's",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="skip these rules: comma-separated codes or prefixes; adds to the config file's",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="read and check every document again")
+
+
+def run(args: argparse.Namespace) -> int:
+    from modforge import engine
+    from modforge.config import load_settings
+
+    settings = load_settings(Path.cwd(), args.select, args.ignore, args.paths)
+    result = engine.run_check(args.paths, settings, use_cache=not args.no_cache)
+    diagnostics = result.diagnostics
+    summary = output.Summary.of(diagnostics, result.modules, result.documents)
+    sys.stdout.write(output.render(diagnostics, summary, args.format))
+    return 1 if summary.errors else 0

@@ -1,0 +1,77 @@
+"""Create a module from the modforge template: `copier copy` with the destination laid out as the
+pipeline expects (`<monorepo>/modules/<name>`), answers checked first, and every failure a one-line
+message instead of copier's traceback. Asks the questionnaire when run in a terminal without --defaults."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from modforge import template_source
+from modforge.errors import ModforgeError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("module_name", help="kebab-case module name, e.g. cred-store")
+    parser.add_argument(
+        "--monorepo", type=Path, default=Path("."), help="monorepo root; the module goes to MONOREPO/modules/NAME"
+    )
+    parser.add_argument(
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="answer a question (repeatable), as copier's --data",
+    )
+    parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
+    parser.add_argument("--template", help="template path or URL (default: the template modforge ships with)")
+    parser.add_argument("--vcs-ref", help="template git ref to copy (default: the latest release tag, else HEAD)")
+
+
+def parse_data(pairs: list[str], questions: set[str]) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ModforgeError(f"--data {pair!r} must be KEY=VALUE, for example --data persistence=true")
+        if questions and key not in questions:
+            raise ModforgeError(f"--data {key}: no such question; the questions are {', '.join(sorted(questions))}")
+        answers[key] = value
+    return answers
+
+
+def run(args: argparse.Namespace) -> int:
+    source = template_source.locate(args.template)
+    questions = template_source.question_names(source)
+    data = parse_data(args.data, questions)
+    data["module_name"] = args.module_name
+    if not (args.monorepo.is_dir()):
+        raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
+    destination = (args.monorepo / "modules" / args.module_name).resolve()
+    if destination.exists():
+        raise ModforgeError(
+            f"{destination} already exists; choose another module name, or use `copier update` to update it"
+        )
+    interactive = not args.defaults and sys.stdin.isatty()
+    _copy(source, destination, data, defaults=not interactive, vcs_ref=args.vcs_ref)
+    print(f"Created module {args.module_name} in {destination}")
+    print("Next: commit it, then `modforge prompt intent-design " + f"{destination}` for Step 1.")
+    print(f"Check its documents at every review gate: `modforge check {destination}`")
+    return 0
+
+
+def _copy(source: str, destination: Path, data: dict, *, defaults: bool, vcs_ref: str | None) -> None:
+    from copier import run_copy
+    from copier.errors import CopierError
+
+    warnings.filterwarnings("ignore", module="copier")  # dirty-template notices are for template authors
+    try:
+        run_copy(source, destination, data=data, defaults=defaults, unsafe=True, quiet=True, vcs_ref=vcs_ref)
+    except ValueError as error:  # copier raises ValueError for a failed validator or choice
+        message = str(error).replace("Validation error for question ", "invalid answer for ")
+        raise ModforgeError(f"{message}; nothing was created") from None
+    except (CopierError, OSError) as error:
+        raise ModforgeError(f"copier could not create the module: {error}") from None

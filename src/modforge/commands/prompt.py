@@ -1,0 +1,62 @@
+"""Render a pipeline step's prompt for a module: the step's rules, this module's IDs, headings and document
+paths, and the acceptance criteria of the step's review gate. Paste it into your LLM tool, review the result
+against the criteria, then run `modforge check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from modforge import prompts
+from modforge.errors import ModforgeError
+
+NAME = "prompt"
+HELP = "render a pipeline step's prompt for a module"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("step", nargs="?", metavar="STEP", help=f"the pipeline step: {', '.join(prompts.STEP_KEYS)}")
+    parser.add_argument(
+        "module_dir",
+        nargs="?",
+        default=".",
+        metavar="MODULE_DIR",
+        help="the module's folder, holding .copier-answers.yml (default: the current folder)",
+    )
+    parser.add_argument("--list", action="store_true", help="list the steps, their spec step and prompt file, and exit")
+    parser.add_argument(
+        "--phase",
+        type=int,
+        metavar="N",
+        help=f"the implementation phase, for the steps repeated per phase "
+        f"({', '.join(step.key for step in prompts.STEPS if step.per_phase)}); default 1",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the prompt to FILE instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        _print_steps()
+        return 0
+    if not args.step:
+        raise ModforgeError(f"name a step: {', '.join(prompts.STEP_KEYS)} (see `modforge prompt --list`)")
+    text = prompts.render_for_module(args.step, Path(args.module_dir), args.phase)
+    if args.output:
+        output = Path(args.output)
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise ModforgeError(f"cannot write {output}: {error.strerror or error}; choose a writable path") from None
+        print(f"wrote the {args.step} prompt to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _print_steps() -> None:
+    rows = [("STEP", "SPEC", "PROMPT", "WHAT")]
+    rows += [(s.key, s.spec_step, s.file, s.summary + (" (--phase N)" if s.per_phase else "")) for s in prompts.STEPS]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])

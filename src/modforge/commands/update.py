@@ -1,0 +1,60 @@
+"""Update a module to a newer template release: `copier update` with the checks it lacks.
+
+Before: the module must have a modforge answers file and sit in a clean git work tree (else exit 2 and
+nothing changes). The update runs the real copier in-process, trusting the template (its Jinja
+extension and its migrations run on this machine). After: copier exits 0 even when it left conflict
+markers or `*.rej` files, so modforge lists every one and exits 1 until they are resolved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+from modforge import conflicts, layout, migration, preconditions
+from modforge.errors import ModforgeError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("module_dir", type=Path, help="the module's folder, e.g. modules/cred-store")
+    parser.add_argument("--vcs-ref", help="template git ref to update to (default: the latest release tag)")
+
+
+def run(args: argparse.Namespace) -> int:
+    root = preconditions.module_dir(args.module_dir)
+    answers = migration.read_answers(root)
+    migration.check_modforge_answers(root, answers)
+    if not answers.get("_src_path"):
+        raise ModforgeError(f"{root / layout.ANSWERS_FILE} does not say which template made the module (_src_path)")
+    preconditions.git_root(root, "copier update needs git to merge the template's changes with yours")
+    preconditions.clean(root, whole_repository=True, action="the update")
+    before = answers.get("_commit", "?")
+    _update(root, args.vcs_ref)
+    after = migration.read_answers(root).get("_commit", "?")
+    leftovers = conflicts.find(root)
+    for item in leftovers:
+        where = f"{item.path}:{item.line}" if item.line else item.path
+        print(f"{root.name}/{where}: {item.message}")
+    if leftovers:
+        files = len({item.path for item in leftovers})
+        print(
+            f"Updated {root.name} from {before} to {after}, with conflicts in {files} file{'s' * (files != 1)}: "
+            "resolve them, run `modforge check`, then commit"
+        )
+        return 1
+    print(f"Updated {root.name} from {before} to {after}; review with `git diff`, run `modforge check`, then commit")
+    return 0
+
+
+def _update(root: Path, vcs_ref: str | None) -> None:
+    from copier import run_update
+    from copier.errors import CopierError
+
+    warnings.filterwarnings("ignore", module="copier")  # dirty-template notices are for template authors
+    try:
+        run_update(str(root), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref=vcs_ref)
+    except ValueError as error:  # a stored answer the new template's validators reject
+        raise ModforgeError(f"the new template rejects an answer: {error}; nothing was committed") from None
+    except (CopierError, OSError) as error:
+        raise ModforgeError(f"copier could not update {root.name}: {error}") from None

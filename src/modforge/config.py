@@ -1,0 +1,184 @@
+"""Which rules `modforge check` runs: `select` / `ignore` by code or code prefix, as ruff does.
+
+They come from the monorepo's configuration file, `.modforge.toml` (top-level keys) or the
+`[tool.modforge]` table of `pyproject.toml`, found in the working directory or the nearest parent up to
+the repository root (or, when there is none, from the first checked path the same way); then from
+`--select` / `--ignore` on the command line: `--select` replaces the file's selection, `--ignore` adds to
+the file's ignores. The most specific entry wins, so `select = ["ALL"]`, `ignore = ["MF9"]` runs every
+rule but the orphan warnings, and `select = ["MF901"]` over `ignore = ["MF9"]` brings that one back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from modforge import __version__
+from modforge.errors import ModforgeError
+
+CONFIG_FILE = ".modforge.toml"
+PYPROJECT = "pyproject.toml"
+KEYS = ("select", "ignore")
+ALL = "ALL"  # as in ruff: every rule
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The rule selection of one run; `source` names where it came from, for messages."""
+
+    select: tuple[str, ...] = (ALL,)
+    ignore: tuple[str, ...] = ()
+    source: str = "defaults"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "select", _normalise(self.select))
+        object.__setattr__(self, "ignore", _normalise(self.ignore))
+        codes = _codes()
+        for entry in (*self.select, *self.ignore):
+            if not any(_matches(entry, code) for code in codes):
+                raise ModforgeError(
+                    f"unknown rule code {entry!r} in {self.source}; "
+                    "use a code or code prefix listed by `modforge rules` (for example MF1 or MF201), or ALL"
+                )
+
+    @cached_property
+    def enabled_codes(self) -> tuple[str, ...]:
+        return tuple(code for code in _codes() if self.is_enabled(code))
+
+    def is_enabled(self, code: str) -> bool:
+        chosen = max((_specificity(e) for e in self.select if _matches(e, code)), default=-1)
+        dropped = max((_specificity(e) for e in self.ignore if _matches(e, code)), default=-1)
+        return chosen > dropped
+
+    def with_overrides(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> Settings:
+        """The command line's `--select` (replaces) and `--ignore` (adds) over these settings."""
+        select = tuple(select or ())
+        ignore = tuple(ignore or ())
+        if not select and not ignore:
+            return self
+        source = f"{self.source} and the command line" if self.source != "defaults" else "the command line"
+        return Settings(select or self.select, (*self.ignore, *ignore), source)
+
+    def cache_key(self) -> str:
+        """Changes whenever a run could give other findings for the same documents: other rules enabled,
+        another modforge version, or edited rule code (a development checkout)."""
+        return f"modforge {__version__} rules {_fingerprint()} enabled {','.join(self.enabled_codes)}"
+
+
+def _normalise(entries: Iterable[str]) -> tuple[str, ...]:
+    """Upper-case entries, comma-separated lists split, blanks dropped."""
+    out: list[str] = []
+    for entry in entries:
+        out += [part.strip().upper() for part in str(entry).split(",") if part.strip()]
+    return tuple(out)
+
+
+def _matches(entry: str, code: str) -> bool:
+    return entry == ALL or code.startswith(entry)
+
+
+def _specificity(entry: str) -> int:
+    return 0 if entry == ALL else len(entry)
+
+
+def _codes() -> tuple[str, ...]:
+    from modforge.rules import BY_CODE
+
+    return tuple(BY_CODE)
+
+
+_FINGERPRINT: list[str] = []
+
+
+def _fingerprint() -> str:
+    """A short hash of the checker's own source (rules, grammar, layout, check)."""
+    if not _FINGERPRINT:
+        package = Path(__file__).resolve().parent
+        files = sorted((package / "rules").glob("*.py")) + [
+            package / n for n in ("grammar.py", "layout.py", "check.py")
+        ]
+        digest = hashlib.blake2b(digest_size=8)
+        for path in files:
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(path.name.encode())
+        _FINGERPRINT.append(digest.hexdigest())
+    return _FINGERPRINT[0]
+
+
+# --- the configuration file ---------------------------------------------------------------------
+def find_config(start: Path) -> tuple[Path, dict] | None:
+    """The nearest `.modforge.toml`, or `pyproject.toml` with a `[tool.modforge]` table, from `start` up to
+    the repository root (the first folder holding `.git`), with its table."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate, _read(candidate)
+        candidate = folder / PYPROJECT
+        if candidate.is_file():
+            table = _read(candidate).get("tool", {})
+            table = table.get("modforge") if isinstance(table, dict) else None
+            if table is not None:
+                return candidate, table
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def _read(path: Path) -> dict:
+    import tomllib  # only when a configuration file exists
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ModforgeError(f"cannot read {path}: {error.strerror or error}; check its permissions") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ModforgeError(f"{path} is not valid TOML ({error}); fix the syntax") from None
+
+
+def settings_from_table(table: object, source: str) -> Settings:
+    if not isinstance(table, dict):
+        raise ModforgeError(f"{source} must be a table with the keys {', '.join(KEYS)}")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise ModforgeError(f"unknown key {unknown[0]!r} in {source}; the keys are {', '.join(KEYS)}")
+    values: dict[str, tuple[str, ...]] = {}
+    for key in KEYS:
+        value = table.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ModforgeError(f'{key} in {source} must be a list of rule codes, such as {key} = ["MF9"]')
+        values[key] = tuple(value)
+    return Settings(values.get("select", (ALL,)), values.get("ignore", ()), source)
+
+
+def load_settings(
+    start: Path | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    paths: Iterable[Path] = (),
+) -> Settings:
+    """The settings of a run: the configuration file found from `start` (the working directory), else from
+    the first checked path that has one (checking another monorepo from outside it), then the command line."""
+    found = None
+    for origin in (start or Path.cwd(), *paths):
+        origin = Path(origin)
+        found = find_config(origin if origin.is_dir() else origin.parent)
+        if found is not None:
+            break
+    if found is None:
+        settings = Settings()
+    else:
+        path, table = found
+        source = str(path) if path.name == CONFIG_FILE else f"[tool.modforge] of {path}"
+        settings = settings_from_table(table, source)
+    return settings.with_overrides(select, ignore)

@@ -1,0 +1,266 @@
+"""Run `modforge check` over paths: find the modules, reuse cached results, parse and check the rest, in parallel.
+
+Per module, a key hashes everything its findings depend on: its documents' and answers file's bytes, the
+names of its leftover files, the monorepo's global requirements, the rule settings (which include the
+rules' own code) and the parser's code. The findings of a module whose key is unchanged come from
+`.modforge-cache/` at its monorepo root (one small JSON file per module, written atomically; a corrupt or
+foreign file is a miss and is rewritten, so concurrent runs cannot break each other). The other modules are
+parsed and checked, in worker processes when there are enough of them to pay for the processes (forked,
+so they start in milliseconds and read the already-loaded bytes); a single module never leaves the process.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from modforge import __version__, loader
+from modforge.global_requirements import GlobalRequirements
+from modforge.model import Diagnostic
+
+CACHE_DIR = ".modforge-cache"
+CACHE_FORMAT = 1
+PARALLEL_MIN_MODULES = 20  # below this, starting worker processes costs more than it saves
+CHUNKS_PER_WORKER = 4  # small enough chunks to balance modules of different sizes across workers
+
+
+class SettingsLike(Protocol):
+    def cache_key(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    diagnostics: list[Diagnostic]  # sorted by path, line, column, code
+    modules: int  # modules checked
+    documents: int  # pipeline documents in them
+    bytes: int  # bytes of documents and answers files read
+    cached: int  # modules whose findings came from the cache
+
+
+# A finding as stored and passed between processes: (where, path, line, column, code, severity, message);
+# `where` is "m" for a path relative to the module root, "a" for an absolute path.
+Stored = tuple[str, str, int, int, str, str, str]
+
+
+def run_check(
+    paths: list[Path] | None,
+    settings: SettingsLike,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> CheckResult:
+    """Check the modules `paths` name (the working directory when empty); see the module docstring.
+
+    `jobs` caps the worker processes (default: the usable CPUs). Raises ModforgeError for a path that does
+    not exist or a folder holding no module.
+    """
+    cwd = os.getcwd()
+    targets = loader.find_targets(list(paths) if paths else None, Path(cwd))
+    collecting = gc.isenabled()
+    gc.disable()  # the model is acyclic: collecting during a parse only costs time
+    try:
+        return _run(targets, settings, use_cache, jobs, cwd)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(targets: loader.Targets, settings: SettingsLike, use_cache: bool, jobs: int | None, cwd: str) -> CheckResult:
+    sources = [loader.read_module(module, targets.repo_roots[module]) for module in targets.modules]
+    globals_data = {
+        root: loader._read(loader.global_requirements_path(root)) for root in set(targets.repo_roots.values())
+    }
+    common = "\0".join((f"modforge {__version__}", _parser_fingerprint(), settings.cache_key()))
+    keys = [_module_key(source, globals_data[source.repo_root], common) for source in sources]
+    files = [_cache_file(source) for source in sources]
+    results: list[list[Stored] | None] = [None] * len(sources)
+    if use_cache:
+        for index, (file, key) in enumerate(zip(files, keys, strict=True)):
+            results[index] = _load_entry(file, key)
+    misses = [index for index, result in enumerate(results) if result is None]
+    if misses:
+        globals_by_root = {root: loader.load_global_requirements(root, data) for root, data in globals_data.items()}
+        work = _Work(sources, keys, files, globals_by_root, settings, cwd)
+        for index, stored in _check_all(work, misses, jobs):
+            results[index] = stored
+    diagnostics: list[Diagnostic] = []
+    display = _Display(cwd)
+    for source, stored in zip(sources, results, strict=True):
+        root = str(source.root)
+        keep = targets.only.get(source.root)
+        shown = {display(str(path)) for path in keep} if keep is not None else None
+        for where, path, line, column, code, severity, message in stored or ():
+            path = display(os.path.join(root, path) if where == "m" else path)
+            if shown is None or path in shown:
+                diagnostics.append(Diagnostic(path, line, column, code, severity, message))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
+    return CheckResult(
+        diagnostics,
+        modules=len(sources),
+        documents=sum(len(source.documents) for source in sources),
+        bytes=sum(source.size for source in sources),
+        cached=len(sources) - len(misses),
+    )
+
+
+# --- keys -------------------------------------------------------------------------------------------
+_PARSER_FILES = ("blockscan.py", "parser.py", "loader.py", "engine.py", "model.py", "global_requirements.py")
+_FINGERPRINT: list[str] = []
+
+
+def _parser_fingerprint() -> str:
+    """A hash of the code that turns files into the model (the rules' settings key covers the rules)."""
+    if not _FINGERPRINT:
+        digest = hashlib.blake2b(digest_size=8)
+        package = os.path.dirname(os.path.abspath(__file__))
+        for name in _PARSER_FILES:
+            digest.update(loader._read(Path(package, name)) or name.encode())
+        _FINGERPRINT.append(digest.hexdigest())
+    return _FINGERPRINT[0]
+
+
+def _module_key(source: loader.ModuleSource, globals_data: bytes | None, common: str) -> str:
+    digest = hashlib.blake2b(common.encode(), digest_size=20)
+    for data in (globals_data, source.answers):
+        digest.update(b"\0missing" if data is None else b"\0%d\0" % len(data) + data)
+    for name, _path, data in source.documents:
+        digest.update(f"\0doc {name} {'-' if data is None else len(data)}\0".encode())
+        if data:
+            digest.update(data)
+    for path in source.extra_files:
+        digest.update(f"\0extra {os.path.relpath(path, source.root)}".encode())
+    return digest.hexdigest()
+
+
+# --- the cache --------------------------------------------------------------------------------------
+def _cache_file(source: loader.ModuleSource) -> Path:
+    relative = os.path.relpath(source.root, source.repo_root)
+    name = hashlib.blake2b(relative.encode(), digest_size=10).hexdigest()
+    return source.repo_root / CACHE_DIR / f"{name}.json"
+
+
+def _load_entry(file: Path, key: str) -> list[Stored] | None:
+    try:
+        with open(file, "rb") as handle:
+            entry = json.loads(handle.read())
+        if entry.get("format") != CACHE_FORMAT or entry.get("key") != key:
+            return None
+        stored = [tuple(item) for item in entry["diagnostics"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing, corrupt or foreign: a miss, rewritten after the check
+    return stored if all(map(_well_formed, stored)) else None  # type: ignore[return-value]
+
+
+_SHAPE = (str, str, int, int, str, str, str)
+
+
+def _well_formed(item: tuple) -> bool:
+    return len(item) == len(_SHAPE) and all(map(isinstance, item, _SHAPE)) and item[0] in ("m", "a")
+
+
+def _store_entry(file: Path, key: str, stored: list[Stored]) -> None:
+    """Write atomically (a temporary file renamed over the entry); give up silently when the folder is not
+    writable: the cache only saves time."""
+    folder = file.parent
+    try:
+        if not folder.is_dir():
+            folder.mkdir(exist_ok=True)
+            (folder / ".gitignore").write_text("# modforge's cache of check results\n*\n", encoding="utf-8")
+        temporary = folder / f"{file.name}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps({"format": CACHE_FORMAT, "key": key, "diagnostics": stored}), encoding="utf-8")
+        os.replace(temporary, file)
+    except OSError:
+        pass
+
+
+# --- checking ---------------------------------------------------------------------------------------
+@dataclass
+class _Work:
+    sources: list[loader.ModuleSource]
+    keys: list[str]
+    files: list[Path]
+    globals_by_root: dict[Path, GlobalRequirements]
+    settings: SettingsLike
+    cwd: str
+
+
+_SHARED: list[_Work] = []  # the run's work, inherited by forked workers instead of being sent to them
+
+
+def _check_all(work: _Work, misses: list[int], jobs: int | None) -> list[tuple[int, list[Stored]]]:
+    from modforge import check, parser  # noqa: F401  (imported before forking, so workers have them)
+
+    workers = min(jobs or _usable_cpus(), len(misses) // (PARALLEL_MIN_MODULES // 2) or 1)
+    if workers < 2 or len(misses) < PARALLEL_MIN_MODULES or not _can_fork():
+        return [(index, _check_one(work, index)) for index in misses]
+    size = max(1, -(-len(misses) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [misses[start : start + size] for start in range(0, len(misses), size)]
+    import multiprocessing  # only here: the imports cost a one-module run more than its check
+    from concurrent.futures import ProcessPoolExecutor
+
+    _SHARED[:] = [work]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
+    finally:
+        _SHARED.clear()
+
+
+def _check_chunk(indices: list[int]) -> list[tuple[int, list[Stored]]]:
+    work = _SHARED[0]
+    return [(index, _check_one(work, index)) for index in indices]
+
+
+def _check_one(work: _Work, index: int) -> list[Stored]:
+    """Parse and check one module, store its findings in the cache, and return them."""
+    from modforge.check import check_module
+
+    source = work.sources[index]
+    module = loader.build_module(source)
+    diagnostics = check_module(module, work.globals_by_root[source.repo_root], work.settings)
+    root = str(source.root) + os.sep
+    stored: list[Stored] = []
+    for d in diagnostics:
+        path = os.path.normpath(os.path.join(work.cwd, d.path))
+        if path.startswith(root):
+            stored.append(
+                ("m", path[len(root) :].replace(os.sep, "/"), d.line, d.column, d.code, d.severity, d.message)
+            )
+        else:
+            stored.append(("a", path, d.line, d.column, d.code, d.severity, d.message))
+    _store_entry(work.files[index], work.keys[index], stored)
+    return stored
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    # macOS offers fork, but system frameworks may break in a forked child: run in one process there.
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+class _Display:
+    """Paths as users see them: relative to the working directory when inside it (with `/`), else absolute."""
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = cwd
+        self.prefix = cwd.rstrip(os.sep) + os.sep
+
+    def __call__(self, path: str) -> str:
+        path = os.path.normpath(path)
+        if path.startswith(self.prefix):
+            return path[len(self.prefix) :].replace(os.sep, "/")
+        if path == self.cwd:
+            return "."
+        return path

@@ -1,0 +1,262 @@
+"""Find what `modforge check` looks at and load it: monorepo roots, modules, their documents and leftovers.
+
+A module is a folder whose `docs/` holds at least one pipeline document (by today's or the legacy name).
+A path given on the command line may be a monorepo (every module under it), a module, or a file inside a
+module (the whole module is loaded, only that file's findings are shown). The monorepo root of a path is
+its nearest ancestor holding `.git`; the global requirements and the cache live there.
+
+Finding and reading are separate from parsing (`read_module` / `build_module`) so that the engine can key
+its cache on the bytes and parse only what changed, in worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modforge import layout
+from modforge.errors import ModforgeError
+from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
+from modforge.grammar import IdKind
+from modforge.model import Document, Module
+
+# Folders never searched for modules or leftovers: build output, dependencies, virtual environments.
+SKIPPED_DIRS = frozenset({"target", "node_modules", ".venv", "venv", "__pycache__"})
+LEFTOVER_SUFFIX = ".rej"  # what an unresolved `copier update` leaves beside a file
+_DOC_NAMES = {name: name for name in layout.PIPELINE_DOCS} | dict(layout.LEGACY_DOC_NAMES)
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """One module's files, read but not parsed. A document whose bytes are None could not be read."""
+
+    root: Path  # absolute, symlinks kept as the user named them
+    repo_root: Path
+    documents: tuple[tuple[str, Path, bytes | None], ...]  # (pipeline name, path, bytes)
+    answers: bytes | None
+    extra_files: tuple[Path, ...]  # *.rej files, and legacy-named documents shadowed by today's name
+
+    @property
+    def size(self) -> int:
+        return sum(len(data) for _, _, data in self.documents if data) + len(self.answers or b"")
+
+
+@dataclass
+class Targets:
+    """What one run checks: modules in a stable order, and for modules named through a file, the files
+    whose findings are shown (absent: every finding of the module)."""
+
+    modules: list[Path] = field(default_factory=list)
+    repo_roots: dict[Path, Path] = field(default_factory=dict)  # module -> its monorepo root
+    only: dict[Path, set[Path]] = field(default_factory=dict)
+
+
+def absolute(path: Path | str) -> Path:
+    """`path` made absolute against the working directory, without resolving symlinks."""
+    return Path(os.path.abspath(path))
+
+
+def find_repo_root(path: Path) -> Path:
+    """The nearest folder from `path` upwards that holds `.git`; `path` itself (its folder, for a file) if none."""
+    start = absolute(path)
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+    return start
+
+
+def is_module(folder: Path | str) -> bool:
+    """Whether `folder/docs` holds a pipeline document."""
+    try:
+        with os.scandir(os.path.join(folder, layout.DOCS_DIR)) as entries:
+            return any(entry.name in _DOC_NAMES for entry in entries)
+    except OSError:
+        return False
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name in SKIPPED_DIRS
+
+
+def find_targets(paths: list[Path] | None = None, cwd: Path | None = None) -> Targets:
+    """The modules `paths` name (the working directory when empty), each once, sorted by path.
+
+    Raises ModforgeError for a path that does not exist, and for a folder holding no module.
+    """
+    cwd = absolute(cwd or os.getcwd())
+    targets = Targets()
+    whole: set[Path] = set()
+    for given in paths or [cwd]:
+        path = absolute(cwd / given)
+        if not os.path.exists(path):
+            raise ModforgeError(f"{given}: no such file or folder; pass a monorepo, a module folder or a document")
+        if os.path.isdir(path):
+            found = [path] if is_module(path) else find_modules(path)
+            if not found:
+                raise ModforgeError(
+                    f"{given}: no module found (a module is a folder whose {layout.DOCS_DIR}/ holds pipeline "
+                    f"documents such as {layout.INTENT_DESIGN}); pass a monorepo or a module folder"
+                )
+            whole.update(found)
+        else:
+            module = module_of(path)
+            if module is None:
+                continue  # a Markdown file outside any module (pre-commit passes every docs/*.md): nothing to check
+            targets.only.setdefault(module, set()).add(path)
+    for module in whole:
+        targets.only.pop(module, None)
+    targets.modules = sorted(whole | set(targets.only))
+    targets.repo_roots = {module: find_repo_root(module) for module in targets.modules}
+    return targets
+
+
+def find_modules(folder: Path) -> list[Path]:
+    """Every module under `folder` (not looking inside a module for more), sorted."""
+    found: list[Path] = []
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = [e for e in scan if not _skipped(e.name) and e.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        if any(e.name == layout.DOCS_DIR for e in entries) and is_module(current):
+            found.append(Path(current))
+            continue
+        stack.extend(e.path for e in entries)
+    return sorted(found)
+
+
+def module_of(path: Path) -> Path | None:
+    """The module holding the file `path`, or None."""
+    for folder in absolute(path).parents:
+        if is_module(folder):
+            return folder
+        if os.path.exists(os.path.join(folder, ".git")):
+            return None
+    return None
+
+
+# --- reading ---------------------------------------------------------------------------------------
+def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
+    """The bytes of a module's documents and answers file, and the paths of its leftovers."""
+    root = absolute(root)
+    docs_dir = root / layout.DOCS_DIR
+    try:
+        with os.scandir(docs_dir) as scan:
+            names = sorted(e.name for e in scan if e.name in _DOC_NAMES and e.is_file())
+    except OSError:
+        names = []
+    chosen: dict[str, str] = {}
+    shadowed: list[Path] = []
+    for file_name in names:  # today's name wins over a legacy name for the same document
+        name = _DOC_NAMES[file_name]
+        if name in chosen and chosen[name] == name:
+            shadowed.append(docs_dir / file_name)
+            continue
+        if name in chosen:
+            shadowed.append(docs_dir / chosen[name])
+        chosen[name] = file_name
+    documents = []
+    for name in layout.PIPELINE_DOCS:
+        if name in chosen:
+            path = docs_dir / chosen[name]
+            documents.append((name, path, _read(path)))
+    answers = _read(root / layout.ANSWERS_FILE)
+    leftovers = sorted(set(_leftovers(root)) | set(shadowed))
+    return ModuleSource(root, repo_root or find_repo_root(root), tuple(documents), answers, tuple(leftovers))
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _leftovers(root: Path) -> list[Path]:
+    """The *.rej files anywhere in the module (skipping build output and hidden folders)."""
+    found: list[Path] = []
+    stack = [str(root)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                for entry in scan:
+                    if entry.name.endswith(LEFTOVER_SUFFIX) and entry.is_file(follow_symlinks=False):
+                        found.append(Path(entry.path))
+                    elif not _skipped(entry.name) and entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            continue
+    return found
+
+
+# --- building ---------------------------------------------------------------------------------------
+def build_module(source: ModuleSource) -> Module:
+    """Parse a module's documents and answers into the model."""
+    from modforge.parser import parse_document
+
+    documents: dict[str, Document] = {name: parse_document(path, name, data) for name, path, data in source.documents}
+    answers = parse_answers(source.answers)
+    prefix, prefix_source = None, "none"
+    declared = answers.get("id_prefix") if answers else None
+    if isinstance(declared, str) and declared.strip():
+        prefix, prefix_source = declared.strip(), "answers"
+    else:
+        prefix = infer_prefix(documents.values())
+        if prefix:
+            prefix_source = "documents"
+    return Module(source.root, prefix, prefix_source, answers, documents, source.extra_files)
+
+
+def load_module(root: Path) -> Module:
+    """Read and parse the module at `root` (one call for tests and commands that need one module)."""
+    return build_module(read_module(root))
+
+
+def parse_answers(data: bytes | None) -> dict | None:
+    """The answers file as a mapping, or None when it is missing or not a YAML mapping."""
+    if not data:
+        return None
+    import yaml  # only on a cache miss; the C loader when PyYAML was built with it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        answers = yaml.load(data, Loader=loader)
+    except (yaml.YAMLError, ValueError):
+        return None
+    return answers if isinstance(answers, dict) else None
+
+
+def infer_prefix(documents) -> str | None:
+    """The most common prefix among the IDs the documents define (module requirements, scenarios, tasks,
+    phases), or None when they define none."""
+    counts: Counter[str] = Counter()
+    for document in documents:
+        for occurrence in document.ids:
+            if occurrence.defines and occurrence.id.prefix and occurrence.id.kind is not IdKind.GLOBAL_REQ:
+                counts[occurrence.id.prefix] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def global_requirements_path(repo_root: Path) -> Path:
+    return repo_root / layout.GLOBAL_REQUIREMENTS_PATH
+
+
+def load_global_requirements(repo_root: Path, data: bytes | None = None) -> GlobalRequirements:
+    """The monorepo's guidelines/MODULE_REQUIREMENTS.md when it exists, else the built-in list."""
+    path = global_requirements_path(repo_root)
+    if data is None:
+        data = _read(path)
+    if data is None:
+        return BUILT_IN_GLOBALS
+    from modforge.parser import parse_global_requirements
+
+    return parse_global_requirements(path, data)

@@ -1,0 +1,173 @@
+"""The document model: what one parse of a module's `docs/` yields, shared by every command.
+
+Immutable dataclasses only; the parser (modforge.parser) builds them, rules and commands read them and
+never re-parse text. Lines and columns are 1-based, as editors and `path:line:col` output show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modforge.grammar import IdKind, ParsedId
+
+
+@dataclass(frozen=True, slots=True)
+class IdOccurrence:
+    """One ID token in prose or a heading (never inside code, HTML comments or front matter)."""
+
+    id: ParsedId
+    line: int
+    column: int
+    in_heading: bool
+    defines: bool  # the heading that defines this ID (### REQ-X-1: ..., ## PHASE-X-1, ... (PHASE-X-1))
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str  # inline text, markers and trailing #s stripped
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A phase section: `## PHASE-X-1: Title` (scenarios, tasks), `## Phase 1` (spec's tasks form)
+    or `### Title (PHASE-X-1)` (design)."""
+
+    id: ParsedId | None  # None for the legacy `## Phase N` form
+    number: int
+    title: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    keyword: str  # WHEN | THEN | AND
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: ParsedId
+    title: str
+    line: int
+    phase: Phase | None
+    steps: tuple[Step, ...]
+    bullets_without_keyword: tuple[int, ...]  # lines of top-level bullets that are not WHEN/THEN/AND
+    nested_headings: tuple[Heading, ...]  # deeper headings inside the scenario (sub-scenarios)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    id: ParsedId
+    title: str
+    line: int
+    body: str  # the prose under the heading, comments and code removed
+    phase: Phase | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subtask:
+    number: str  # "3.2" as written ("" when missing)
+    mark: str  # what stands between the brackets: " ", "x", "X", or anything else as written
+    text: str
+    line: int
+    depth: int  # 0 for items directly under the task, 1+ for nested items
+
+    @property
+    def done(self) -> bool:
+        return self.mark in ("x", "X")
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: ParsedId | None  # None for the legacy `### 1. SDK Implementation` form
+    title: str
+    line: int
+    phase: Phase | None
+    subtasks: tuple[Subtask, ...]
+    legacy_number: int | None = None  # N of `### N. Title`
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSection:
+    name: str  # Added, Changed, ...
+    line: int
+    entries: tuple[tuple[int, str], ...]  # (line, text) of each bullet
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    version: str  # "Unreleased" or a SemVer string as written
+    date: str | None
+    line: int
+    heading: str
+    sections: tuple[ChangeSection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapEntry:
+    id: ParsedId | None
+    title: str
+    line: int
+    labels: tuple[tuple[str, int], ...]  # (Intent|Actual|Gap, line) in the order written
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that kept a document from being read as Markdown text (encoding, size, binary)."""
+
+    code: str
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    name: str  # the pipeline name (INTENT_DESIGN.md, ...), after legacy names are mapped
+    headings: tuple[Heading, ...] = ()
+    ids: tuple[IdOccurrence, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    releases: tuple[Release, ...] = ()
+    gaps: tuple[GapEntry, ...] = ()
+    conflict_markers: tuple[int, ...] = ()  # lines of <<<<<<< ======= >>>>>>> left by a merge
+    problems: tuple[Problem, ...] = ()
+
+    def references(self, kind: IdKind | None = None) -> list[IdOccurrence]:
+        return [o for o in self.ids if not o.defines and (kind is None or o.id.kind is kind)]
+
+
+@dataclass(frozen=True)
+class Module:
+    root: Path
+    prefix: str | None  # from the answers file, else inferred from the IDs the docs define
+    prefix_source: str  # "answers", "documents" or "none"
+    answers: dict | None
+    documents: dict[str, Document] = field(default_factory=dict)  # by pipeline name
+    extra_files: tuple[Path, ...] = ()  # *.rej files and other leftovers found in the module
+
+    def doc(self, name: str) -> Document | None:
+        return self.documents.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of `modforge check`; printers (text, json, github) format a list of these."""
+
+    path: str  # as the user should see it (relative to the working directory when possible)
+    line: int
+    column: int
+    code: str
+    severity: str  # "error" | "warning"
+    message: str
+
+
+# Problem codes a parser may record on a Document (rules turn them into diagnostics).
+PROBLEM_CODES = ("io-error", "not-utf8", "binary", "empty", "too-large")

@@ -1,0 +1,489 @@
+"""Turn one pipeline document into the document model (modforge.model), fast and without ever raising on content.
+
+`parse_document` reads bytes and records what keeps a file from being read as Markdown (unreadable, not
+UTF-8, binary, empty, too large) as `Document.problems`; `parse_text` builds the model from text:
+headings, every ID occurrence, phases, requirements, scenarios, tasks, changelog releases,
+intent-vs-actual entries and merge-conflict markers.
+
+What counts as text (modforge.blockscan decides, the way CommonMark does): IDs inside fenced or indented
+code, HTML comments (the template's guidance) and inline code spans are not read, so `REQ-1` in
+backticks is an example, not a reference. Headings are document-level ATX or setext headings; a `#`
+line inside a list item or block quote is text. Definitions are recognised by the heading forms of
+modforge.layout at any level; rules check the level against the spec.
+
+Speed matters (a monorepo is checked on every commit): the work is a few whole-text regular
+expression passes and one small step per heading, bullet and ID, and model objects are built with
+`_factory` constructors, which set the slots of the frozen dataclasses directly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import re
+from pathlib import Path
+
+from modforge import blockscan, layout
+from modforge.global_requirements import GlobalRequirements
+from modforge.grammar import ID_SCAN_RES, KEYWORDS, IdKind, ParsedId, kind_of, parse_id
+from modforge.model import (
+    ChangeSection,
+    Document,
+    GapEntry,
+    Heading,
+    IdOccurrence,
+    Phase,
+    Problem,
+    Release,
+    Requirement,
+    Scenario,
+    Step,
+    Subtask,
+    Task,
+)
+
+MAX_DOCUMENT_BYTES = 5_000_000  # far above any real pipeline document (the largest seen is under 200 kB)
+# Lines a merge or `copier update` leaves behind: <<<<<<< ours, ||||||| base, =======, >>>>>>> theirs.
+CONFLICT_MARKER_RE = re.compile(r"\n(?:<{7}|>{7}|\|{7})(?=[ \t\n]|$)|\n={7}[ \t]*(?=\n|$)")
+
+
+def _factory(cls):
+    """A constructor for a frozen, slotted dataclass that sets each slot directly: the generated
+    `__init__` of a frozen class calls `object.__setattr__` per field, which costs twice as much."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    namespace = {"new": object.__new__, "cls": cls} | {f"set_{n}": getattr(cls, n).__set__ for n in names}
+    body = "".join(f"    set_{n}(obj, {n})\n" for n in names)
+    exec(f"def make({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n", namespace)
+    return namespace["make"]
+
+
+_new_occurrence = _factory(IdOccurrence)
+_new_heading = _factory(Heading)
+_new_step = _factory(Step)
+_new_subtask = _factory(Subtask)
+_new_scenario = _factory(Scenario)
+_new_requirement = _factory(Requirement)
+_new_task = _factory(Task)
+_new_parsed_id = _factory(ParsedId)
+_PARSED: dict[str, ParsedId] = {}  # ID text -> ParsedId, shared by every document of the process
+_KINDS = {(keyword, prefixed): kind_of(keyword, prefixed) for keyword in KEYWORDS for prefixed in (True, False)}
+
+
+def _parsed(text: str) -> ParsedId:
+    """The ParsedId of `text`, which a grammar or layout pattern matched as one whole ID."""
+    found = _PARSED.get(text)
+    if found is None:
+        keyword, *middle, digits = text.split("-")
+        prefix = middle[0] if middle else None
+        found = _new_parsed_id(_KINDS[keyword, prefix is not None], prefix, int(digits), digits)
+        _PARSED[text] = found
+    return found
+
+
+# --- bytes -----------------------------------------------------------------------------------------
+def parse_document(path: Path, name: str | None = None, data: bytes | None = None) -> Document:
+    """The model of the document at `path` (read unless `data` is given); `name` is its pipeline name,
+    by default the file name with legacy names (1_INTENT_DESIGN.md ...) mapped to today's."""
+    name = name or layout.LEGACY_DOC_NAMES.get(path.name, path.name)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            return _unreadable(
+                path, name, "io-error", f"cannot read the file ({reason}); check that it exists and is readable"
+            )
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return _unreadable(
+            path,
+            name,
+            "too-large",
+            f"the file has {len(data):,} bytes, more than the {MAX_DOCUMENT_BYTES:,} a pipeline document may have; "
+            "split it or remove generated content",
+        )
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _other_encoding(path, name, data)
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return _unreadable(
+            path,
+            name,
+            "binary",
+            "the file holds NUL bytes, so it is binary, not Markdown; replace it with the Markdown document",
+            line,
+        )
+    if not data.strip():
+        return _unreadable(
+            path,
+            name,
+            "empty",
+            "the document is empty; write its content from its pipeline step's prompt, or delete the file",
+        )
+    problems: tuple[Problem, ...] = ()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        text = data.decode("utf-8", "replace")
+        problems = (
+            Problem(
+                "not-utf8",
+                f"byte 0x{data[error.start]:02x} is not UTF-8; save the file as UTF-8 "
+                "(the rest was read with the byte replaced)",
+                line,
+                column,
+            ),
+        )
+    document = parse_text(text, path, name)
+    return dataclasses.replace(document, problems=problems) if problems else document
+
+
+def _other_encoding(path: Path, name: str, data: bytes) -> Document:
+    """A text file with a UTF-16 or UTF-32 byte order mark: read, and reported as not UTF-8."""
+    encoding = "utf-32" if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) else "utf-16"
+    text = data.decode(encoding, "replace")
+    message = f"the file is {encoding.upper()}, not UTF-8; save it as UTF-8 (it was read as {encoding.upper()})"
+    return dataclasses.replace(parse_text(text, path, name), problems=(Problem("not-utf8", message, 1, 1),))
+
+
+def _unreadable(path: Path, name: str, code: str, message: str, line: int = 1) -> Document:
+    return Document(path=path, name=name, problems=(Problem(code, message, line, 1),))
+
+
+def parse_global_requirements(path: Path, data: bytes | None = None) -> GlobalRequirements:
+    """The `### REQ-<N>: Title` headings of guidelines/MODULE_REQUIREMENTS.md (an unreadable file has none)."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+    text = blockscan.normalize(data[:MAX_DOCUMENT_BYTES].replace(b"\x00", b" ").decode("utf-8", "replace"))
+    titles: dict[int, str] = {}
+    for _level, heading, _line, _start, _body in blockscan.scan(text).headings:
+        match = layout.DEFINITION_RE.match(heading)
+        parsed = parse_id(match.group("id")) if match else None
+        if parsed is not None and parsed.kind is IdKind.GLOBAL_REQ:
+            titles.setdefault(parsed.number, match.group("title") or "")
+    return GlobalRequirements(titles, str(path))
+
+
+# --- text ------------------------------------------------------------------------------------------
+# What a heading is, once: (kind, parsed id or None, number, title)
+_DEFINITION, _PHASE, _LEGACY_TASK, _OTHER = "definition", "phase", "legacy task", "other"
+
+
+def parse_text(text: str, path: Path, name: str) -> Document:
+    """The model of Markdown `text`, the document `name` (a pipeline name such as INTENT_SCENARIOS.md)."""
+    scan = blockscan.scan(blockscan.normalize(text))
+    builder = _Builder(scan, name)
+    return Document(
+        path=path,
+        name=name,
+        headings=builder.headings,
+        ids=builder.ids(),
+        phases=tuple(builder.phases),
+        requirements=tuple(builder.requirements),
+        scenarios=tuple(builder.scenarios),
+        tasks=tuple(builder.tasks),
+        releases=tuple(builder.releases()) if name == layout.CHANGELOG else (),
+        gaps=tuple(builder.gaps),
+        conflict_markers=_conflict_markers(scan),
+    )
+
+
+def _conflict_markers(scan: blockscan.Scan) -> tuple[int, ...]:
+    src = scan.src
+    if "\n<<<<<<<" not in src and "\n=======" not in src and "\n>>>>>>>" not in src:
+        return ()
+    code = [(first, last) for first, last, kind in scan.blocks if kind == blockscan.CODE]
+    lines = (src.count("\n", 0, match.start() + 1) for match in CONFLICT_MARKER_RE.finditer(src))
+    return tuple(line for line in lines if not any(first <= line <= last for first, last in code))
+
+
+_STEP_MATCH = layout.STEP_RE.match
+# A list item's line: its indentation, then the marker and the blanks after it.
+_BULLET = re.compile(r"\n([ \t]*)[-*+](?:[ \t]+|(?=\n)|$)([^\n]*)", re.M)
+
+
+class _Builder:
+    """One document's model, built from a Scan: headings first, then what each heading starts."""
+
+    def __init__(self, scan: blockscan.Scan, name: str) -> None:
+        self.scan = scan
+        self.name = name
+        raw = scan.headings
+        self.headings = tuple(_new_heading(level, text, line) for level, text, line, _, _ in raw)
+        self.phases: list[Phase] = []
+        self.requirements: list[Requirement] = []
+        self.scenarios: list[Scenario] = []
+        self.tasks: list[Task] = []
+        self.gaps: list[GapEntry] = []
+        self.defined: dict[int, str] = {}  # heading line -> the ID text its heading defines
+        # where each heading's section (until a heading of the same or a higher level) ends
+        self.extent_end = [len(scan.src)] * len(raw)
+        stack: list[int] = []
+        for index, heading in enumerate(raw):
+            level = heading[0]
+            while stack and raw[stack[-1]][0] >= level:
+                self.extent_end[stack.pop()] = heading[3]
+            stack.append(index)
+        if name == layout.CHANGELOG:
+            return
+        id_texts: list[str | None] = [None] * len(raw)  # the ID text a heading names (definition or phase)
+        self.id_texts = id_texts
+        kinds = [self._classify(index, level, text) for index, (level, text, *_rest) in enumerate(raw)]
+        self.bullets = self._bullets() if self._wants_bullets(kinds) else {}
+        gaps = name == layout.INTENT_VS_ACTUAL
+        phase: Phase | None = None
+        phase_level = 0
+        for index, (level, _text, line, _start, _body) in enumerate(raw):
+            kind, parsed, number, title = kinds[index]
+            if phase is not None and level <= phase_level and kind != _PHASE:
+                phase = None
+            if kind == _PHASE:
+                phase = Phase(parsed, number, title, line)
+                phase_level = level
+                self.phases.append(phase)
+                if parsed is not None and not gaps:
+                    self.defined[line] = id_texts[index]
+            elif gaps:
+                if kind == _DEFINITION or level == layout.DEFINITION_LEVEL:
+                    self.gaps.append(self._gap(index, parsed if kind == _DEFINITION else None, title, line))
+            elif kind == _DEFINITION:
+                self.defined[line] = id_texts[index]
+                id_kind = parsed.kind
+                if id_kind is IdKind.SCEN:
+                    self.scenarios.append(self._scenario(index, parsed, title, line, phase))
+                elif id_kind is IdKind.TASK:
+                    self.tasks.append(_new_task(parsed, title, line, phase, self._subtasks(index), None))
+                else:
+                    self.requirements.append(_new_requirement(parsed, title, line, self._body(index), phase))
+            elif kind == _LEGACY_TASK:
+                self.tasks.append(_new_task(None, title, line, phase, self._subtasks(index), number))
+
+    def _wants_bullets(self, kinds: list[tuple[str, ParsedId | None, int, str]]) -> bool:
+        if self.name == layout.INTENT_VS_ACTUAL:
+            return True
+        wanted = (IdKind.SCEN, IdKind.TASK)
+        return any(
+            kind == _LEGACY_TASK or (kind == _DEFINITION and parsed.kind in wanted) for kind, parsed, _, _ in kinds
+        )
+
+    def _classify(self, index: int, level: int, text: str) -> tuple[str, ParsedId | None, int, str]:
+        if "<" in text or "`" in text:
+            text = self._visible_heading(index)  # comments and code in a heading hold no definition
+        head = text[:5]
+        if head[:3] in ("REQ", "SCE", "TAS"):
+            match = layout.DEFINITION_RE.match(text)
+            if match:
+                id_text, title = match.group("id", "title")
+                parsed = _parsed(id_text)
+                self.id_texts[index] = id_text
+                return _DEFINITION, parsed, parsed.number, title or ""
+        if head == "PHASE":
+            match = layout.PHASE_SECTION_RE.match(text)
+            if match:
+                id_text, title = match.group("id", "title")
+                self.id_texts[index] = id_text
+                parsed = _parsed(id_text)
+                return _PHASE, parsed, parsed.number, title or ""
+        if head == "Phase":
+            match = layout.LEGACY_PHASE_SECTION_RE.match(text)
+            if match:
+                return _PHASE, None, int(match.group("number")), match.group("title") or ""
+        if text.endswith(")") and "(PHASE-" in text:
+            match = layout.DESIGN_PHASE_RE.match(text)
+            if match:
+                id_text, title = match.group("id", "title")
+                self.id_texts[index] = id_text
+                parsed = _parsed(id_text)
+                return _PHASE, parsed, parsed.number, title
+        if self.name == layout.TASKS and level == layout.DEFINITION_LEVEL and head[:1].isdigit():
+            match = layout.LEGACY_TASK_RE.match(text)
+            if match:
+                return _LEGACY_TASK, None, int(match.group("number")), match.group("title")
+        return _OTHER, None, 0, text
+
+    def _visible_heading(self, index: int) -> str:
+        level, _text, _line, start, body = self.scan.headings[index]
+        lines = self.scan.visible[start : body - 1].split("\n")
+        if len(lines) > 1:  # setext: the underline is the last line
+            return "\n".join(part.strip() for part in lines[:-1]).strip()
+        return blockscan._heading_text(lines[0].lstrip(" \t")[level:])
+
+    # -- sections
+    def _bullets(self) -> dict[int, list[tuple[int, int, int, int]]]:
+        """Heading index -> (line, depth, marker offset, line end) of each list item under it, before
+        the next heading. Depth counts the open items whose content column the item's indentation reaches."""
+        visible = self.scan.visible
+        starts = [heading[3] for heading in self.scan.headings] + [len(visible) + 1]
+        found: dict[int, list[tuple[int, int, int, int]]] = {}
+        index, next_start = -1, starts[0]
+        section: list[tuple[int, int, int, int]] = found.setdefault(-1, [])
+        stack: list[int] = []
+        count = visible.count
+        line, previous = 1, 1
+        for match in _BULLET.finditer(visible):
+            marker = match.end(1)
+            if marker >= next_start:
+                while marker >= next_start:
+                    index += 1
+                    next_start = starts[index + 1]
+                section = found.setdefault(index, [])
+                stack = []
+            line += count("\n", previous, marker)
+            previous = marker
+            content, end = match.span(2)
+            indent = marker - match.start() - 1
+            column = indent + (content - marker if content < end else 2)
+            if indent:
+                while stack and indent < stack[-1]:
+                    stack.pop()
+                section.append((line, len(stack), marker, end))
+                stack.append(column)
+            else:
+                section.append((line, 0, marker, end))
+                stack = [column]
+        return found
+
+    def _body(self, index: int) -> str:
+        _level, _text, _line, _start, body = self.scan.headings[index]
+        text = self.scan.visible[body : self.extent_end[index]]
+        text = _TRAILING_BLANKS.sub("\n", text + "\n")
+        return _BLANK_RUNS.sub("\n\n", text).strip()
+
+    def _scenario(self, index: int, parsed: ParsedId, title: str, line: int, phase: Phase | None) -> Scenario:
+        steps: list[Step] = []
+        others: list[int] = []
+        src = self.scan.src  # bullets are found in the visible text, their words read as written
+        for bullet_line, depth, marker, end in self.bullets.get(index, ()):
+            if depth:
+                continue
+            match = _STEP_MATCH(src, marker, end)
+            if match:
+                keyword, text = match.group("keyword", "text")
+                steps.append(_new_step(keyword, text.strip(), bullet_line))
+            else:
+                others.append(bullet_line)
+        raw = self.scan.headings
+        deeper = index + 1 < len(raw) and raw[index + 1][3] < self.extent_end[index]
+        nested = self._nested_headings(index) if deeper else ()
+        return _new_scenario(parsed, title, line, phase, tuple(steps), tuple(others), nested)
+
+    def _nested_headings(self, index: int) -> tuple[Heading, ...]:
+        end = self.extent_end[index]
+        raw = self.scan.headings
+        following = index + 1
+        while following < len(raw) and raw[following][3] < end:
+            following += 1
+        return self.headings[index + 1 : following]
+
+    def _subtasks(self, index: int) -> tuple[Subtask, ...]:
+        item = layout.TASK_ITEM_RE.match
+        src = self.scan.src
+        subtasks = []
+        for line, depth, marker, end in self.bullets.get(index, ()):
+            match = item(src, marker, end)
+            if match:
+                number, mark, text = match.group("number", "mark", "text")
+                subtasks.append(_new_subtask(number or "", mark, text.strip(), line, depth))
+        return tuple(subtasks)
+
+    def _gap(self, index: int, parsed: ParsedId | None, title: str, line: int) -> GapEntry:
+        label = layout.GAP_RE.match
+        src = self.scan.src
+        labels = []
+        for bullet_line, depth, marker, end in self.bullets.get(index, ()):
+            match = label(src, marker, end) if not depth else None
+            if match:
+                labels.append((match.group("label"), bullet_line))
+        return GapEntry(parsed, title, line, tuple(labels))
+
+    def releases(self) -> list[Release]:
+        """Each level-2 heading of CHANGELOG.md with its level-3 sections and their top-level bullets.
+        A heading that is not `[version] - date` is still a release (version = its text, date None), so
+        rules can say what is wrong with it; bullets before any section form a section named ""."""
+        raw = self.scan.headings
+        self.bullets = self._bullets()
+        releases = []
+        for index, (level, text, line, _start, _body) in enumerate(raw):
+            if level != 2:
+                continue
+            match = layout.RELEASE_RE.match(text)
+            version, date = match.group("version", "date") if match else (text, None)
+            sections = []
+            loose = self._entries(index)
+            if loose:
+                sections.append(ChangeSection("", line, loose))
+            following = index + 1
+            while following < len(raw) and raw[following][3] < self.extent_end[index]:
+                if raw[following][0] == 3:
+                    sections.append(ChangeSection(raw[following][1], raw[following][2], self._entries(following)))
+                following += 1
+            releases.append(Release(version, date, line, text, tuple(sections)))
+        return releases
+
+    def _entries(self, index: int) -> tuple[tuple[int, str], ...]:
+        src = self.scan.src
+        return tuple(
+            (line, src[marker + 1 : end].strip())
+            for line, depth, marker, end in self.bullets.get(index, ())
+            if not depth
+        )
+
+    # -- IDs
+    def ids(self) -> tuple[IdOccurrence, ...]:
+        scan = self.scan
+        visible = scan.visible
+        hits: list[tuple[int, str]] = []
+        start_of, group_of = re.Match.start, re.Match.group
+        for pattern in ID_SCAN_RES:
+            matches = list(pattern.finditer(visible))
+            hits += zip(map(start_of, matches), map(group_of, matches), strict=True)
+        if not hits:
+            return ()
+        hits.sort()
+        heading_lines = {}
+        for _level, _text, line, start, body in scan.headings:
+            heading_lines[line] = line
+            extra = visible.count("\n", start, body - 1)  # a setext heading's text spans lines
+            for more in range(1, extra):
+                heading_lines[line + more] = line
+        defined = dict(self.defined)
+        parsed_cache = _PARSED
+        count, rfind = visible.count, visible.rfind
+        occurrences = []
+        append = occurrences.append
+        # IdOccurrence(parsed, line, column, in_heading, defines), its slots set directly (see _factory)
+        new, cls = object.__new__, IdOccurrence
+        set_id, set_line, set_column = cls.id.__set__, cls.line.__set__, cls.column.__set__
+        set_in_heading, set_defines = cls.in_heading.__set__, cls.defines.__set__
+        line, previous, line_start = 1, 1, 0
+        heading = heading_lines.get(1)
+        for start, token in hits:
+            newlines = count("\n", previous, start)
+            if newlines:
+                line += newlines
+                line_start = rfind("\n", previous, start)
+                heading = heading_lines.get(line)
+            previous = start
+            occurrence = new(cls)
+            set_id(occurrence, parsed_cache.get(token) or _parsed(token))
+            set_line(occurrence, line)
+            set_column(occurrence, start - line_start)
+            if heading is None:
+                set_in_heading(occurrence, False)
+                set_defines(occurrence, False)
+            else:
+                set_in_heading(occurrence, True)
+                defines = defined.get(heading) == token
+                if defines:
+                    del defined[heading]  # a heading defines its ID once
+                set_defines(occurrence, defines)
+            append(occurrence)
+        return tuple(occurrences)
+
+
+_TRAILING_BLANKS = re.compile(r"[ \t]+\n")
+_BLANK_RUNS = re.compile(r"\n{3,}")

@@ -1,0 +1,76 @@
+"""The template's released versions: the tags users update between, and the commits they were cut from.
+
+`releases.toml` at the repository root maps each released version to its commit, so tests can rebuild
+every released template from this repository's history; the working tree is the newest version,
+`modforge.__version__`. Versions compare as PEP 440 versions, as copier compares them to pick migrations.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from modforge.errors import ModforgeError
+
+RELEASES_FILE = "releases.toml"
+TAG_PREFIX = "v"
+_COMMIT_RE = re.compile(r"[0-9a-f]{40}")
+# `v0.1.0`, or `v0.1.0-3-gabc1234` as copier records a commit after a tag (git describe).
+_DESCRIBED_RE = re.compile(r"v?(?P<version>\d+\.\d+\.\d+(?:[-+.a-zA-Z0-9]*?)?)(?:-\d+-g[0-9a-f]+)?(?:\.dirty)?")
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    key: Version
+    version: str
+    commit: str
+
+
+def tag(version: str) -> str:
+    """The git tag of a release: `0.2.0` -> `v0.2.0`."""
+    return f"{TAG_PREFIX}{version}"
+
+
+def parse_version(text: str) -> Version:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        raise ModforgeError(f"{text!r} is not a version like 0.2.0") from None
+
+
+def version_of_ref(ref: str) -> str | None:
+    """The release version a template ref names (`v0.1.0`, `0.1.0`, `v0.1.0-3-gabc1234`), or None for a bare commit."""
+    match = _DESCRIBED_RE.fullmatch(ref.strip())
+    if not match:
+        return None
+    try:
+        return str(Version(match.group("version")))
+    except InvalidVersion:
+        return None
+
+
+def load(repo_root: Path) -> list[Release]:
+    """The releases recorded in `repo_root/releases.toml`, oldest first (entries without a commit yet are left out)."""
+    path = repo_root / RELEASES_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ModforgeError(f"cannot read {path}: {error}") from None
+    table = data.get("releases", {})
+    if not isinstance(table, dict):
+        raise ModforgeError(f'{path}: [releases] must map versions to commits, such as "0.1.0" = "<sha>"')
+    releases = []
+    for version, commit in table.items():
+        key = parse_version(version)
+        if commit == "":
+            continue
+        if not isinstance(commit, str) or not _COMMIT_RE.fullmatch(commit):
+            raise ModforgeError(f"{path}: release {version} must name a full 40-character commit SHA, not {commit!r}")
+        releases.append(Release(key, version, commit))
+    return sorted(releases)

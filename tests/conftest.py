@@ -1,0 +1,88 @@
+"""Shared fixtures: the template as copier sees it, and real copies of it.
+
+Copies run the real copier in-process (`copier.run_copy`) from a plain-directory snapshot of this
+checkout (copier.yml, template/, extensions/, src/), so they test exactly the files on disk, dirty or not.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What copier needs of this repository to render the template.
+TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "src", "migrations")
+
+# Real git in tests needs an identity; CI machines have none configured.
+for _var, _value in {
+    "GIT_AUTHOR_NAME": "modforge tests",
+    "GIT_AUTHOR_EMAIL": "tests@modforge.invalid",
+    "GIT_COMMITTER_NAME": "modforge tests",
+    "GIT_COMMITTER_EMAIL": "tests@modforge.invalid",
+}.items():
+    os.environ.setdefault(_var, _value)
+
+
+def snapshot_template(destination: Path) -> Path:
+    """Copy the template's parts of this checkout into `destination` (no .git, no caches)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for part in TEMPLATE_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=ignore, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template as a plain directory (copier copies it without git)."""
+    return snapshot_template(tmp_path_factory.mktemp("template"))
+
+
+def copy_module(template: Path, destination: Path, **answers) -> Path:
+    """`copier copy --trust --defaults --data ...` through copier's API; returns the module folder."""
+    from copier import run_copy
+
+    run_copy(str(template), destination, data=answers, defaults=True, unsafe=True, quiet=True)
+    return destination
+
+
+@pytest.fixture
+def new_module(template_dir: Path, tmp_path: Path):
+    """Factory: new_module(module_name="cred-store", persistence=True) -> modules/<name> folder."""
+
+    def make(**answers) -> Path:
+        name = answers.setdefault("module_name", "cred-store")
+        return copy_module(template_dir, tmp_path / "modules" / name, **answers)
+
+    return make
+
+
+def make_template_repo(destination: Path, version: str = "0.1.0") -> Path:
+    """A real git repository of the template at `version` (tagged v<version>), as users clone it."""
+    snapshot_template(destination)
+    if not (destination / ".git").exists():
+        git(destination, "init", "-q", "-b", "main")
+    git(destination, "add", "-A")
+    git(destination, "commit", "-q", "--allow-empty", "-m", f"modforge template {version}")
+    git(destination, "tag", f"v{version}")
+    return destination
+
+
+def init_repo(path: Path) -> Path:
+    """Make `path` a git repository with everything in it committed (a monorepo after `copier copy`)."""
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "initial")
+    return path

@@ -1,0 +1,84 @@
+"""The one ID grammar: the forms the template writes are the forms the checker reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from modforge import grammar, naming, scaffold
+from modforge.grammar import IdKind
+
+
+@pytest.mark.parametrize(
+    ("kind", "prefix", "number", "text"),
+    [
+        (IdKind.REQ, "OAGW", 42, "REQ-OAGW-42"),
+        (IdKind.GLOBAL_REQ, None, 10, "REQ-10"),
+        (IdKind.SCEN, "OAGW", 1, "SCEN-OAGW-01"),
+        (IdKind.SCEN, "OAGW", 115, "SCEN-OAGW-115"),
+        (IdKind.TASK, "OAGW", 7, "TASK-OAGW-07"),
+        (IdKind.PHASE, "OAGW", 2, "PHASE-OAGW-2"),
+    ],
+)
+def test_format_and_parse_agree_on_the_spec_examples(kind, prefix, number, text):
+    assert grammar.format_id(kind, prefix, number) == text
+    parsed = grammar.parse_id(text)
+    assert (parsed.kind, parsed.prefix, parsed.number) == (kind, prefix, number)
+    assert parsed.padding_error() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("SCEN-OAGW-1", "SCEN-OAGW-01"), ("TASK-OAGW-001", "TASK-OAGW-01"), ("REQ-OAGW-042", "REQ-OAGW-42")],
+)
+def test_padding_errors_name_the_canonical_form(text, canonical):
+    assert canonical in grammar.parse_id(text).padding_error()
+
+
+def test_the_spec_two_digit_phase_form_is_accepted():
+    assert grammar.parse_id("PHASE-MODULE-01").padding_error() is None
+    assert grammar.parse_id("PHASE-MODULE-01").key == grammar.parse_id("PHASE-MODULE-1").key
+
+
+def test_find_ids_sees_ids_in_prose_but_not_inside_longer_words():
+    text = "see REQ-OAGW-42, (REQ-1) and SCEN-OAGW-01; not XREQ-1 nor REQ-OAGW-4a nor my-TASK-X-1"
+    assert [p.text for _, p in grammar.find_ids(text)] == ["REQ-OAGW-42", "REQ-1", "SCEN-OAGW-01"]
+    assert grammar.find_ids("  PHASE-A2-3")[0][0] == 2
+
+
+def test_sequences_continue_from_a_start():
+    assert grammar.id_sequence(IdKind.TASK, "OAGW", 3, start=7) == ["TASK-OAGW-07", "TASK-OAGW-08", "TASK-OAGW-09"]
+
+
+@pytest.mark.parametrize("prefix", ["oagw", "A", "1ABC", "ABCDEFGHIJK", "TASK", "REQ", "O-AGW"])
+def test_bad_prefixes_are_refused(prefix):
+    assert grammar.prefix_error(prefix)
+
+
+@pytest.mark.parametrize(("name", "prefix"), [("cred-store", "CREDSTORE"), ("a", "AMOD"), ("task", "TASKM")])
+def test_default_prefix_is_always_a_valid_prefix(name, prefix):
+    assert naming.default_id_prefix(name) == prefix
+    assert grammar.prefix_error(prefix) is None
+
+
+def test_default_prefix_of_a_long_name_is_cut_to_ten():
+    assert naming.default_id_prefix("very-long-module-name") == "VERYLONGMO"
+
+
+def test_task_plan_numbers_tasks_across_phases_without_gaps():
+    plan = scaffold.task_plan(
+        {
+            "module_name": "oagw",
+            "id_prefix": "OAGW",
+            "category": "worker",
+            "persistence": True,
+            "gts": True,
+            "rest_api": True,
+            "phase_titles": ["Core", "Health", "Scale"],
+        }
+    )
+    numbers = [task.number for phase in plan for task in phase.tasks]
+    assert numbers == list(range(1, len(numbers) + 1))
+    titles = [task.title for task in plan[0].tasks]
+    assert "REST API" not in titles  # a worker has no public REST API, whatever rest_api says
+    assert "Infrastructure" in titles
+    assert [p.id for p in plan] == ["PHASE-OAGW-1", "PHASE-OAGW-2", "PHASE-OAGW-3"]

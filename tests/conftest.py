@@ -35,7 +35,7 @@ def snapshot_template(destination: Path) -> Path:
         source = REPO_ROOT / part
         if source.is_dir():
             shutil.copytree(source, destination / part, ignore=ignore, dirs_exist_ok=True)
-        else:
+        elif source.exists():
             shutil.copy2(source, destination / part)
     return destination
 

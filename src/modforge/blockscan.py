@@ -1,44 +1,55 @@
 """The Markdown block scanner behind modforge.parser: which lines are headings, code or HTML comments.
 
-Pipeline documents use a handful of CommonMark constructs, and the checker must see exactly what a
-Markdown renderer sees: no ID inside fenced or indented code, HTML comments or inline code spans,
-headings only where CommonMark makes them. A full CommonMark parse in Python is too slow for a
-monorepo (about 2 MB/s), so `scan` has two paths that give the same answer:
+The checker must see what a Markdown renderer sees: no ID inside fenced or indented code, HTML comments
+or inline code spans, and headings only where CommonMark makes them. A full CommonMark parse in Python
+runs at about 2 MB/s, too slow for a monorepo, so `scan` has two paths that give the same answer:
 
-- the fast path runs a few whole-text regular expressions anchored on a newline (which `re` finds with
-  a fast substring search) for the constructs that decide structure at column 0 (ATX headings, fences,
-  comment blocks), and a check for anything that needs CommonMark's container rules (block quotes,
-  indented block starts, setext underlines, indented code, tabs); only if that check finds nothing
-  does it return;
-- otherwise the exact path, a line-by-line port of the CommonMark reference parser's block phase
-  (commonmark.js: containers, lazy continuation, tabs, all seven HTML block kinds), decides.
+- the fast path finds the constructs that decide structure at column 0 (ATX headings, fences, comment
+  blocks) with a few whole-text regular expressions, each starting with the newline before its line, so
+  that `re` skips ahead with a fast substring search; it then looks for any line that may need
+  CommonMark's container rules (block quotes, indented block starts, setext underlines, indented code,
+  tabs, block starts inside list items);
+- each section (between two document headings) holding such a line is scanned again by the exact path,
+  a port of the block rules of markdown-it (containers, lazy continuation, tabs, the seven kinds of HTML
+  block); a column-0 ATX heading closes every container, so sections are independent, unless one ends
+  inside a top-level fence or HTML block: then the whole text is scanned by the exact path.
 
-tests/test_parser_markdown.py proves both against markdown-it-py. Headings are reported only at the
-top level of the document (a `# x` inside a list item or block quote is not a document heading).
-Link reference definitions are read as paragraphs (they change nothing the checker looks at).
+tests/test_parser_markdown.py proves both paths against markdown-it-py. Headings are reported only at
+the document's top level (a `# x` inside a list item or block quote is not a document heading). Link
+reference definitions and tables are read as paragraphs; they change nothing the checker looks at.
 
-Offsets in a Scan refer to `src`, the text with one `\\n` put in front, so that for an offset `p`
-the line is `src.count("\\n", 0, p)` and the column `p - src.rfind("\\n", 0, p)`, both 1-based.
+Offsets in a Scan refer to `src`, the text with one `\\n` put in front, so that for an offset `p` the
+line is `src.count("\\n", 0, p)` and the column `p - src.rfind("\\n", 0, p)`, both 1-based.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 CODE = "code"
 COMMENT = "comment"
 
 
-@dataclass(slots=True)
 class Scan:
-    src: str  # "\n" + the text, with line endings normalised
-    visible: str  # src with code, HTML comments and inline code spans blanked to spaces (same length)
-    # (level, text, first line, offset of the heading's first line, offset where its body starts)
-    headings: list[tuple[int, str, int, int, int]] = field(default_factory=list)
-    blocks: list[tuple[int, int, str]] = field(default_factory=list)  # (first line, last line, CODE | COMMENT)
-    exact: bool = False  # True when the exact path decided
+    """What the scanner found in one text (a plain class: a dataclass would cost its import every run)."""
+
+    __slots__ = ("blocks", "exact", "headings", "src", "visible")
+
+    def __init__(
+        self,
+        src: str,
+        visible: str,
+        headings: list[tuple[int, str, int, int, int]],
+        blocks: list[tuple[int, int, str]],
+        exact: bool = False,
+    ) -> None:
+        self.src = src  # "\n" + the text, with line endings normalised
+        self.visible = visible  # src with code, HTML comments and inline code blanked to spaces (same length)
+        # (level, text, first line, offset of the heading's first line, offset where its body starts)
+        self.headings = headings
+        self.blocks = blocks  # (first line, last line, CODE | COMMENT)
+        self.exact = exact  # True when the exact path decided some or all of it
 
 
 def normalize(text: str) -> str:
@@ -55,7 +66,7 @@ def scan(text: str, *, exact: bool = False) -> Scan:
     `exact=True` skips the fast path (the tests compare the two)."""
     src = "\n" + text
     if exact:
-        found = _exact(src, 1, len(src) + 1)
+        found = _exact(src, 1, len(src) + 1, 1)
         starts = _line_starts(src)
         spans = [(starts[first], starts[last + 1] - 1) for first, last, _ in found.blocks]
         result = Scan(src, _blank(src, spans), found.headings, sorted(found.blocks), exact=True)
@@ -178,9 +189,12 @@ def _fast_scan(src: str) -> Scan:
         headings.append((len(marks), text, line, start, match.end() + 1))
     visible = _blank(src, [(a, b) for a, b, _ in masks])
     blocks = []
-    for start, end, kind in masks:
-        first = count("\n", 0, start)
-        blocks.append((first, first + count("\n", start, end), kind))
+    line = previous = 0
+    for start, end, kind in masks:  # in order: count each stretch of text once
+        line += count("\n", previous, start)
+        last = line + count("\n", start, end)
+        blocks.append((line, last, kind))
+        line, previous = last, end
     result = Scan(src, visible, headings, blocks)
     risky = [m.start() + 1 for m in _CANDIDATE.finditer(visible) if _is_risky(visible, m.start() + 1)]
     if risky:
@@ -205,10 +219,8 @@ def _is_risky(visible: str, start: int) -> bool:
     if content[0] == "\t" or _BLOCK_START_AFTER_INDENT.match(content):
         return True
     if len(line) - len(content) >= 4:
-        before = _previous_line(visible, start)
-        if _NOT_PARAGRAPH.match(
-            before[_ITEM_MARKERS.match(before.lstrip(" ")).end() + len(before) - len(before.lstrip(" ")) :]
-        ):
+        before = _previous_line(visible, start).lstrip(" ")
+        if _NOT_PARAGRAPH.match(before, _ITEM_MARKERS.match(before).end()):
             return True  # indented code: after a blank line, a heading, a break, a closed block or an empty item
     return _RISKY_ITEM.match(content) is not None
 
@@ -225,42 +237,50 @@ def _rescan_sections(result: Scan, risky: list[int]) -> None:
     """Run the exact path over each section holding a risky line; over the whole text if a section ends
     inside a top-level fence or HTML block (its next heading was then no heading)."""
     src, headings = result.src, result.headings
+    whole = (1, len(src) + 1)
     starts = [heading[3] for heading in headings]
-    sections = sorted({bisect_right(starts, offset) - 1 for offset in risky})
-    bounds = []
-    for index in sections:
+    bounds: list[tuple[int, int]] = []
+    for index in sorted({bisect_right(starts, offset) - 1 for offset in risky}):
         begin = starts[index] if index >= 0 else 1
-        end = starts[index + 1] if index + 1 < len(starts) else len(src) + 1
+        end = starts[index + 1] if index + 1 < len(starts) else whole[1]
         if bounds and bounds[-1][1] == begin:
             bounds[-1] = (bounds[-1][0], end)
         else:
             bounds.append((begin, end))
-    if bounds == [(1, len(src) + 1)] or (len(bounds) == 1 and not headings):
-        exact = _exact(src, 1, len(src) + 1)
-        _replace(result, [(1, len(src) + 1, exact)])
-        return
     rescans = []
-    for begin, end in bounds:
-        exact = _exact(src, begin, end)
+    line, previous = 0, 0
+    for begin, end in bounds if bounds != [whole] else ():
+        line += src.count("\n", previous, begin)  # the ranges are in order: count each stretch once
+        previous = begin
+        exact = _exact(src, begin, end, line)
         if exact.spills:
-            _replace(result, [(1, len(src) + 1, _exact(src, 1, len(src) + 1))])
-            return
+            break
         rescans.append((begin, end, exact))
-    _replace(result, rescans)
+    else:
+        if rescans:
+            _replace(result, rescans)
+            return
+    _replace(result, [(*whole, _exact(src, *whole, 1))])
 
 
 def _replace(result: Scan, rescans: list[tuple[int, int, _ExactResult]]) -> None:
     """Put the exact path's headings and blocks in place of the fast path's within each rescanned range."""
     src = result.src
-    headings, blocks = result.headings, result.blocks
-    for begin, end, exact in rescans:
-        first_line = src.count("\n", 0, begin)
-        last_line = first_line + src.count("\n", begin, end - 1)
-        headings = [h for h in headings if not begin <= h[3] < end] + exact.headings
-        blocks = [b for b in blocks if not first_line <= b[0] <= last_line] + exact.blocks
+    starts = _line_starts(src)
+    ranges = [(begin, end) for begin, end, _ in rescans]
+    firsts = [begin for begin, _ in ranges]
+
+    def rescanned(offset: int) -> bool:
+        index = bisect_right(firsts, offset) - 1
+        return index >= 0 and offset < ranges[index][1]
+
+    headings = [h for h in result.headings if not rescanned(h[3])]
+    blocks = [b for b in result.blocks if not rescanned(starts[b[0]])]
+    for _begin, _end, exact in rescans:
+        headings += exact.headings
+        blocks += exact.blocks
     headings.sort(key=lambda heading: heading[3])
     blocks.sort()
-    starts = _line_starts(src)
     spans = [(starts[first], starts[last + 1] - 1) for first, last, _ in blocks]
     result.headings, result.blocks, result.exact = headings, blocks, True
     result.visible = _blank(src, spans)
@@ -280,63 +300,41 @@ def _line_starts(src: str) -> list[int]:
 
 # --- inline code spans and inline HTML comments ----------------------------------------------------
 _BACKTICKS = re.compile(r"`+")
-_INLINE_COMMENT = re.compile(r"<!---?>|<!--.*?-->", re.S)
-# A line that ends a paragraph before it: blank, or opening another block.
+# The newline before a line that ends a paragraph: blank, or opening another block (a quote marker is
+# handled apart: it continues a quoted paragraph).
+_BREAK = re.compile(r"\n(?=[ \t]*(?:\n|$|#|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~))", re.M)
+_QUOTE_LINE = re.compile(r"\n[ ]{0,3}>")
 _QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _STARTS_BLOCK = re.compile(r"[ \t]*(?:$|#|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~)")
 
 
-def _blank_inline(result: Scan) -> None:
-    """Blank inline code spans and inline HTML comments, left to right as CommonMark reads them: whichever
-    starts first wins (a backtick inside a comment is comment, `<!--` inside code is code)."""
-    visible = result.visible
-    if "`" not in visible and "<!--" not in visible:
-        return
-    heading_starts = {start for _, _, _, start, _ in result.headings}
-    events = [(m.start(), m.end(), "`") for m in _BACKTICKS.finditer(visible)]
-    position = visible.find("<!--")
-    while position >= 0:
-        events.append((position, position + 4, "<"))
-        position = visible.find("<!--", position + 1)
-    events.sort()
-    spans: list[tuple[int, int]] = []
-    done = 0  # everything before this offset is decided
-    for index, (start, end, kind) in enumerate(events):
-        if start < done:
-            continue
-        if kind == "<":
-            match = _INLINE_COMMENT.match(visible, start)
-            if match and not _crosses_lines(visible, start, match.end(), heading_starts):
-                spans.append(match.span())
-                done = match.end()
-            continue
-        if visible[start - 1] == "\\":
-            before = visible[:start]
-            if (len(before) - len(before.rstrip("\\"))) % 2:
-                start += 1  # an escaped backtick is literal; the rest of the run may still open a span
-                if start == end:
-                    continue
-        length = end - start
-        closer = next((e for e in events[index + 1 :] if e[2] == "`" and e[1] - e[0] == length), None)
-        if closer is None or _crosses_lines(visible, start, closer[0], heading_starts):
-            done = end  # no closing run in this paragraph: the backticks are literal
-            continue
-        spans.append((start, closer[1]))
-        done = closer[1]
-    if spans:
-        result.visible = _blank(visible, spans)
+class _Inline:
+    """Where inline content may run: within one line of a heading, within one paragraph otherwise.
+    Lookups are by bisection over offsets found once, so no text is searched twice."""
+
+    def __init__(self, text: str, heading_starts: set[int]) -> None:
+        self.text = text
+        self.heading_starts = heading_starts
+        self.breaks: list[int] | None = None
+
+    def crosses(self, start: int, end: int) -> bool:
+        """Whether content from `start` to `end` would have to leave its heading or paragraph."""
+        text = self.text
+        if text.find("\n", start, end) < 0:
+            return False
+        if text.rfind("\n", 0, start) + 1 in self.heading_starts:
+            return True
+        if self.breaks is None:
+            self.breaks = [match.start() for match in _BREAK.finditer(text)]
+        following = bisect_right(self.breaks, start)
+        if following < len(self.breaks) and self.breaks[following] < end:
+            return True
+        return _QUOTE_LINE.search(text, start, end) is not None and _crosses_quote(text, start, end)
 
 
-def _crosses_lines(text: str, start: int, end: int, heading_starts: set[int]) -> bool:
-    """Whether inline content from `start` to `end` would have to leave its heading or paragraph."""
-    if text.find("\n", start, end) < 0:
-        return False
-    return text.rfind("\n", 0, start) + 1 in heading_starts or _crosses_paragraph(text, start, end)
-
-
-def _crosses_paragraph(text: str, start: int, end: int) -> bool:
-    """Whether a line between `start` and `end` ends the paragraph `start` is in (a blank line or a block
-    start; inside a block quote, after its markers; a quote marker starts a new block after unquoted text)."""
+def _crosses_quote(text: str, start: int, end: int) -> bool:
+    """Inside a block quote, a line ends the paragraph when, after its quote markers, it is blank or opens
+    a block; a quote marker after unquoted text starts a new block."""
     begin = text.rfind("\n", 0, start) + 1
     finish = text.find("\n", end)
     lines = text[begin : finish if finish >= 0 else len(text)].split("\n")
@@ -350,6 +348,69 @@ def _crosses_paragraph(text: str, start: int, end: int) -> bool:
         if _STARTS_BLOCK.match(line):
             return True
     return False
+
+
+def _blank_inline(result: Scan) -> None:
+    """Blank inline code spans and inline HTML comments, left to right as CommonMark reads them: whichever
+    starts first wins (a backtick inside a comment is comment, `<!--` inside code is code)."""
+    text = result.visible
+    if "`" not in text and "<!--" not in text:
+        return
+    inline = _Inline(text, {start for _, _, _, start, _ in result.headings})
+    runs = [match.span() for match in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}  # run length -> starts of the runs of that length
+    for start, end in runs:
+        by_length.setdefault(end - start, []).append(start)
+    comment_ends = _all(text, "-->")
+    events = [(start, end, "`") for start, end in runs] + [(p, p + 4, "<") for p in _all(text, "<!--")]
+    events.sort()
+    spans: list[tuple[int, int]] = []
+    done = 0  # everything before this offset is decided
+    for start, end, kind in events:
+        if start < done:
+            continue
+        if kind == "<":
+            close = _comment_end(text, start, comment_ends)
+            if close and not inline.crosses(start, close):
+                spans.append((start, close))
+                done = close
+            continue
+        escapes = 0
+        while text[start - 1 - escapes] == "\\":
+            escapes += 1
+        if escapes % 2:
+            start += 1  # an escaped backtick is literal; the rest of the run may still open a span
+            if start == end:
+                continue
+        starts = by_length.get(end - start, [])
+        following = bisect_right(starts, start)
+        closer = starts[following] if following < len(starts) else -1
+        if closer < 0 or inline.crosses(start, closer):
+            done = end  # no closing run in this paragraph: the backticks are literal
+            continue
+        done = closer + end - start
+        spans.append((start, done))
+    if spans:
+        result.visible = _blank(text, spans)
+
+
+def _all(text: str, needle: str) -> list[int]:
+    found, position = [], text.find(needle)
+    while position >= 0:
+        found.append(position)
+        position = text.find(needle, position + 1)
+    return found
+
+
+def _comment_end(text: str, start: int, ends: list[int]) -> int:
+    """Where the inline comment opened at `start` ends (CommonMark: `<!-->`, `<!--->`, or up to the first
+    `-->` after `<!--`), or 0 when it is never closed."""
+    if text.startswith("<!-->", start):
+        return start + 5
+    if text.startswith("<!--->", start):
+        return start + 6
+    following = bisect_right(ends, start + 3)
+    return ends[following] + 3 if following < len(ends) else 0
 
 
 # --- exact path: the block phase of markdown-it (the reference the tests compare with) -----------
@@ -382,20 +443,24 @@ _HTML_BLOCKS = (
     ),
 )
 _LEADING = re.compile(r"[ \t]*")
+_MAX_NESTING = 20  # markdown-it's commonmark preset: deeper containers are not parsed (and recursion stays bounded)
 
 
-@dataclass(slots=True)
 class _ExactResult:
-    headings: list[tuple[int, str, int, int, int]]  # as Scan.headings, absolute
-    blocks: list[tuple[int, int, str]]  # as Scan.blocks, absolute
-    spills: bool  # the range ended inside a top-level fence or HTML block
+    __slots__ = ("blocks", "headings", "spills")
+
+    def __init__(self, headings: list, blocks: list, spills: bool) -> None:
+        self.headings = headings  # as Scan.headings, absolute
+        self.blocks = blocks  # as Scan.blocks, absolute
+        self.spills = spills  # the range ended inside a top-level fence or HTML block
 
 
-def _exact(src: str, begin: int, end: int) -> _ExactResult:
-    """The exact path over the lines of src[begin:end] (`begin` starts a line; `end` starts one or is past the end)."""
+def _exact(src: str, begin: int, end: int, first_line: int) -> _ExactResult:
+    """The exact path over the lines of src[begin:end], which start at line `first_line` (`begin` starts a
+    line; `end` starts one or is past the end)."""
     state = _State(src[begin:end])
     state.tokenize(0, state.line_max)
-    offset_line = src.count("\n", 0, begin) - 1
+    offset_line = first_line - 1
     starts = state.line_start
     headings = [
         (level, text, first + 1 + offset_line, begin + starts[first], begin + starts[after])
@@ -501,6 +566,9 @@ class _State:
         while line < end_line:
             self.line = line = self.skip_empty(line)
             if line >= end_line or self.s_count[line] < self.blk_indent:
+                break
+            if self.level >= _MAX_NESTING:  # markdown-it's guard: deeper content is left unparsed
+                self.line = end_line
                 break
             for rule in _RULES:
                 if rule(self, line, end_line, False):

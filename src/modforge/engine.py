@@ -2,11 +2,12 @@
 
 Per module, a key hashes everything its findings depend on: its documents' and answers file's bytes, the
 names of its leftover files, the monorepo's global requirements, the rule settings (which include the
-rules' own code) and the parser's code. The findings of a module whose key is unchanged come from
-`.modforge-cache/` at its monorepo root (one small JSON file per module, written atomically; a corrupt or
-foreign file is a miss and is rewritten, so concurrent runs cannot break each other). The other modules are
-parsed and checked, in worker processes when there are enough of them to pay for the processes (forked,
-so they start in milliseconds and read the already-loaded bytes); a single module never leaves the process.
+rules' own code) and the parser's code. The findings of a module whose key is unchanged come from the
+cache, one JSON file at the monorepo root (`.modforge-cache/results.json`, read once, written once per run
+by a rename, so a reader never sees half a file; a corrupt or foreign file is ignored and replaced, and two
+concurrent runs at worst drop each other's new entries). The other modules are parsed and checked, in
+worker processes when there are enough of them to pay for the processes (forked, so they start in
+milliseconds and read the already-loaded bytes); a few modules never leave the process.
 """
 
 from __future__ import annotations
@@ -16,31 +17,38 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from modforge import __version__, loader
 from modforge.global_requirements import GlobalRequirements
 from modforge.model import Diagnostic
 
+if TYPE_CHECKING:
+    from modforge.config import Settings
+
 CACHE_DIR = ".modforge-cache"
 CACHE_FORMAT = 1
 PARALLEL_MIN_MODULES = 20  # below this, starting worker processes costs more than it saves
+MODULES_PER_WORKER = 10  # at least this many modules for each worker started
 CHUNKS_PER_WORKER = 4  # small enough chunks to balance modules of different sizes across workers
 
 
-class SettingsLike(Protocol):
-    def cache_key(self) -> str: ...
-
-
-@dataclass(frozen=True)
 class CheckResult:
-    diagnostics: list[Diagnostic]  # sorted by path, line, column, code
-    modules: int  # modules checked
-    documents: int  # pipeline documents in them
-    bytes: int  # bytes of documents and answers files read
-    cached: int  # modules whose findings came from the cache
+    """What one run found. (Plain classes here and in the loader: a dataclass costs its import time on
+    every run, and `modforge check` on one module should start in a blink.)"""
+
+    __slots__ = ("bytes", "cached", "diagnostics", "documents", "modules")
+
+    def __init__(self, diagnostics: list[Diagnostic], modules: int, documents: int, bytes: int, cached: int) -> None:
+        self.diagnostics = diagnostics  # sorted by path, line, column, code
+        self.modules = modules  # modules checked
+        self.documents = documents  # pipeline documents in them
+        self.bytes = bytes  # bytes of documents and answers files read
+        self.cached = cached  # modules whose findings came from the cache
+
+    def __repr__(self) -> str:
+        return f"CheckResult({len(self.diagnostics)} diagnostics, {self.modules} modules, {self.cached} cached)"
 
 
 # A finding as stored and passed between processes: (where, path, line, column, code, severity, message);
@@ -50,7 +58,7 @@ Stored = tuple[str, str, int, int, str, str, str]
 
 def run_check(
     paths: list[Path] | None,
-    settings: SettingsLike,
+    settings: Settings,
     use_cache: bool = True,
     jobs: int | None = None,
 ) -> CheckResult:
@@ -70,24 +78,29 @@ def run_check(
             gc.enable()
 
 
-def _run(targets: loader.Targets, settings: SettingsLike, use_cache: bool, jobs: int | None, cwd: str) -> CheckResult:
+def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int | None, cwd: str) -> CheckResult:
     sources = [loader.read_module(module, targets.repo_roots[module]) for module in targets.modules]
-    globals_data = {
-        root: loader._read(loader.global_requirements_path(root)) for root in set(targets.repo_roots.values())
-    }
+    roots = sorted(set(targets.repo_roots.values()))
+    globals_data = {root: loader._read(loader.global_requirements_path(root)) for root in roots}
     common = "\0".join((f"modforge {__version__}", _parser_fingerprint(), settings.cache_key()))
     keys = [_module_key(source, globals_data[source.repo_root], common) for source in sources]
-    files = [_cache_file(source) for source in sources]
+    names = [_entry_name(source) for source in sources]
+    caches = {root: _load_cache(root) if use_cache else {} for root in roots}
     results: list[list[Stored] | None] = [None] * len(sources)
-    if use_cache:
-        for index, (file, key) in enumerate(zip(files, keys, strict=True)):
-            results[index] = _load_entry(file, key)
+    for index, source in enumerate(sources):
+        entry = caches[source.repo_root].get(names[index])
+        if entry is not None and entry[0] == keys[index]:
+            results[index] = entry[1]
     misses = [index for index, result in enumerate(results) if result is None]
     if misses:
         globals_by_root = {root: loader.load_global_requirements(root, data) for root, data in globals_data.items()}
-        work = _Work(sources, keys, files, globals_by_root, settings, cwd)
+        work = _Work(sources, globals_by_root, settings, cwd)
         for index, stored in _check_all(work, misses, jobs):
             results[index] = stored
+        for root in roots:
+            fresh = {names[i]: (keys[i], results[i]) for i in misses if sources[i].repo_root == root}
+            if fresh:
+                _store_cache(root, fresh)
     diagnostics: list[Diagnostic] = []
     display = _Display(cwd)
     for source, stored in zip(sources, results, strict=True):
@@ -138,22 +151,29 @@ def _module_key(source: loader.ModuleSource, globals_data: bytes | None, common:
 
 
 # --- the cache --------------------------------------------------------------------------------------
-def _cache_file(source: loader.ModuleSource) -> Path:
-    relative = os.path.relpath(source.root, source.repo_root)
-    name = hashlib.blake2b(relative.encode(), digest_size=10).hexdigest()
-    return source.repo_root / CACHE_DIR / f"{name}.json"
+CACHE_FILE = "results.json"
 
 
-def _load_entry(file: Path, key: str) -> list[Stored] | None:
+def _entry_name(source: loader.ModuleSource) -> str:
+    """A module's entry: its folder relative to the monorepo root, with `/`."""
+    return os.path.relpath(source.root, source.repo_root).replace(os.sep, "/")
+
+
+def _load_cache(root: Path) -> dict[str, tuple[str, list[Stored]]]:
+    """The cache of the monorepo at `root`: module entry -> (key, findings); empty when missing or unreadable."""
     try:
-        with open(file, "rb") as handle:
-            entry = json.loads(handle.read())
-        if entry.get("format") != CACHE_FORMAT or entry.get("key") != key:
-            return None
-        stored = [tuple(item) for item in entry["diagnostics"]]
+        with open(root / CACHE_DIR / CACHE_FILE, "rb") as handle:
+            cache = json.loads(handle.read())
+        if cache.get("format") != CACHE_FORMAT:
+            return {}
+        entries = {}
+        for name, (key, items) in cache["modules"].items():
+            stored = [tuple(item) for item in items]
+            if isinstance(key, str) and all(map(_well_formed, stored)):
+                entries[name] = (key, stored)
+        return entries  # type: ignore[return-value]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None  # missing, corrupt or foreign: a miss, rewritten after the check
-    return stored if all(map(_well_formed, stored)) else None  # type: ignore[return-value]
+        return {}  # missing, corrupt or foreign: every module is a miss, and the file is rewritten
 
 
 _SHAPE = (str, str, int, int, str, str, str)
@@ -163,30 +183,40 @@ def _well_formed(item: tuple) -> bool:
     return len(item) == len(_SHAPE) and all(map(isinstance, item, _SHAPE)) and item[0] in ("m", "a")
 
 
-def _store_entry(file: Path, key: str, stored: list[Stored]) -> None:
-    """Write atomically (a temporary file renamed over the entry); give up silently when the folder is not
-    writable: the cache only saves time."""
-    folder = file.parent
+def _store_cache(root: Path, fresh: dict[str, tuple[str, list[Stored]]]) -> None:
+    """Add `fresh` entries to the cache file (re-read first, so a concurrent run's entries mostly survive),
+    dropping entries of modules that are gone; write a temporary file and rename it over the cache. Give up
+    silently when the folder is not writable: the cache only saves time."""
+    folder = root / CACHE_DIR
+    entries = _load_cache(root)
+    entries = {name: entry for name, entry in entries.items() if os.path.isdir(root / name)}
+    entries.update(fresh)
+    modules = {name: [key, stored] for name, (key, stored) in sorted(entries.items())}
     try:
         if not folder.is_dir():
-            folder.mkdir(exist_ok=True)
+            folder.mkdir()
             (folder / ".gitignore").write_text("# modforge's cache of check results\n*\n", encoding="utf-8")
-        temporary = folder / f"{file.name}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps({"format": CACHE_FORMAT, "key": key, "diagnostics": stored}), encoding="utf-8")
-        os.replace(temporary, file)
+        temporary = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps({"format": CACHE_FORMAT, "modules": modules}), encoding="utf-8")
+        os.replace(temporary, folder / CACHE_FILE)
     except OSError:
         pass
 
 
 # --- checking ---------------------------------------------------------------------------------------
-@dataclass
 class _Work:
-    sources: list[loader.ModuleSource]
-    keys: list[str]
-    files: list[Path]
-    globals_by_root: dict[Path, GlobalRequirements]
-    settings: SettingsLike
-    cwd: str
+    """One run's modules and what checking them needs."""
+
+    __slots__ = ("cwd", "globals_by_root", "settings", "sources")
+
+    def __init__(
+        self,
+        sources: list[loader.ModuleSource],
+        globals_by_root: dict[Path, GlobalRequirements],
+        settings: Settings,
+        cwd: str,
+    ) -> None:
+        self.sources, self.globals_by_root, self.settings, self.cwd = sources, globals_by_root, settings, cwd
 
 
 _SHARED: list[_Work] = []  # the run's work, inherited by forked workers instead of being sent to them
@@ -195,19 +225,22 @@ _SHARED: list[_Work] = []  # the run's work, inherited by forked workers instead
 def _check_all(work: _Work, misses: list[int], jobs: int | None) -> list[tuple[int, list[Stored]]]:
     from modforge import check, parser  # noqa: F401  (imported before forking, so workers have them)
 
-    workers = min(jobs or _usable_cpus(), len(misses) // (PARALLEL_MIN_MODULES // 2) or 1)
+    workers = min(jobs or _usable_cpus(), len(misses) // MODULES_PER_WORKER or 1)
     if workers < 2 or len(misses) < PARALLEL_MIN_MODULES or not _can_fork():
         return [(index, _check_one(work, index)) for index in misses]
     size = max(1, -(-len(misses) // (workers * CHUNKS_PER_WORKER)))
     chunks = [misses[start : start + size] for start in range(0, len(misses), size)]
     import multiprocessing  # only here: the imports cost a one-module run more than its check
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     _SHARED[:] = [work]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
+    except (OSError, BrokenProcessPool):  # no processes to be had (a sandbox, a limit): one process then
+        return [(index, _check_one(work, index)) for index in misses]
     finally:
         _SHARED.clear()
 
@@ -218,7 +251,7 @@ def _check_chunk(indices: list[int]) -> list[tuple[int, list[Stored]]]:
 
 
 def _check_one(work: _Work, index: int) -> list[Stored]:
-    """Parse and check one module, store its findings in the cache, and return them."""
+    """Parse and check one module; its findings, paths inside it relative to its root."""
     from modforge.check import check_module
 
     source = work.sources[index]
@@ -234,7 +267,6 @@ def _check_one(work: _Work, index: int) -> list[Stored]:
             )
         else:
             stored.append(("a", path, d.line, d.column, d.code, d.severity, d.message))
-    _store_entry(work.files[index], work.keys[index], stored)
     return stored
 
 

@@ -71,12 +71,14 @@ DESIGN_SECTIONS = (
     ("api", "API Surface"),
     ("data_model", "Data Model"),
     ("persistence", "Persistence"),
-    ("security", "Security and Tenancy"),
+    ("security", "Security"),
     ("observability", "Observability"),
     ("gts", "GTS Types"),
+    ("testing", "Testing Strategy"),
     ("phases", "Implementation Phases"),
 )
 DESIGN_SECTION = dict(DESIGN_SECTIONS)
+DESIGN_SECTION_LEVEL = 2  # `## Overview`, ...: the design's sections are level-2 headings
 
 # --- headings --------------------------------------------------------------------------------
 # Definitions are level-3 headings `### <ID>: <Title>` (spec: requirement, scenario, task formats).

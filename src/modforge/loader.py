@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from modforge import layout
 from modforge.errors import ModforgeError
 from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.grammar import IdKind
-from modforge.model import Document, Module
+from modforge.model import Module
 
 # Folders never searched for modules or leftovers: build output, dependencies, virtual environments.
 SKIPPED_DIRS = frozenset({"target", "node_modules", ".venv", "venv", "__pycache__"})
@@ -28,29 +27,40 @@ LEFTOVER_SUFFIX = ".rej"  # what an unresolved `copier update` leaves beside a f
 _DOC_NAMES = {name: name for name in layout.PIPELINE_DOCS} | dict(layout.LEGACY_DOC_NAMES)
 
 
-@dataclass(frozen=True)
 class ModuleSource:
     """One module's files, read but not parsed. A document whose bytes are None could not be read."""
 
-    root: Path  # absolute, symlinks kept as the user named them
-    repo_root: Path
-    documents: tuple[tuple[str, Path, bytes | None], ...]  # (pipeline name, path, bytes)
-    answers: bytes | None
-    extra_files: tuple[Path, ...]  # *.rej files, and legacy-named documents shadowed by today's name
+    __slots__ = ("answers", "documents", "extra_files", "repo_root", "root")
+
+    def __init__(
+        self,
+        root: Path,
+        repo_root: Path,
+        documents: tuple[tuple[str, str, bytes | None], ...],
+        answers: bytes | None,
+        extra_files: tuple[Path, ...],
+    ) -> None:
+        self.root = root  # absolute, symlinks kept as the user named them
+        self.repo_root = repo_root
+        self.documents = documents  # (pipeline name, path, bytes)
+        self.answers = answers
+        self.extra_files = extra_files  # *.rej files, and legacy-named documents shadowed by today's name
 
     @property
     def size(self) -> int:
         return sum(len(data) for _, _, data in self.documents if data) + len(self.answers or b"")
 
 
-@dataclass
 class Targets:
     """What one run checks: modules in a stable order, and for modules named through a file, the files
     whose findings are shown (absent: every finding of the module)."""
 
-    modules: list[Path] = field(default_factory=list)
-    repo_roots: dict[Path, Path] = field(default_factory=dict)  # module -> its monorepo root
-    only: dict[Path, set[Path]] = field(default_factory=dict)
+    __slots__ = ("modules", "only", "repo_roots")
+
+    def __init__(self) -> None:
+        self.modules: list[Path] = []
+        self.repo_roots: dict[Path, Path] = {}  # module -> its monorepo root
+        self.only: dict[Path, set[Path]] = {}
 
 
 def absolute(path: Path | str) -> Path:
@@ -110,7 +120,15 @@ def find_targets(paths: list[Path] | None = None, cwd: Path | None = None) -> Ta
     for module in whole:
         targets.only.pop(module, None)
     targets.modules = sorted(whole | set(targets.only))
-    targets.repo_roots = {module: find_repo_root(module) for module in targets.modules}
+    roots: dict[str, Path] = {}  # the root of each modules' parent folder, found once
+    for module in targets.modules:
+        if os.path.exists(os.path.join(module, ".git")):
+            targets.repo_roots[module] = module
+        else:
+            parent = os.path.dirname(module)
+            if parent not in roots:
+                roots[parent] = find_repo_root(Path(parent))
+            targets.repo_roots[module] = roots[parent]
     return targets
 
 
@@ -144,35 +162,51 @@ def module_of(path: Path) -> Path | None:
 
 # --- reading ---------------------------------------------------------------------------------------
 def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
-    """The bytes of a module's documents and answers file, and the paths of its leftovers."""
+    """The bytes of a module's documents and answers file, and the paths of its leftovers (one walk)."""
     root = absolute(root)
-    docs_dir = root / layout.DOCS_DIR
-    try:
-        with os.scandir(docs_dir) as scan:
-            names = sorted(e.name for e in scan if e.name in _DOC_NAMES and e.is_file())
-    except OSError:
-        names = []
+    top = str(root)
+    docs_dir = os.path.join(top, layout.DOCS_DIR)
+    names: list[str] = []
+    leftovers: list[str] = []
+    stack = [top]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        in_docs = current == docs_dir
+        for entry in entries:
+            name = entry.name
+            if name.endswith(LEFTOVER_SUFFIX):
+                if entry.is_file(follow_symlinks=False):
+                    leftovers.append(entry.path)
+            elif in_docs and name in _DOC_NAMES:
+                if entry.is_file():
+                    names.append(name)
+            elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
     chosen: dict[str, str] = {}
-    shadowed: list[Path] = []
-    for file_name in names:  # today's name wins over a legacy name for the same document
+    for file_name in sorted(names):  # today's name wins over a legacy name for the same document
         name = _DOC_NAMES[file_name]
         if name in chosen and chosen[name] == name:
-            shadowed.append(docs_dir / file_name)
+            leftovers.append(os.path.join(docs_dir, file_name))
             continue
         if name in chosen:
-            shadowed.append(docs_dir / chosen[name])
+            leftovers.append(os.path.join(docs_dir, chosen[name]))
         chosen[name] = file_name
     documents = []
     for name in layout.PIPELINE_DOCS:
         if name in chosen:
-            path = docs_dir / chosen[name]
+            path = os.path.join(docs_dir, chosen[name])
             documents.append((name, path, _read(path)))
-    answers = _read(root / layout.ANSWERS_FILE)
-    leftovers = sorted(set(_leftovers(root)) | set(shadowed))
-    return ModuleSource(root, repo_root or find_repo_root(root), tuple(documents), answers, tuple(leftovers))
+    answers = _read(os.path.join(top, layout.ANSWERS_FILE))
+    extra = tuple(Path(path) for path in sorted(leftovers))
+    return ModuleSource(root, repo_root or find_repo_root(root), tuple(documents), answers, extra)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path | str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -180,30 +214,12 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _leftovers(root: Path) -> list[Path]:
-    """The *.rej files anywhere in the module (skipping build output and hidden folders)."""
-    found: list[Path] = []
-    stack = [str(root)]
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as scan:
-                for entry in scan:
-                    if entry.name.endswith(LEFTOVER_SUFFIX) and entry.is_file(follow_symlinks=False):
-                        found.append(Path(entry.path))
-                    elif not _skipped(entry.name) and entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-        except OSError:
-            continue
-    return found
-
-
 # --- building ---------------------------------------------------------------------------------------
 def build_module(source: ModuleSource) -> Module:
     """Parse a module's documents and answers into the model."""
     from modforge.parser import parse_document
 
-    documents: dict[str, Document] = {name: parse_document(path, name, data) for name, path, data in source.documents}
+    documents = {name: parse_document(Path(path), name, data) for name, path, data in source.documents}
     answers = parse_answers(source.answers)
     prefix, prefix_source = None, "none"
     declared = answers.get("id_prefix") if answers else None

@@ -23,6 +23,7 @@ import importlib.util
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -318,19 +319,28 @@ def _remerge(root: Path, template: Path, migrations: list[Migration], path: str,
     ours_m = run_all(ModuleTree(root, template, {path: ours}), migrations).read(path)
     if base_m == base and ours_m == ours:
         return  # the migrations do not concern this file
-    if _edits(ours, ours_m) < _edits(base, base_m):
-        # The user changed a place the migration rewrites (a renamed heading, say): merging again would
-        # drop the template's change without a word, so the conflict stays for the user to decide.
-        outcome.skipped[path] = "you changed lines the template's process change rewrites; resolve the conflict by hand"
-        return
     with tempfile.TemporaryDirectory(prefix="modforge-merge-") as scratch:
         merged, clean = vcs.merge_file(ours_m or "", base_m or "", theirs, MERGE_LABELS, Path(scratch))
     if not clean:
         outcome.skipped[path] = "the user and the template changed the same lines; resolve the conflict by hand"
         return
+    if not _change_kept(base, base_m, ours, ours_m, merged):
+        # The user rewrote a place the migration changes (a heading renamed their own way, say): the merge
+        # would drop the template's change without a word, so the conflict stays for the user to decide.
+        outcome.skipped[path] = "you changed lines the template's process change rewrites; resolve the conflict by hand"
+        return
     current = (root / path).read_text(encoding="utf-8")
     outcome.changes.append(Change(path, path, current, merged))
     outcome.resolved.append(path)
+
+
+def _change_kept(base: str, base_m: str | None, ours: str, ours_m: str | None, merged: str) -> bool:
+    """Whether a re-merge kept the process change: the migrations changed the user's side in as many places as
+    the base, or the user's side already had every line they add to the base (migrated before the update)."""
+    if _edits(ours, ours_m) >= _edits(base, base_m):
+        return True
+    added = Counter((base_m or "").splitlines()) - Counter(base.splitlines())
+    return not added - Counter(merged.splitlines())
 
 
 def _edits(before: str | None, after: str | None) -> int:
@@ -442,3 +452,25 @@ def replace_heading(lines: list[str], line: int, text: str) -> bool:
     changed = new != lines[index]
     lines[index] = new
     return changed
+
+
+def drop_copies_of_section(text: str, doc: Any, title: str, pristine: str, level: int = 2) -> str:
+    """Remove extra sections headed `title` that are exact copies of the template's `pristine` section.
+
+    `copier update` re-applies a user's change on top of the new release; when the user's side already
+    had a section the release adds (from `modforge migrate` run before the update), the section appears
+    twice. Copies of the template's own text are dropped, the first copy or the user's edited one stays.
+    """
+    lines = text.splitlines(keepends=True)
+    spans = [
+        (h.line, section_end(doc, h.line, level, len(lines)))
+        for h in doc.headings
+        if h.level == level and h.text == title
+    ]
+    if len(spans) < 2:
+        return text
+    copies = [span for span in spans if "".join(lines[span[0] - 1 : span[1] - 1]).strip("\n") == pristine.strip("\n")]
+    keep = next((span for span in spans if span not in copies), spans[0])
+    for start, end in sorted((span for span in copies if span != keep), reverse=True):
+        del lines[start - 1 : end - 1]
+    return "".join(lines)

@@ -213,7 +213,7 @@ class _Builder:
         self.scan = scan
         self.name = name
         raw = scan.headings
-        self.headings = tuple(_new_heading(level, text, line) for level, text, line, _, _ in raw)
+        self.headings = tuple([_new_heading(level, text, line) for level, text, line, _, _ in raw])
         self.phases: list[Phase] = []
         self.requirements: list[Requirement] = []
         self.scenarios: list[Scenario] = []
@@ -233,7 +233,7 @@ class _Builder:
         id_texts: list[str | None] = [None] * len(raw)  # the ID text a heading names (definition or phase)
         self.id_texts = id_texts
         kinds = [self._classify(index, level, text) for index, (level, text, *_rest) in enumerate(raw)]
-        self.bullets = self._bullets() if self._wants_bullets(kinds) else {}
+        self.bullets = self._bullets(self._bullet_sections(kinds))
         gaps = name == layout.INTENT_VS_ACTUAL
         phase: Phase | None = None
         phase_level = 0
@@ -262,13 +262,19 @@ class _Builder:
             elif kind == _LEGACY_TASK:
                 self.tasks.append(_new_task(None, title, line, phase, self._subtasks(index), number))
 
-    def _wants_bullets(self, kinds: list[tuple[str, ParsedId | None, int, str]]) -> bool:
+    def _bullet_sections(self, kinds: list[tuple[str, ParsedId | None, int, str]]) -> set[int]:
+        """The headings whose list items the model holds: scenarios, tasks and gap entries."""
         if self.name == layout.INTENT_VS_ACTUAL:
-            return True
+            raw = self.scan.headings
+            return {
+                i for i, (kind, *_) in enumerate(kinds) if kind == _DEFINITION or raw[i][0] == layout.DEFINITION_LEVEL
+            }
         wanted = (IdKind.SCEN, IdKind.TASK)
-        return any(
-            kind == _LEGACY_TASK or (kind == _DEFINITION and parsed.kind in wanted) for kind, parsed, _, _ in kinds
-        )
+        return {
+            index
+            for index, (kind, parsed, _, _) in enumerate(kinds)
+            if kind == _LEGACY_TASK or (kind == _DEFINITION and parsed.kind in wanted)
+        }
 
     def _classify(self, index: int, level: int, text: str) -> tuple[str, ParsedId | None, int, str]:
         if "<" in text or "`" in text:
@@ -313,25 +319,31 @@ class _Builder:
         return blockscan._heading_text(lines[0].lstrip(" \t")[level:])
 
     # -- sections
-    def _bullets(self) -> dict[int, list[tuple[int, int, int, int]]]:
-        """Heading index -> (line, depth, marker offset, line end) of each list item under it, before
-        the next heading. Depth counts the open items whose content column the item's indentation reaches."""
+    def _bullets(self, wanted: set[int]) -> dict[int, list[tuple[int, int, int, int]]]:
+        """Heading index -> (line, depth, marker offset, line end) of each list item under it, before the
+        next heading, for the `wanted` headings. Depth counts the open items whose content column the
+        item's indentation reaches."""
+        if not wanted:
+            return {}
         visible = self.scan.visible
         starts = [heading[3] for heading in self.scan.headings] + [len(visible) + 1]
         found: dict[int, list[tuple[int, int, int, int]]] = {}
-        index, next_start = -1, starts[0]
-        section: list[tuple[int, int, int, int]] = found.setdefault(-1, [])
+        index = min(wanted)
+        position, next_start = starts[index], starts[index + 1]
+        section: list[tuple[int, int, int, int]] | None = found.setdefault(index, [])
         stack: list[int] = []
         count = visible.count
         line, previous = 1, 1
-        for match in _BULLET.finditer(visible):
+        for match in _BULLET.finditer(visible, position - 1):
             marker = match.end(1)
             if marker >= next_start:
                 while marker >= next_start:
                     index += 1
                     next_start = starts[index + 1]
-                section = found.setdefault(index, [])
+                section = found.setdefault(index, []) if index in wanted else None
                 stack = []
+            if section is None:
+                continue
             line += count("\n", previous, marker)
             previous = marker
             content, end = match.span(2)
@@ -405,7 +417,7 @@ class _Builder:
         A heading that is not `[version] - date` is still a release (version = its text, date None), so
         rules can say what is wrong with it; bullets before any section form a section named ""."""
         raw = self.scan.headings
-        self.bullets = self._bullets()
+        self.bullets = self._bullets({index for index, heading in enumerate(raw) if heading[0] in (2, 3)})
         releases = []
         for index, (level, text, line, _start, _body) in enumerate(raw):
             if level != 2:
@@ -452,22 +464,23 @@ class _Builder:
                 heading_lines[line + more] = line
         defined = dict(self.defined)
         parsed_cache = _PARSED
-        count, rfind = visible.count, visible.rfind
+        count, rfind, find = visible.count, visible.rfind, visible.find
         occurrences = []
         append = occurrences.append
         # IdOccurrence(parsed, line, column, in_heading, defines), its slots set directly (see _factory)
         new, cls = object.__new__, IdOccurrence
         set_id, set_line, set_column = cls.id.__set__, cls.line.__set__, cls.column.__set__
         set_in_heading, set_defines = cls.in_heading.__set__, cls.defines.__set__
-        line, previous, line_start = 1, 1, 0
-        heading = heading_lines.get(1)
+        line, line_start, line_end = 1, 0, 0  # the current line, the newline before it, the one after it
+        heading = None
         for start, token in hits:
-            newlines = count("\n", previous, start)
-            if newlines:
-                line += newlines
-                line_start = rfind("\n", previous, start)
+            if start > line_end:  # a later line: IDs are sorted, most lines hold one or two
+                line += count("\n", line_start + 1, start)
+                line_start = rfind("\n", line_start, start)
+                line_end = find("\n", start)
+                if line_end < 0:
+                    line_end = len(visible)
                 heading = heading_lines.get(line)
-            previous = start
             occurrence = new(cls)
             set_id(occurrence, parsed_cache.get(token) or _parsed(token))
             set_line(occurrence, line)

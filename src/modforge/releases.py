@@ -8,7 +8,6 @@ every released template from this repository's history; the working tree is the 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +54,8 @@ def version_of_ref(ref: str) -> str | None:
 
 def load(repo_root: Path) -> list[Release]:
     """The releases recorded in `repo_root/releases.toml`, oldest first (entries without a commit yet are left out)."""
+    import tomllib  # here, not at the top: copier may run the migrations on Python 3.10, which lacks it
+
     path = repo_root / RELEASES_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,18 @@
+"""Run modforge's migrations inside `copier update` (see `_migrations` in copier.yml).
+
+copier runs this file with its own Python (`_copier_python`) from its checkout of the template version
+being updated to, with the module folder as the working directory. The code that migrates is that
+checkout's `src/modforge`, so a user needs nothing installed but copier and copier-template-extensions.
+
+Usage: python migrations/run.py --stage after --from 0.1.0 --to 0.2.0
+"""
+
+import sys
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(TEMPLATE / "src"))
+
+from modforge.migration import copier_main  # noqa: E402  (needs the path above)
+
+sys.exit(copier_main(sys.argv[1:], TEMPLATE))

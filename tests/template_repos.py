@@ -1,0 +1,79 @@
+"""Real template repositories holding every released version, rebuilt from this repository's history.
+
+`releases.toml` names the commit of each release. `build(destination)` makes a git repository with one
+commit per release (that commit's template files, taken with `git archive`), tagged `v<version>`, and
+last the working tree as the current version, tagged `v<modforge.__version__>`. Update tests copy a
+module at an old tag and run the real `copier update` to the newest, as users do; a fresh clone without
+tags still has every version, because the commits are in its history.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+from conftest import REPO_ROOT, TEMPLATE_PARTS, git, snapshot_template
+
+from modforge import __version__, releases
+
+
+def past_releases() -> list[releases.Release]:
+    """Releases older than the working tree's version (the working tree stands for the current one)."""
+    current = releases.parse_version(__version__)
+    return [r for r in releases.load(REPO_ROOT) if r.key < current]
+
+
+def versions() -> list[str]:
+    return [r.version for r in past_releases()] + [__version__]
+
+
+def _extract(commit: str, destination: Path) -> None:
+    listed = subprocess.run(["git", "ls-tree", "--name-only", commit], cwd=REPO_ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise AssertionError(
+            f"release commit {commit} (releases.toml) is not in this clone; fetch the full history "
+            f"(`git fetch --unshallow`): {listed.stderr.strip()}"
+        )
+    parts = sorted(set(listed.stdout.split()) & set(TEMPLATE_PARTS))
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "--", *parts], cwd=REPO_ROOT, capture_output=True
+    )
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="data")
+
+
+def _clear(destination: Path) -> None:
+    for child in destination.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def build(destination: Path, *, upto: str | None = None) -> Path:
+    """A template repository with every release up to `upto` (default: all, the working tree last)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    git(destination, "init", "-q", "-b", "main")
+    for release in past_releases():
+        _clear(destination)
+        _extract(release.commit, destination)
+        _commit(destination, release.version)
+        if release.version == upto:
+            return destination
+    _clear(destination)
+    snapshot_template(destination)
+    _commit(destination, __version__)
+    return destination
+
+
+def _commit(destination: Path, version: str) -> None:
+    git(destination, "add", "-A")
+    git(destination, "commit", "-q", "--allow-empty", "-m", f"modforge template {version}")
+    git(destination, "tag", releases.tag(version))
+
+
+def add_release(template: Path, version: str, edit) -> None:
+    """Commit `edit(template)` on top and tag it `v<version>`: a synthetic later release for a test."""
+    edit(template)
+    _commit(template, version)

@@ -312,3 +312,17 @@ def test_free_text_answers_stay_in_comments_and_keep_rustfmt_clean(new_module):
     prefix = yaml.safe_load((path / layout.ANSWERS_FILE).read_text())["id_prefix"]
     for n, title in enumerate(titles[1:], start=2):
         assert f"// {layout.code_todo(grammar.format_id(IdKind.PHASE, prefix, n))}: {title.strip()}\n" in service
+
+
+# --- the documents beside the code ------------------------------------------------------------------
+
+
+def test_the_generated_documents_pass_modforge_check_with_no_finding(module):
+    """At every answer combination, a new module starts clean: `modforge check` finds nothing at all."""
+    from modforge import engine
+    from modforge.config import Settings
+
+    path, _ = module
+    result = engine.run_check([path], Settings(), use_cache=False)
+    assert [f"{d.path}:{d.line}: {d.code} {d.message}" for d in result.diagnostics] == []
+    assert result.documents == len(layout.PIPELINE_DOCS)

@@ -16,21 +16,14 @@ import sys
 from pathlib import Path
 
 from modforge import adoption, layout, migration, preconditions, releases, template_source, vcs
-from modforge.commands.new import parse_data
+from modforge.commands.new import add_data_argument, parse_data
 from modforge.errors import ModforgeError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("module_dir", type=Path, help="the module's folder, e.g. modules/oagw")
     parser.add_argument("--id-prefix", help="ID prefix when the documents define no IDs yet (e.g. OAGW)")
-    parser.add_argument(
-        "-d",
-        "--data",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="answer a question adoption cannot infer (repeatable), as copier's --data",
-    )
+    add_data_argument(parser, "answer a question adoption cannot infer (repeatable), as copier's --data")
     parser.add_argument("--dry-run", action="store_true", help="print the unified diff and change nothing")
     parser.add_argument("--template", help="template checkout (default: the template modforge ships with)")
 

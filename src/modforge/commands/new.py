@@ -18,17 +18,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--monorepo", type=Path, default=Path("."), help="monorepo root; the module goes to MONOREPO/modules/NAME"
     )
-    parser.add_argument(
-        "-d",
-        "--data",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="answer a question (repeatable), as copier's --data",
-    )
+    add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
     parser.add_argument("--template", help="template path or URL (default: the template modforge ships with)")
     parser.add_argument("--vcs-ref", help="template git ref to copy (default: the latest release tag, else HEAD)")
+
+
+def add_data_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """`-d/--data KEY=VALUE`, repeatable, as copier spells it (shared by `new` and `adopt`)."""
+    parser.add_argument("-d", "--data", action="append", default=[], metavar="KEY=VALUE", help=help_text)
 
 
 def parse_data(pairs: list[str], questions: set[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "src")
+TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "migrations", "src")
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "bench",
     "GIT_AUTHOR_EMAIL": "b@x",

@@ -24,7 +24,11 @@ SUMMARIES = {
 
 
 def _parser(selected: str | None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="modforge", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="modforge",
+        description="Create, check and evolve ModKit modules through the human-gated module generation pipeline.",
+        epilog="Run `modforge COMMAND --help` for a command's options.",
+    )
     parser.add_argument("--version", action="version", version=f"modforge {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

@@ -1,19 +1,22 @@
 """The document model: what one parse of a module's `docs/` yields, shared by every command.
 
-Immutable dataclasses only; the parser (modforge.parser) builds them, rules and commands read them and
-never re-parse text. Lines and columns are 1-based, as editors and `path:line:col` output show them.
+Immutable records only; the parser (modforge.parser) builds them, rules and commands read them and
+never re-parse text. The records a document holds by the thousand, and the small ones beside them, are named
+tuples: `tuple.__new__` builds one in a fraction of what a frozen dataclass costs, and the classes cost
+less to create at import.
+Lines and columns are 1-based, as editors and `path:line:col` output show them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from modforge.grammar import IdKind, ParsedId
 
 
-@dataclass(frozen=True, slots=True)
-class IdOccurrence:
+class IdOccurrence(NamedTuple):
     """One ID token in prose or a heading (never inside code, HTML comments or front matter)."""
 
     id: ParsedId
@@ -23,15 +26,13 @@ class IdOccurrence:
     defines: bool  # the heading that defines this ID (### REQ-X-1: ..., ## PHASE-X-1, ... (PHASE-X-1))
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str  # inline text, markers and trailing #s stripped
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     """A phase section: `## PHASE-X-1: Title` (scenarios, tasks), `## Phase 1` (spec's tasks form)
     or `### Title (PHASE-X-1)` (design)."""
 
@@ -41,15 +42,13 @@ class Phase:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     keyword: str  # WHEN | THEN | AND
     text: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(NamedTuple):
     id: ParsedId
     title: str
     line: int
@@ -59,8 +58,7 @@ class Scenario:
     nested_headings: tuple[Heading, ...]  # deeper headings inside the scenario (sub-scenarios)
 
 
-@dataclass(frozen=True, slots=True)
-class Requirement:
+class Requirement(NamedTuple):
     id: ParsedId
     title: str
     line: int
@@ -68,8 +66,7 @@ class Requirement:
     phase: Phase | None
 
 
-@dataclass(frozen=True, slots=True)
-class Subtask:
+class Subtask(NamedTuple):
     number: str  # "3.2" as written ("" when missing)
     mark: str  # what stands between the brackets: " ", "x", "X", or anything else as written
     text: str
@@ -81,8 +78,7 @@ class Subtask:
         return self.mark in ("x", "X")
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(NamedTuple):
     id: ParsedId | None  # None for the legacy `### 1. SDK Implementation` form
     title: str
     line: int
@@ -91,15 +87,13 @@ class Task:
     legacy_number: int | None = None  # N of `### N. Title`
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeSection:
+class ChangeSection(NamedTuple):
     name: str  # Added, Changed, ...
     line: int
     entries: tuple[tuple[int, str], ...]  # (line, text) of each bullet
 
 
-@dataclass(frozen=True, slots=True)
-class Release:
+class Release(NamedTuple):
     version: str  # "Unreleased" or a SemVer string as written
     date: str | None
     line: int
@@ -107,16 +101,14 @@ class Release:
     sections: tuple[ChangeSection, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class GapEntry:
+class GapEntry(NamedTuple):
     id: ParsedId | None
     title: str
     line: int
     labels: tuple[tuple[str, int], ...]  # (Intent|Actual|Gap, line) in the order written
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something that kept a document from being read as Markdown text (encoding, size, binary)."""
 
     code: str

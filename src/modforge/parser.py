@@ -12,8 +12,9 @@ line inside a list item or block quote is text. Definitions are recognised by th
 modforge.layout at any level; rules check the level against the spec.
 
 Speed matters (a monorepo is checked on every commit): the work is a few whole-text regular
-expression passes and one small step per heading, bullet and ID, and model objects are built with
-`_factory` constructors, which set the slots of the frozen dataclasses directly.
+expression passes and one small step per heading, bullet and ID; the model's named tuples are built with
+`tuple.__new__` and ParsedId with a `_factory` constructor, which sets the slots of its frozen dataclass
+directly.
 """
 
 from __future__ import annotations
@@ -57,14 +58,8 @@ def _factory(cls):
     return namespace["make"]
 
 
-_new_occurrence = _factory(IdOccurrence)
-_new_heading = _factory(Heading)
-_new_step = _factory(Step)
-_new_subtask = _factory(Subtask)
-_new_scenario = _factory(Scenario)
-_new_requirement = _factory(Requirement)
-_new_task = _factory(Task)
 _new_parsed_id = _factory(ParsedId)
+_new = tuple.__new__  # builds a model record (a named tuple) from a tuple of its fields, skipping __new__
 _PARSED: dict[str, ParsedId] = {}  # ID text -> ParsedId, shared by every document of the process
 _KINDS = {(keyword, prefixed): kind_of(keyword, prefixed) for keyword in KEYWORDS for prefixed in (True, False)}
 
@@ -213,7 +208,7 @@ class _Builder:
         self.scan = scan
         self.name = name
         raw = scan.headings
-        self.headings = tuple([_new_heading(level, text, line) for level, text, line, _, _ in raw])
+        self.headings = tuple([_new(Heading, (level, text, line)) for level, text, line, _, _ in raw])
         self.phases: list[Phase] = []
         self.requirements: list[Requirement] = []
         self.scenarios: list[Scenario] = []
@@ -256,11 +251,11 @@ class _Builder:
                 if id_kind is IdKind.SCEN:
                     self.scenarios.append(self._scenario(index, parsed, title, line, phase))
                 elif id_kind is IdKind.TASK:
-                    self.tasks.append(_new_task(parsed, title, line, phase, self._subtasks(index), None))
+                    self.tasks.append(_new(Task, (parsed, title, line, phase, self._subtasks(index), None)))
                 else:
-                    self.requirements.append(_new_requirement(parsed, title, line, self._body(index), phase))
+                    self.requirements.append(_new(Requirement, (parsed, title, line, self._body(index), phase)))
             elif kind == _LEGACY_TASK:
-                self.tasks.append(_new_task(None, title, line, phase, self._subtasks(index), number))
+                self.tasks.append(_new(Task, (None, title, line, phase, self._subtasks(index), number)))
 
     def _bullet_sections(self, kinds: list[tuple[str, ParsedId | None, int, str]]) -> set[int]:
         """The headings whose list items the model holds: scenarios, tasks and gap entries."""
@@ -362,8 +357,12 @@ class _Builder:
     def _body(self, index: int) -> str:
         _level, _text, _line, _start, body = self.scan.headings[index]
         text = self.scan.visible[body : self.extent_end[index]]
-        text = _TRAILING_BLANKS.sub("\n", text + "\n")
-        return _BLANK_RUNS.sub("\n\n", text).strip()
+        text += "\n"
+        if " \n" in text or "\t\n" in text:  # substring checks first: most bodies need neither regex pass
+            text = _TRAILING_BLANKS.sub("\n", text)
+        if "\n\n\n" in text:
+            text = _BLANK_RUNS.sub("\n\n", text)
+        return text.strip()
 
     def _scenario(self, index: int, parsed: ParsedId, title: str, line: int, phase: Phase | None) -> Scenario:
         steps: list[Step] = []
@@ -375,13 +374,13 @@ class _Builder:
             match = _STEP_MATCH(src, marker, end)
             if match:
                 keyword, text = match.group("keyword", "text")
-                steps.append(_new_step(keyword, text.strip(), bullet_line))
+                steps.append(_new(Step, (keyword, text.strip(), bullet_line)))
             else:
                 others.append(bullet_line)
         raw = self.scan.headings
         deeper = index + 1 < len(raw) and raw[index + 1][3] < self.extent_end[index]
         nested = self._nested_headings(index) if deeper else ()
-        return _new_scenario(parsed, title, line, phase, tuple(steps), tuple(others), nested)
+        return _new(Scenario, (parsed, title, line, phase, tuple(steps), tuple(others), nested))
 
     def _nested_headings(self, index: int) -> tuple[Heading, ...]:
         end = self.extent_end[index]
@@ -399,7 +398,7 @@ class _Builder:
             match = item(src, marker, end)
             if match:
                 number, mark, text = match.group("number", "mark", "text")
-                subtasks.append(_new_subtask(number or "", mark, text.strip(), line, depth))
+                subtasks.append(_new(Subtask, (number or "", mark, text.strip(), line, depth)))
         return tuple(subtasks)
 
     def _gap(self, index: int, parsed: ParsedId | None, title: str, line: int) -> GapEntry:
@@ -467,10 +466,7 @@ class _Builder:
         count, rfind, find = visible.count, visible.rfind, visible.find
         occurrences = []
         append = occurrences.append
-        # IdOccurrence(parsed, line, column, in_heading, defines), its slots set directly (see _factory)
-        new, cls = object.__new__, IdOccurrence
-        set_id, set_line, set_column = cls.id.__set__, cls.line.__set__, cls.column.__set__
-        set_in_heading, set_defines = cls.in_heading.__set__, cls.defines.__set__
+        new, cls = _new, IdOccurrence  # IdOccurrence(parsed, line, column, in_heading, defines)
         line, line_start, line_end = 1, 0, 0  # the current line, the newline before it, the one after it
         heading = None
         for start, token in hits:
@@ -481,20 +477,14 @@ class _Builder:
                 if line_end < 0:
                     line_end = len(visible)
                 heading = heading_lines.get(line)
-            occurrence = new(cls)
-            set_id(occurrence, parsed_cache.get(token) or _parsed(token))
-            set_line(occurrence, line)
-            set_column(occurrence, start - line_start)
+            parsed = parsed_cache.get(token) or _parsed(token)
             if heading is None:
-                set_in_heading(occurrence, False)
-                set_defines(occurrence, False)
+                append(new(cls, (parsed, line, start - line_start, False, False)))
             else:
-                set_in_heading(occurrence, True)
                 defines = defined.get(heading) == token
                 if defines:
                     del defined[heading]  # a heading defines its ID once
-                set_defines(occurrence, defines)
-            append(occurrence)
+                append(new(cls, (parsed, line, start - line_start, True, defines)))
         return tuple(occurrences)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from modforge.config import Settings
 from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.model import Diagnostic, Module
+from modforge.paths import PathDisplay
 from modforge.rules import BY_CODE
 from modforge.rules.context import Context
 
@@ -25,7 +26,7 @@ def check_module(
     """Every finding of the enabled rules on `module`, sorted by path, line, column and code; paths are
     shown relative to the working directory when the file is under it."""
     context = Context(module, globals)
-    cwd = Path(os.getcwd())
+    display = PathDisplay(os.getcwd())
     shown: dict[Path, str] = {}
     diagnostics: list[Diagnostic] = []
     for code in settings.enabled_codes:
@@ -33,16 +34,7 @@ def check_module(
         for finding, message in rule.run(context):
             path = shown.get(finding.path)
             if path is None:
-                path = shown[finding.path] = display_path(finding.path, cwd)
+                path = shown[finding.path] = display(finding.path)
             diagnostics.append(Diagnostic(path, finding.line, finding.column, code, rule.severity, message))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
     return diagnostics
-
-
-def display_path(path: Path, cwd: Path) -> str:
-    """`path` relative to `cwd` when it is inside it, else as given (absolute paths stay absolute)."""
-    absolute = path if path.is_absolute() else cwd / path
-    try:
-        return absolute.relative_to(cwd).as_posix()
-    except ValueError:
-        return str(path)

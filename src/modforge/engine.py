@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from modforge import __version__, loader
 from modforge.global_requirements import GlobalRequirements
 from modforge.model import Diagnostic
+from modforge.paths import PathDisplay
 
 if TYPE_CHECKING:
     from modforge.config import Settings
@@ -102,7 +103,7 @@ def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int
             if fresh:
                 _store_cache(root, fresh)
     diagnostics: list[Diagnostic] = []
-    display = _Display(cwd)
+    display = PathDisplay(cwd)
     for source, stored in zip(sources, results, strict=True):
         root = str(source.root)
         keep = targets.only.get(source.root)
@@ -280,19 +281,3 @@ def _usable_cpus() -> int:
 def _can_fork() -> bool:
     # macOS offers fork, but system frameworks may break in a forked child: run in one process there.
     return sys.platform.startswith("linux") and hasattr(os, "fork")
-
-
-class _Display:
-    """Paths as users see them: relative to the working directory when inside it (with `/`), else absolute."""
-
-    def __init__(self, cwd: str) -> None:
-        self.cwd = cwd
-        self.prefix = cwd.rstrip(os.sep) + os.sep
-
-    def __call__(self, path: str) -> str:
-        path = os.path.normpath(path)
-        if path.startswith(self.prefix):
-            return path[len(self.prefix) :].replace(os.sep, "/")
-        if path == self.cwd:
-            return "."
-        return path

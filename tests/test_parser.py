@@ -227,3 +227,35 @@ def test_the_per_keyword_scan_finds_exactly_the_id_token_pattern_s_tokens(text: 
     found = sorted((m.start(), m.group()) for pattern in ID_SCAN_RES for m in pattern.finditer(text))
     assert found == [(m.start(), m.group()) for m in ID_TOKEN_RE.finditer(text)]
     assert all(parser._parsed(token) == parse_id(token) for _, token in found)
+
+
+# IDs a module writes: any keyword, prefixes never seen by the process before (so the batch path builds them).
+written_ids = st.lists(
+    st.tuples(
+        st.sampled_from(["REQ", "SCEN", "TASK", "PHASE"]),
+        st.one_of(st.just(""), st.from_regex(r"[A-Z][A-Z0-9]{1,9}", fullmatch=True)),
+        st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+    ).map(lambda parts: "-".join(part for part in parts if part)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(written_ids)
+def test_distinct_ids_are_the_grammar_s_reading_of_each_id_written_once(tokens: list[str]) -> None:
+    text = "# Doc\n\n" + "\n".join(f"- see {token} and `REQ-ZZ-1`" for token in tokens) + "\n"
+    document = parser.parse_text(text, Path("doc.md"), layout.INTENT_SCENARIOS)
+    by_text = {parsed.text: parsed for parsed in document.distinct_ids}
+    assert len(by_text) == len(document.distinct_ids), "each spelling once"
+    assert by_text == {token: parse_id(token) for token in tokens}
+    # the occurrences (built on first use) name the same ID objects, so rules may compare them by identity
+    assert {id(o.id) for o in document.ids} == {id(parsed) for parsed in document.distinct_ids}
+
+
+def test_occurrences_are_located_only_when_asked_for() -> None:
+    document = parse(layout.INTENT_SCENARIOS)
+    assert "ids" not in vars(document), "a parse locates no occurrence by itself"
+    assert document.ids
+    assert "ids" in vars(document)
+    assert document.ids is document.ids, "located once"

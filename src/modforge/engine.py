@@ -32,7 +32,6 @@ CACHE_DIR = ".modforge-cache"
 CACHE_FORMAT = 1
 PARALLEL_MIN_MODULES = 20  # below this, starting worker processes costs more than it saves
 MODULES_PER_WORKER = 10  # at least this many modules for each worker started
-CHUNKS_PER_WORKER = 4  # small enough chunks to balance modules of different sizes across workers
 
 
 class CheckResult:
@@ -80,45 +79,44 @@ def run_check(
 
 
 def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int | None, cwd: str) -> CheckResult:
-    sources = [loader.read_module(module, targets.repo_roots[module]) for module in targets.modules]
     roots = sorted(set(targets.repo_roots.values()))
     globals_data = {root: loader._read(loader.global_requirements_path(root)) for root in roots}
-    common = "\0".join((f"modforge {__version__}", _parser_fingerprint(), settings.cache_key()))
-    keys = [_module_key(source, globals_data[source.repo_root], common) for source in sources]
-    names = [_entry_name(source) for source in sources]
-    caches = {root: _load_cache(root) if use_cache else {} for root in roots}
-    results: list[list[Stored] | None] = [None] * len(sources)
-    for index, source in enumerate(sources):
-        entry = caches[source.repo_root].get(names[index])
-        if entry is not None and entry[0] == keys[index]:
-            results[index] = entry[1]
-    misses = [index for index, result in enumerate(results) if result is None]
-    if misses:
-        globals_by_root = {root: loader.load_global_requirements(root, data) for root, data in globals_data.items()}
-        work = _Work(sources, globals_by_root, settings, cwd)
-        for index, stored in _check_all(work, misses, jobs):
-            results[index] = stored
-        for root in roots:
-            fresh = {names[i]: (keys[i], results[i]) for i in misses if sources[i].repo_root == root}
-            if fresh:
-                _store_cache(root, fresh)
+    work = _Work(
+        modules=targets.modules,
+        repo_roots=targets.repo_roots,
+        caches={root: _load_cache(root) if use_cache else {} for root in roots},
+        globals_data=globals_data,
+        globals_by_root={root: loader.load_global_requirements(root, data) for root, data in globals_data.items()},
+        common="\0".join((f"modforge {__version__}", _parser_fingerprint(), settings.cache_key())),
+        settings=settings,
+        cwd=cwd,
+    )
+    outcomes = _process_all(work, jobs)
+    for root in roots:
+        fresh = {
+            name: (key, stored)
+            for module, (name, key, stored, cached, _, _) in zip(targets.modules, outcomes, strict=True)
+            if not cached and targets.repo_roots[module] == root
+        }
+        if fresh:
+            _store_cache(root, fresh)
     diagnostics: list[Diagnostic] = []
     display = PathDisplay(cwd)
-    for source, stored in zip(sources, results, strict=True):
-        root = str(source.root)
-        keep = targets.only.get(source.root)
+    for module, (_, _, stored, _, _, _) in zip(targets.modules, outcomes, strict=True):
+        root = str(module)
+        keep = targets.only.get(module)
         shown = {display(str(path)) for path in keep} if keep is not None else None
-        for where, path, line, column, code, severity, message in stored or ():
+        for where, path, line, column, code, severity, message in stored:
             path = display(os.path.join(root, path) if where == "m" else path)
             if shown is None or path in shown:
                 diagnostics.append(Diagnostic(path, line, column, code, severity, message))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
     return CheckResult(
         diagnostics,
-        modules=len(sources),
-        documents=sum(len(source.documents) for source in sources),
-        bytes=sum(source.size for source in sources),
-        cached=len(sources) - len(misses),
+        modules=len(outcomes),
+        documents=sum(outcome[4] for outcome in outcomes),
+        bytes=sum(outcome[5] for outcome in outcomes),
+        cached=sum(1 for outcome in outcomes if outcome[3]),
     )
 
 
@@ -206,56 +204,112 @@ def _store_cache(root: Path, fresh: dict[str, tuple[str, list[Stored]]]) -> None
 
 # --- checking ---------------------------------------------------------------------------------------
 class _Work:
-    """One run's modules and what checking them needs."""
+    """One run's modules and what checking them needs (forked workers inherit it: nothing is sent to them)."""
 
-    __slots__ = ("cwd", "globals_by_root", "settings", "sources")
+    __slots__ = ("caches", "common", "cwd", "globals_by_root", "globals_data", "modules", "repo_roots", "settings")
 
     def __init__(
         self,
-        sources: list[loader.ModuleSource],
+        *,
+        modules: list[Path],
+        repo_roots: dict[Path, Path],
+        caches: dict[Path, dict[str, tuple[str, list[Stored]]]],
+        globals_data: dict[Path, bytes | None],
         globals_by_root: dict[Path, GlobalRequirements],
+        common: str,
         settings: Settings,
         cwd: str,
     ) -> None:
-        self.sources, self.globals_by_root, self.settings, self.cwd = sources, globals_by_root, settings, cwd
+        self.modules, self.repo_roots, self.caches = modules, repo_roots, caches
+        self.globals_data, self.globals_by_root, self.common = globals_data, globals_by_root, common
+        self.settings, self.cwd = settings, cwd
 
 
-_SHARED: list[_Work] = []  # the run's work, inherited by forked workers instead of being sent to them
+# What one module's check yields, as plain data that `marshal` carries from a worker:
+# (cache entry name, key, findings, whether they came from the cache, documents, bytes read).
+Outcome = tuple[str, str, list[Stored], bool, int, int]
 
 
-def _check_all(work: _Work, misses: list[int], jobs: int | None) -> list[tuple[int, list[Stored]]]:
-    from modforge import check, parser  # noqa: F401  (imported before forking, so workers have them)
+def _process_all(work: _Work, jobs: int | None) -> list[Outcome]:
+    """Each module's outcome, in order. With enough modules, forked workers share them: each reads, keys
+    and checks every n-th module, so reading and hashing run in parallel too, and this process takes a
+    share itself rather than wait. Plain `os.fork` and a pipe per worker: `multiprocessing` costs more
+    to import than a hundred modules take to check. A worker that fails leaves its modules to this process."""
+    total = len(work.modules)
+    workers = min(jobs or _usable_cpus(), total // MODULES_PER_WORKER or 1)
+    if workers < 2 or total < PARALLEL_MIN_MODULES or not _can_fork():
+        return [_process(work, index) for index in range(total)]
+    import marshal
 
-    workers = min(jobs or _usable_cpus(), len(misses) // MODULES_PER_WORKER or 1)
-    if workers < 2 or len(misses) < PARALLEL_MIN_MODULES or not _can_fork():
-        return [(index, _check_one(work, index)) for index in misses]
-    size = max(1, -(-len(misses) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [misses[start : start + size] for start in range(0, len(misses), size)]
-    import multiprocessing  # only here: the imports cost a one-module run more than its check
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    _import_for_workers()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: list[tuple[int, int, range]] = []
+    for worker in range(1, workers):
+        share = range(worker, total, workers)
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (a limit, a sandbox): this process checks the share
+            os.close(read_end)
+            os.close(write_end)
+            break
+        if pid == 0:  # the worker: check its share, send the outcomes, exit without running any cleanup
+            status = 1
+            try:
+                os.close(read_end)
+                data = marshal.dumps([_process(work, index) for index in share])
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end, share))
+    outcomes: list[Outcome | None] = [None] * total
+    started = {index for _, _, share in children for index in share}
+    for index in range(total):
+        if index not in started:
+            outcomes[index] = _process(work, index)
+    for pid, read_end, share in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            received = marshal.loads(data) if status == 0 else None
+        except (EOFError, ValueError, TypeError):
+            received = None
+        if not isinstance(received, list) or len(received) != len(share):
+            received = [_process(work, index) for index in share]
+        for index, outcome in zip(share, received, strict=True):
+            outcomes[index] = outcome
+    return outcomes  # type: ignore[return-value]
 
-    _SHARED[:] = [work]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
-    except (OSError, BrokenProcessPool):  # no processes to be had (a sandbox, a limit): one process then
-        return [(index, _check_one(work, index)) for index in misses]
-    finally:
-        _SHARED.clear()
+
+def _import_for_workers() -> None:
+    """Import what checking needs once, before forking, rather than once in every worker."""
+    import yaml  # noqa: F401  (answers files)
+
+    from modforge import check, parser  # noqa: F401
 
 
-def _check_chunk(indices: list[int]) -> list[tuple[int, list[Stored]]]:
-    work = _SHARED[0]
-    return [(index, _check_one(work, index)) for index in indices]
+def _process(work: _Work, index: int) -> Outcome:
+    """Read one module; its findings from the cache when its key is unchanged, else from parsing and checking."""
+    module = work.modules[index]
+    repo_root = work.repo_roots[module]
+    source = loader.read_module(module, repo_root)
+    name = _entry_name(source)
+    key = _module_key(source, work.globals_data[repo_root], work.common)
+    entry = work.caches[repo_root].get(name)
+    if entry is not None and entry[0] == key:
+        return name, key, entry[1], True, len(source.documents), source.size
+    return name, key, _check_source(work, source), False, len(source.documents), source.size
 
 
-def _check_one(work: _Work, index: int) -> list[Stored]:
+def _check_source(work: _Work, source: loader.ModuleSource) -> list[Stored]:
     """Parse and check one module; its findings, paths inside it relative to its root."""
     from modforge.check import check_module
 
-    source = work.sources[index]
     module = loader.build_module(source)
     diagnostics = check_module(module, work.globals_by_root[source.repo_root], work.settings)
     root = str(source.root) + os.sep

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class IdKind(enum.Enum):
@@ -68,11 +68,15 @@ ID_TOKEN_RE = re.compile(rf"(?<!{_ID_BEFORE})(?P<keyword>{'|'.join(KEYWORDS)}){_
 # substring search, so four passes over a whole document take less than half the time of one ID_TOKEN_RE pass.
 # The document parser uses these; tests/test_parser.py proves them equal to ID_TOKEN_RE.
 ID_SCAN_RES = tuple(re.compile(rf"{keyword}(?<!{_ID_BEFORE}{keyword}){_ID_REST}") for keyword in KEYWORDS)
+# And without groups, so that `findall` returns whole tokens (the distinct IDs of a text, in C).
+ID_FIND_RES = tuple(re.compile(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)) for pattern in ID_SCAN_RES)
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedId:
-    """One ID as written: its kind, prefix (None for a global REQ), number and digits as typed."""
+class ParsedId(NamedTuple):
+    """One ID as written: its kind, prefix (None for a global REQ), number and digits as typed.
+
+    A named tuple, so that the parser can build a document's IDs by the hundred in C (`tuple.__new__`
+    over zipped columns)."""
 
     kind: IdKind
     prefix: str | None

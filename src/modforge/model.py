@@ -9,7 +9,9 @@ Lines and columns are 1-based, as editors and `path:line:col` output show them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -122,7 +124,7 @@ class Document:
     path: Path
     name: str  # the pipeline name (INTENT_DESIGN.md, ...), after legacy names are mapped
     headings: tuple[Heading, ...] = ()
-    ids: tuple[IdOccurrence, ...] = ()
+    distinct_ids: tuple[ParsedId, ...] = ()  # each ID spelling the text holds, once (by keyword, then first use)
     phases: tuple[Phase, ...] = ()
     requirements: tuple[Requirement, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
@@ -131,6 +133,14 @@ class Document:
     gaps: tuple[GapEntry, ...] = ()
     conflict_markers: tuple[int, ...] = ()  # lines of <<<<<<< ======= >>>>>>> left by a merge
     problems: tuple[Problem, ...] = ()
+    # Builds `ids` on first use: a document holds IDs by the hundred, and a module whose IDs are all right
+    # needs only `distinct_ids` (occurrences place the findings of an ID found wrong).
+    locate_ids: Callable[[], tuple[IdOccurrence, ...]] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def ids(self) -> tuple[IdOccurrence, ...]:
+        """Every ID occurrence in document order, with its line and column."""
+        return self.locate_ids() if self.locate_ids is not None else ()
 
     def references(self, kind: IdKind | None = None) -> list[IdOccurrence]:
         return [o for o in self.ids if not o.defines and (kind is None or o.id.kind is kind)]

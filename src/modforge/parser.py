@@ -12,9 +12,9 @@ line inside a list item or block quote is text. Definitions are recognised by th
 modforge.layout at any level; rules check the level against the spec.
 
 Speed matters (a monorepo is checked on every commit): the work is a few whole-text regular
-expression passes and one small step per heading, bullet and ID; the model's named tuples are built with
-`tuple.__new__` and ParsedId with a `_factory` constructor, which sets the slots of its frozen dataclass
-directly.
+expression passes and one small step per heading and list item; the model's named tuples are built with
+`tuple.__new__`, and a document's distinct IDs in one batch (ID occurrences, with their lines and columns,
+only when a rule asks for them).
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from modforge import blockscan, layout
 from modforge.global_requirements import GlobalRequirements
-from modforge.grammar import ID_SCAN_RES, KEYWORDS, IdKind, ParsedId, kind_of, parse_id
+from modforge.grammar import ID_FIND_RES, ID_SCAN_RES, KEYWORDS, IdKind, ParsedId, kind_of, parse_id
 from modforge.model import (
     ChangeSection,
     Document,
@@ -48,20 +50,10 @@ MAX_DOCUMENT_BYTES = 5_000_000  # far above any real pipeline document (the larg
 CONFLICT_MARKER_RE = re.compile(r"\n(?:<{7}|>{7}|\|{7})(?=[ \t\n]|$)|\n={7}[ \t]*(?=\n|$)")
 
 
-def _factory(cls):
-    """A constructor for a frozen, slotted dataclass that sets each slot directly: the generated
-    `__init__` of a frozen class calls `object.__setattr__` per field, which costs twice as much."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    namespace = {"new": object.__new__, "cls": cls} | {f"set_{n}": getattr(cls, n).__set__ for n in names}
-    body = "".join(f"    set_{n}(obj, {n})\n" for n in names)
-    exec(f"def make({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n", namespace)
-    return namespace["make"]
-
-
-_new_parsed_id = _factory(ParsedId)
 _new = tuple.__new__  # builds a model record (a named tuple) from a tuple of its fields, skipping __new__
 _PARSED: dict[str, ParsedId] = {}  # ID text -> ParsedId, shared by every document of the process
 _KINDS = {(keyword, prefixed): kind_of(keyword, prefixed) for keyword in KEYWORDS for prefixed in (True, False)}
+_NO_PREFIX = {"": None}  # a global REQ has no prefix
 
 
 def _parsed(text: str) -> ParsedId:
@@ -70,9 +62,20 @@ def _parsed(text: str) -> ParsedId:
     if found is None:
         keyword, *middle, digits = text.split("-")
         prefix = middle[0] if middle else None
-        found = _new_parsed_id(_KINDS[keyword, prefix is not None], prefix, int(digits), digits)
-        _PARSED[text] = found
+        found = _PARSED[text] = _new(ParsedId, (_KINDS[keyword, prefix is not None], prefix, int(digits), digits))
     return found
+
+
+def _parse_new(tokens: list[str]) -> None:
+    """Add the ParsedIds of `tokens` (whole IDs, as the grammar's patterns matched them, not seen before)
+    to _PARSED: column by column with C-level `map`s, which halves the cost of one `_parsed` per token (a
+    module brings hundreds of IDs of its own prefix)."""
+    heads = list(map(str.partition, tokens, repeat("-")))  # (keyword, "-", rest)
+    tails = list(map(str.rpartition, map(itemgetter(2), heads), repeat("-")))  # (prefix or "", "-", digits)
+    prefixes, digits = list(map(itemgetter(0), tails)), list(map(itemgetter(2), tails))
+    kinds = map(_KINDS.__getitem__, zip(map(itemgetter(0), heads), map(bool, prefixes), strict=True))
+    fields = zip(kinds, map(_NO_PREFIX.get, prefixes, prefixes), map(int, digits), digits, strict=True)
+    _PARSED.update(zip(tokens, map(_new, repeat(ParsedId), fields), strict=True))
 
 
 # --- bytes -----------------------------------------------------------------------------------------
@@ -176,7 +179,8 @@ def parse_text(text: str, path: Path, name: str) -> Document:
         path=path,
         name=name,
         headings=builder.headings,
-        ids=builder.ids(),
+        distinct_ids=builder.distinct_ids(),
+        locate_ids=builder.ids,
         phases=tuple(builder.phases),
         requirements=tuple(builder.requirements),
         scenarios=tuple(builder.scenarios),
@@ -197,8 +201,14 @@ def _conflict_markers(scan: blockscan.Scan) -> tuple[int, ...]:
 
 
 _STEP_MATCH = layout.STEP_RE.match
-# A list item's line: its indentation, then the marker and the blanks after it.
-_BULLET = re.compile(r"\n([ \t]*)[-*+](?:[ \t]+|(?=\n)|$)([^\n]*)", re.M)
+_MARKERS = ("-", "*", "+")  # a list item's line: its indentation, a marker, then blanks or the line's end
+
+
+def _content_column(text: str, indent: int) -> int:
+    """Where the content of the list item whose marker is at `indent` starts (2 past an empty item's marker)."""
+    rest = text[indent + 1 :]
+    content = rest.lstrip(" \t")
+    return indent + 1 + len(rest) - len(content) if content else indent + 2
 
 
 class _Builder:
@@ -207,6 +217,8 @@ class _Builder:
     def __init__(self, scan: blockscan.Scan, name: str) -> None:
         self.scan = scan
         self.name = name
+        self._lines: list[str] | None = None  # the visible text's lines, and src's, once a section needs them
+        self._written: list[str] = []
         raw = scan.headings
         self.headings = tuple([_new(Heading, (level, text, line)) for level, text, line, _, _ in raw])
         self.phases: list[Phase] = []
@@ -228,7 +240,6 @@ class _Builder:
         id_texts: list[str | None] = [None] * len(raw)  # the ID text a heading names (definition or phase)
         self.id_texts = id_texts
         kinds = [self._classify(index, level, text) for index, (level, text, *_rest) in enumerate(raw)]
-        self.bullets = self._bullets(self._bullet_sections(kinds))
         gaps = name == layout.INTENT_VS_ACTUAL
         phase: Phase | None = None
         phase_level = 0
@@ -256,20 +267,6 @@ class _Builder:
                     self.requirements.append(_new(Requirement, (parsed, title, line, self._body(index), phase)))
             elif kind == _LEGACY_TASK:
                 self.tasks.append(_new(Task, (None, title, line, phase, self._subtasks(index), number)))
-
-    def _bullet_sections(self, kinds: list[tuple[str, ParsedId | None, int, str]]) -> set[int]:
-        """The headings whose list items the model holds: scenarios, tasks and gap entries."""
-        if self.name == layout.INTENT_VS_ACTUAL:
-            raw = self.scan.headings
-            return {
-                i for i, (kind, *_) in enumerate(kinds) if kind == _DEFINITION or raw[i][0] == layout.DEFINITION_LEVEL
-            }
-        wanted = (IdKind.SCEN, IdKind.TASK)
-        return {
-            index
-            for index, (kind, parsed, _, _) in enumerate(kinds)
-            if kind == _LEGACY_TASK or (kind == _DEFINITION and parsed.kind in wanted)
-        }
 
     def _classify(self, index: int, level: int, text: str) -> tuple[str, ParsedId | None, int, str]:
         if "<" in text or "`" in text:
@@ -314,45 +311,41 @@ class _Builder:
         return blockscan._heading_text(lines[0].lstrip(" \t")[level:])
 
     # -- sections
-    def _bullets(self, wanted: set[int]) -> dict[int, list[tuple[int, int, int, int]]]:
-        """Heading index -> (line, depth, marker offset, line end) of each list item under it, before the
-        next heading, for the `wanted` headings. Depth counts the open items whose content column the
-        item's indentation reaches."""
-        if not wanted:
-            return {}
-        visible = self.scan.visible
-        starts = [heading[3] for heading in self.scan.headings] + [len(visible) + 1]
-        found: dict[int, list[tuple[int, int, int, int]]] = {}
-        index = min(wanted)
-        position, next_start = starts[index], starts[index + 1]
-        section: list[tuple[int, int, int, int]] | None = found.setdefault(index, [])
-        stack: list[int] = []
-        count = visible.count
-        line, previous = 1, 1
-        for match in _BULLET.finditer(visible, position - 1):
-            marker = match.end(1)
-            if marker >= next_start:
-                while marker >= next_start:
-                    index += 1
-                    next_start = starts[index + 1]
-                section = found.setdefault(index, []) if index in wanted else None
-                stack = []
-            if section is None:
-                continue
-            line += count("\n", previous, marker)
-            previous = marker
-            content, end = match.span(2)
-            indent = marker - match.start() - 1
-            column = indent + (content - marker if content < end else 2)
-            if indent:
-                while stack and indent < stack[-1]:
-                    stack.pop()
-                section.append((line, len(stack), marker, end))
-                stack.append(column)
-            else:
-                section.append((line, 0, marker, end))
-                stack = [column]
-        return found
+    def _items(self, index: int) -> list[tuple[int, int, str]]:
+        """(line, depth, item) of each list item under heading `index`, before the next heading; `item` is
+        the item's line as written, from its marker on. Depth counts the open items whose content column
+        the item's indentation reaches.
+
+        Items are found line by line in the visible text (split once per document; src starts with a
+        newline, so a line's index is its number), their words read from the same line of `src`."""
+        if self._lines is None:
+            self._lines, self._written = self.scan.visible.split("\n"), self.scan.src.split("\n")
+        lines, written = self._lines, self._written
+        raw = self.scan.headings
+        _level, _text, line, start, body = raw[index]
+        first = line + 1 + self.scan.visible.count("\n", start, body - 1)  # a setext heading spans lines
+        stop = raw[index + 1][2] if index + 1 < len(raw) else len(lines)
+        items: list[tuple[int, int, str]] = []
+        stack: list[int] = []  # content columns of the open items
+        top = ""  # the last item at column 0, whose content column is worked out only when needed
+        for number in range(first, stop):
+            text = lines[number]
+            head = text[:1]
+            if head in _MARKERS:
+                if len(text) == 1 or text[1] in " \t":
+                    items.append((number, 0, written[number]))
+                    top = text
+            elif head == " " or head == "\t":
+                content = text.lstrip(" \t")
+                if content[:1] in _MARKERS and (len(content) == 1 or content[1] in " \t"):
+                    indent = len(text) - len(content)
+                    if top:
+                        stack, top = [_content_column(top, 0)], ""
+                    while stack and indent < stack[-1]:
+                        stack.pop()
+                    items.append((number, len(stack), written[number][indent:]))
+                    stack.append(_content_column(text, indent))
+        return items
 
     def _body(self, index: int) -> str:
         _level, _text, _line, _start, body = self.scan.headings[index]
@@ -367,11 +360,10 @@ class _Builder:
     def _scenario(self, index: int, parsed: ParsedId, title: str, line: int, phase: Phase | None) -> Scenario:
         steps: list[Step] = []
         others: list[int] = []
-        src = self.scan.src  # bullets are found in the visible text, their words read as written
-        for bullet_line, depth, marker, end in self.bullets.get(index, ()):
+        for bullet_line, depth, item in self._items(index):
             if depth:
                 continue
-            match = _STEP_MATCH(src, marker, end)
+            match = _STEP_MATCH(item)
             if match:
                 keyword, text = match.group("keyword", "text")
                 steps.append(_new(Step, (keyword, text.strip(), bullet_line)))
@@ -391,11 +383,10 @@ class _Builder:
         return self.headings[index + 1 : following]
 
     def _subtasks(self, index: int) -> tuple[Subtask, ...]:
-        item = layout.TASK_ITEM_RE.match
-        src = self.scan.src
+        match_item = layout.TASK_ITEM_RE.match
         subtasks = []
-        for line, depth, marker, end in self.bullets.get(index, ()):
-            match = item(src, marker, end)
+        for line, depth, item in self._items(index):
+            match = match_item(item)
             if match:
                 number, mark, text = match.group("number", "mark", "text")
                 subtasks.append(_new(Subtask, (number or "", mark, text.strip(), line, depth)))
@@ -403,10 +394,9 @@ class _Builder:
 
     def _gap(self, index: int, parsed: ParsedId | None, title: str, line: int) -> GapEntry:
         label = layout.GAP_RE.match
-        src = self.scan.src
         labels = []
-        for bullet_line, depth, marker, end in self.bullets.get(index, ()):
-            match = label(src, marker, end) if not depth else None
+        for bullet_line, depth, item in self._items(index):
+            match = label(item) if not depth else None
             if match:
                 labels.append((match.group("label"), bullet_line))
         return GapEntry(parsed, title, line, tuple(labels))
@@ -416,7 +406,6 @@ class _Builder:
         A heading that is not `[version] - date` is still a release (version = its text, date None), so
         rules can say what is wrong with it; bullets before any section form a section named ""."""
         raw = self.scan.headings
-        self.bullets = self._bullets({index for index, heading in enumerate(raw) if heading[0] in (2, 3)})
         releases = []
         for index, (level, text, line, _start, _body) in enumerate(raw):
             if level != 2:
@@ -436,14 +425,19 @@ class _Builder:
         return releases
 
     def _entries(self, index: int) -> tuple[tuple[int, str], ...]:
-        src = self.scan.src
-        return tuple(
-            (line, src[marker + 1 : end].strip())
-            for line, depth, marker, end in self.bullets.get(index, ())
-            if not depth
-        )
+        return tuple((line, item[1:].strip()) for line, depth, item in self._items(index) if not depth)
 
     # -- IDs
+    def distinct_ids(self) -> tuple[ParsedId, ...]:
+        visible = self.scan.visible
+        tokens: dict[str, None] = {}
+        for pattern in ID_FIND_RES:
+            tokens.update(dict.fromkeys(pattern.findall(visible)))
+        new = [token for token in tokens if token not in _PARSED]
+        if new:
+            _parse_new(new)
+        return tuple(map(_PARSED.__getitem__, tokens))
+
     def ids(self) -> tuple[IdOccurrence, ...]:
         scan = self.scan
         visible = scan.visible

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from operator import attrgetter
 from typing import NamedTuple
 
 from modforge import grammar, layout
@@ -30,7 +29,6 @@ def key_of(parsed: ParsedId) -> Key:
 
 # A module's pipeline documents in pipeline order (others after), so rules meet them in that order.
 _ORDER = {name: index for index, name in enumerate(layout.PIPELINE_DOCS)}
-_ID_OF = attrgetter("id")
 
 
 class Definition(NamedTuple):
@@ -132,13 +130,9 @@ class Context:
 
     # --- distinct IDs and their occurrences -----------------------------------------------------
     @cached_property
-    def ids_by_doc(self) -> list[tuple[Document, list[ParsedId]]]:
-        """Each document with its distinct IDs (one entry per ID object, in no particular order)."""
-        found = []
-        for doc in self.documents:
-            objects = list(map(_ID_OF, doc.ids))
-            found.append((doc, list(dict(zip(map(id, objects), objects, strict=True)).values())))
-        return found
+    def ids_by_doc(self) -> list[tuple[Document, tuple[ParsedId, ...]]]:
+        """Each document with its distinct IDs (one object per spelling)."""
+        return [(doc, doc.distinct_ids) for doc in self.documents]
 
     @cached_property
     def spellings(self) -> list[ParsedId]:

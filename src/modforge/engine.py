@@ -5,9 +5,11 @@ names of its leftover files, the monorepo's global requirements, the rule settin
 rules' own code) and the parser's code. The findings of a module whose key is unchanged come from the
 cache, one JSON file at the monorepo root (`.modforge-cache/results.json`, read once, written once per run
 by a rename, so a reader never sees half a file; a corrupt or foreign file is ignored and replaced, and two
-concurrent runs at worst drop each other's new entries). The other modules are parsed and checked, in
-worker processes when there are enough of them to pay for the processes (forked, so they start in
-milliseconds and read the already-loaded bytes); a few modules never leave the process.
+concurrent runs at worst drop each other's new entries). The other modules are parsed and checked.
+
+With enough modules to pay for it, the work is shared by forked processes (modforge.forkpool), this one
+included: each reads, keys and checks the modules it takes, so reading and hashing run on every core too,
+warm runs included. A few modules never leave the process.
 """
 
 from __future__ import annotations
@@ -86,7 +88,6 @@ def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int
         repo_roots=targets.repo_roots,
         caches={root: _load_cache(root) if use_cache else {} for root in roots},
         globals_data=globals_data,
-        globals_by_root={root: loader.load_global_requirements(root, data) for root, data in globals_data.items()},
         common="\0".join((f"modforge {__version__}", _parser_fingerprint(), settings.cache_key())),
         settings=settings,
         cwd=cwd,
@@ -215,13 +216,13 @@ class _Work:
         repo_roots: dict[Path, Path],
         caches: dict[Path, dict[str, tuple[str, list[Stored]]]],
         globals_data: dict[Path, bytes | None],
-        globals_by_root: dict[Path, GlobalRequirements],
         common: str,
         settings: Settings,
         cwd: str,
     ) -> None:
         self.modules, self.repo_roots, self.caches = modules, repo_roots, caches
-        self.globals_data, self.globals_by_root, self.common = globals_data, globals_by_root, common
+        self.globals_data, self.common = globals_data, common
+        self.globals_by_root: dict[Path, GlobalRequirements] = {}  # parsed when a module first needs them
         self.settings, self.cwd = settings, cwd
 
 
@@ -231,66 +232,15 @@ Outcome = tuple[str, str, list[Stored], bool, int, int]
 
 
 def _process_all(work: _Work, jobs: int | None) -> list[Outcome]:
-    """Each module's outcome, in order. With enough modules, forked workers share them: each reads, keys
-    and checks every n-th module, so reading and hashing run in parallel too, and this process takes a
-    share itself rather than wait. Plain `os.fork` and a pipe per worker: `multiprocessing` costs more
-    to import than a hundred modules take to check. A worker that fails leaves its modules to this process."""
+    """Each module's outcome, in order. With enough modules, forked workers share them (modforge.forkpool),
+    each reading, keying and checking the modules it takes, so reading and hashing run in parallel too."""
     total = len(work.modules)
     workers = min(jobs or _usable_cpus(), total // MODULES_PER_WORKER or 1)
     if workers < 2 or total < PARALLEL_MIN_MODULES or not _can_fork():
         return [_process(work, index) for index in range(total)]
-    import marshal
+    from modforge import forkpool  # the checker's own imports wait for a module that misses the cache
 
-    _import_for_workers()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    children: list[tuple[int, int, range]] = []
-    for worker in range(1, workers):
-        share = range(worker, total, workers)
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no process to be had (a limit, a sandbox): this process checks the share
-            os.close(read_end)
-            os.close(write_end)
-            break
-        if pid == 0:  # the worker: check its share, send the outcomes, exit without running any cleanup
-            status = 1
-            try:
-                os.close(read_end)
-                data = marshal.dumps([_process(work, index) for index in share])
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end, share))
-    outcomes: list[Outcome | None] = [None] * total
-    started = {index for _, _, share in children for index in share}
-    for index in range(total):
-        if index not in started:
-            outcomes[index] = _process(work, index)
-    for pid, read_end, share in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        try:
-            received = marshal.loads(data) if status == 0 else None
-        except (EOFError, ValueError, TypeError):
-            received = None
-        if not isinstance(received, list) or len(received) != len(share):
-            received = [_process(work, index) for index in share]
-        for index, outcome in zip(share, received, strict=True):
-            outcomes[index] = outcome
-    return outcomes  # type: ignore[return-value]
-
-
-def _import_for_workers() -> None:
-    """Import what checking needs once, before forking, rather than once in every worker."""
-    import yaml  # noqa: F401  (answers files)
-
-    from modforge import check, parser  # noqa: F401
+    return forkpool.run(lambda index: _process(work, index), total, workers)
 
 
 def _process(work: _Work, index: int) -> Outcome:
@@ -311,7 +261,10 @@ def _check_source(work: _Work, source: loader.ModuleSource) -> list[Stored]:
     from modforge.check import check_module
 
     module = loader.build_module(source)
-    diagnostics = check_module(module, work.globals_by_root[source.repo_root], work.settings)
+    repo_root = source.repo_root
+    if repo_root not in work.globals_by_root:  # a warm run, all from the cache, never parses them
+        work.globals_by_root[repo_root] = loader.load_global_requirements(repo_root, work.globals_data[repo_root])
+    diagnostics = check_module(module, work.globals_by_root[repo_root], work.settings)
     root = str(source.root) + os.sep
     stored: list[Stored] = []
     for d in diagnostics:

@@ -371,6 +371,30 @@ def test_invalid_prefix_in_the_answers_file_is_reported_once_not_on_every_id(mod
     assert findings(module) == [("MF105", layout.ANSWERS_FILE, 1)]
 
 
+@pytest.mark.parametrize(
+    ("content", "line", "detail"),
+    [
+        (
+            "category: x\n<<<<<<< before updating\nid_prefix: OAGW\n=======\nid_prefix: X\n>>>>>>> after\n",
+            2,
+            "conflict",
+        ),
+        ("id_prefix: [OAGW\nmodule_name: oagw\n", 2, "not valid YAML"),
+        ("- id_prefix\n- OAGW\n", 1, "holds a list"),
+        ("# Changes here will be overwritten by Copier\n", 1, "holds nothing"),
+    ],
+    ids=["conflict", "not-yaml", "list", "empty"],
+)
+def test_a_broken_answers_file_is_reported_and_the_prefix_comes_from_the_documents(
+    module: Path, content: str, line: int, detail: str
+) -> None:
+    (module / layout.ANSWERS_FILE).write_text(content)
+    (diagnostic,) = check_module(load_module(module))
+    assert (diagnostic.code, Path(diagnostic.path).name, diagnostic.line) == ("MF003", layout.ANSWERS_FILE, line)
+    assert detail in diagnostic.message
+    assert "git checkout -- .copier-answers.yml" in diagnostic.message
+
+
 # --- findings carry the column of the ID, and the rule's own message ---------------------------------
 def test_finding_points_at_the_column_of_the_id_and_says_how_to_fix_it(module: Path) -> None:
     edit(module, D.TASKS, ("(TASK-OAGW-02)", "(TASK-OAGW-12)"))
@@ -454,7 +478,7 @@ def test_every_rule_has_a_unique_code_and_name_and_a_documented_purpose() -> Non
 
 
 def test_every_rule_is_exercised_by_a_defect_fixture() -> None:
-    covered = {d.code for d in DEFECTS} | {"MF001", "MF002", "MF012", "MF105", "MF801"}
+    covered = {d.code for d in DEFECTS} | {"MF001", "MF002", "MF003", "MF012", "MF105", "MF801"}
     assert covered == {r.code for r in RULES}
 
 

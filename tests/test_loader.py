@@ -165,7 +165,15 @@ def test_a_module_defining_nothing_has_no_prefix(monorepo: Path) -> None:
 def test_a_broken_answers_file_is_no_answers(monorepo: Path) -> None:
     module = make_module(monorepo / "m")
     (module / layout.ANSWERS_FILE).write_text("id_prefix: [unclosed\n")
-    assert loader.load_module(module).answers is None
+    loaded = loader.load_module(module)
+    assert loaded.answers is None
+    assert loaded.answers_problem is not None
+    assert loaded.answers_problem.message.startswith("is not valid YAML")
+
+
+def test_a_missing_answers_file_is_no_problem(monorepo: Path) -> None:
+    loaded = loader.load_module(make_module(monorepo / "m"))
+    assert (loaded.answers, loaded.answers_problem) == (None, None)
 
 
 def test_an_unreadable_document_is_an_io_problem(tmp_path: Path) -> None:

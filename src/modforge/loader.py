@@ -19,7 +19,7 @@ from modforge import layout
 from modforge.errors import ModforgeError
 from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.grammar import IdKind
-from modforge.model import Module
+from modforge.model import Module, Problem
 
 # Folders never searched for modules or leftovers: build output, dependencies, virtual environments.
 SKIPPED_DIRS = frozenset({"target", "node_modules", ".venv", "venv", "__pycache__"})
@@ -220,7 +220,7 @@ def build_module(source: ModuleSource) -> Module:
     from modforge.parser import parse_document
 
     documents = {name: parse_document(Path(path), name, data) for name, path, data in source.documents}
-    answers = parse_answers(source.answers)
+    answers, answers_problem = read_answers(source.answers)
     prefix, prefix_source = None, "none"
     declared = answers.get("id_prefix") if answers else None
     if isinstance(declared, str) and declared.strip():
@@ -229,7 +229,7 @@ def build_module(source: ModuleSource) -> Module:
         prefix = infer_prefix(documents.values())
         if prefix:
             prefix_source = "documents"
-    return Module(source.root, prefix, prefix_source, answers, documents, source.extra_files)
+    return Module(source.root, prefix, prefix_source, answers, documents, source.extra_files, answers_problem)
 
 
 def load_module(root: Path) -> Module:
@@ -239,16 +239,34 @@ def load_module(root: Path) -> Module:
 
 def parse_answers(data: bytes | None) -> dict | None:
     """The answers file as a mapping, or None when it is missing or not a YAML mapping."""
+    return read_answers(data)[0]
+
+
+def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
+    """The answers file as a mapping (None when missing or unreadable), and why a present file could not be
+    read: not YAML (an unresolved `copier update` conflict, a hand edit), or YAML but not a mapping."""
     if not data:
-        return None
+        return None, None
     import yaml  # only on a cache miss; the C loader when PyYAML was built with it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         answers = yaml.load(data, Loader=loader)
-    except (yaml.YAMLError, ValueError):
-        return None
-    return answers if isinstance(answers, dict) else None
+    except (yaml.YAMLError, ValueError) as error:
+        from modforge.parser import CONFLICT_MARKER_RE
+
+        marker = CONFLICT_MARKER_RE.search("\n" + data.decode("utf-8", "replace"))
+        if marker is not None:  # the usual way an answers file breaks: an update's conflict left unresolved
+            line = data.count(b"\n", 0, marker.start()) + 1
+            return None, Problem("answers-not-yaml", "holds a merge-conflict marker left by an update", line, 1)
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        reason = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
+        return None, Problem("answers-not-yaml", f"is not valid YAML ({reason})", line, column)
+    if not isinstance(answers, dict):
+        held = "nothing" if answers is None else f"a {type(answers).__name__}"
+        return None, Problem("answers-not-mapping", f"holds {held}, not a mapping of question names to answers")
+    return answers, None
 
 
 def infer_prefix(documents) -> str | None:

@@ -154,6 +154,7 @@ class Module:
     answers: dict | None
     documents: dict[str, Document] = field(default_factory=dict)  # by pipeline name
     extra_files: tuple[Path, ...] = ()  # *.rej files and other leftovers found in the module
+    answers_problem: Problem | None = None  # why the answers file, present, could not be read as answers
 
     def doc(self, name: str) -> Document | None:
         return self.documents.get(name)

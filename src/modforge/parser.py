@@ -202,6 +202,8 @@ def _conflict_markers(scan: blockscan.Scan) -> tuple[int, ...]:
 
 _STEP_MATCH = layout.STEP_RE.match
 _MARKERS = ("-", "*", "+")  # a list item's line: its indentation, a marker, then blanks or the line's end
+_TOP_ITEM_STARTS = frozenset(m + end for m in _MARKERS for end in ("", " ", "\t"))  # an item at column 0
+_BLANKS = frozenset((" ", "\t"))
 
 
 def _content_column(text: str, indent: int) -> int:
@@ -311,6 +313,15 @@ class _Builder:
         return blockscan._heading_text(lines[0].lstrip(" \t")[level:])
 
     # -- sections
+    def _section(self, index: int) -> tuple[int, int]:
+        """The numbers of the lines under heading `index`: from the line after it to the next heading."""
+        if self._lines is None:
+            self._lines, self._written = self.scan.visible.split("\n"), self.scan.src.split("\n")
+        raw = self.scan.headings
+        _level, _text, line, start, body = raw[index]
+        first = line + 1 + self.scan.visible.count("\n", start, body - 1)  # a setext heading spans lines
+        return first, raw[index + 1][2] if index + 1 < len(raw) else len(self._lines)
+
     def _items(self, index: int) -> list[tuple[int, int, str]]:
         """(line, depth, item) of each list item under heading `index`, before the next heading; `item` is
         the item's line as written, from its marker on. Depth counts the open items whose content column
@@ -318,13 +329,8 @@ class _Builder:
 
         Items are found line by line in the visible text (split once per document; src starts with a
         newline, so a line's index is its number), their words read from the same line of `src`."""
-        if self._lines is None:
-            self._lines, self._written = self.scan.visible.split("\n"), self.scan.src.split("\n")
+        first, stop = self._section(index)
         lines, written = self._lines, self._written
-        raw = self.scan.headings
-        _level, _text, line, start, body = raw[index]
-        first = line + 1 + self.scan.visible.count("\n", start, body - 1)  # a setext heading spans lines
-        stop = raw[index + 1][2] if index + 1 < len(raw) else len(lines)
         items: list[tuple[int, int, str]] = []
         stack: list[int] = []  # content columns of the open items
         top = ""  # the last item at column 0, whose content column is worked out only when needed
@@ -360,15 +366,29 @@ class _Builder:
     def _scenario(self, index: int, parsed: ParsedId, title: str, line: int, phase: Phase | None) -> Scenario:
         steps: list[Step] = []
         others: list[int] = []
-        for bullet_line, depth, item in self._items(index):
-            if depth:
-                continue
-            match = _STEP_MATCH(item)
-            if match:
-                keyword, text = match.group("keyword", "text")
-                steps.append(_new(Step, (keyword, text.strip(), bullet_line)))
-            else:
-                others.append(bullet_line)
+        first, stop = self._section(index)
+        lines, written = self._lines, self._written
+        # The usual scenario is a few items at column 0: read them here, and leave anything indented (a
+        # nested item, a continuation line) to `_items`, which knows about nesting.
+        for number in range(first, stop):
+            text = lines[number]
+            if text[:2] in _TOP_ITEM_STARTS:
+                match = _STEP_MATCH(written[number])
+                if match:
+                    keyword, words = match.groups()
+                    steps.append(_new(Step, (keyword, words.strip(), number)))
+                else:
+                    others.append(number)
+            elif text[:1] in _BLANKS and not text.isspace():
+                steps, others = [], []
+                for number, depth, item in self._items(index):
+                    match = None if depth else _STEP_MATCH(item)
+                    if match:
+                        keyword, words = match.groups()
+                        steps.append(_new(Step, (keyword, words.strip(), number)))
+                    elif not depth:
+                        others.append(number)
+                break
         raw = self.scan.headings
         deeper = index + 1 < len(raw) and raw[index + 1][3] < self.extent_end[index]
         nested = self._nested_headings(index) if deeper else ()

@@ -53,6 +53,31 @@ def empty_document(ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "MF003",
+    "unreadable-answers-file",
+    ERROR,
+    "{file} {detail}: fix it, or restore it with `git checkout -- {file}`; until then the ID prefix "
+    "comes from the documents",
+)
+def unreadable_answers_file(ctx: Context) -> Iterator[Finding]:
+    """A module's answers file that is not a YAML mapping.
+
+    **What it checks.** The module's `.copier-answers.yml`, when there is one, is valid YAML holding a
+    mapping of question names to answers, as copier writes it.
+
+    **Why.** The answers file declares the module's ID prefix (MF103 and MF105 read it) and is what
+    `copier update` needs: a broken one, often an update's unresolved conflict, makes the next update
+    fail and silently takes the prefix check's reference away.
+
+    **Example.** `.copier-answers.yml` still holding `<<<<<<< before updating` after a `copier update`.
+    """
+    problem = ctx.module.answers_problem
+    if problem is not None:
+        path = ctx.module.root / layout.ANSWERS_FILE
+        yield hit(path, problem.line, problem.column, file=layout.ANSWERS_FILE, detail=problem.message)
+
+
+@rule(
     "MF011",
     "merge-conflict-marker",
     ERROR,

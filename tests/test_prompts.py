@@ -141,6 +141,18 @@ def test_cli_renders_every_step_for_a_real_copy(new_module, answers):
     assert_sound_prompt(result.stdout, prompts.get_step("e2e-tests"), stored, last)
 
 
+@pytest.mark.parametrize(
+    "order",
+    [("code", "--phase", "2", "MODULE"), ("code", "MODULE", "--phase", "2"), ("--phase", "2", "code", "MODULE")],
+    ids=["option-between", "option-last", "option-first"],
+)
+def test_options_may_stand_anywhere_among_the_positionals(new_module, order):
+    module = new_module()
+    result = run_cli(*(str(module) if arg == "MODULE" else arg for arg in order))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == prompts.render("code", prompts.read_answers(module), 2)
+
+
 def test_module_dir_defaults_to_the_current_folder(new_module):
     module = new_module()
     result = run_cli("tasks", cwd=module)

@@ -34,6 +34,10 @@ class IdKind(enum.Enum):
     TASK = "task"
     PHASE = "phase"
 
+    # Members are singletons, so identity is equality: hash by identity, in C. (Enum hashes the member's
+    # name in Python, and the checker hashes ID keys by the thousand.)
+    __hash__ = object.__hash__
+
     @property
     def keyword(self) -> str:
         return "REQ" if self is IdKind.GLOBAL_REQ else self.name

@@ -1,9 +1,10 @@
 """The document model: what one parse of a module's `docs/` yields, shared by every command.
 
 Immutable records only; the parser (modforge.parser) builds them, rules and commands read them and
-never re-parse text. The records a document holds by the thousand, and the small ones beside them, are named
-tuples: `tuple.__new__` builds one in a fraction of what a frozen dataclass costs, and the classes cost
-less to create at import.
+never re-parse text. One field is computed on first use: `Document.ids`, every ID occurrence with its
+line and column, which a module whose IDs are all right never needs (rules ask `distinct_ids` first).
+The records a document holds by the thousand, and the small ones beside them, are named tuples:
+`tuple.__new__` builds one in a fraction of what a frozen dataclass costs.
 Lines and columns are 1-based, as editors and `path:line:col` output show them.
 """
 

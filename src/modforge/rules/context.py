@@ -18,13 +18,12 @@ from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.grammar import IdKind, ParsedId
 from modforge.model import Document, IdOccurrence, Module, Phase
 
-Key = tuple[int, str | None, int]
+Key = tuple[IdKind, str | None, int]
 
 
 def key_of(parsed: ParsedId) -> Key:
-    """`parsed.key` (an ID regardless of padding) with the kind as its member's identity: hashing an
-    enum member runs Python code, and rules hash keys in their thousands."""
-    return (id(parsed.kind), parsed.prefix, parsed.number)
+    """`parsed.key` (an ID regardless of padding), as a slice of the ParsedId tuple: no Python call per key."""
+    return parsed[:3]
 
 
 # A module's pipeline documents in pipeline order (others after), so rules meet them in that order.

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modforge import layout, parser
+from modforge import blockscan, layout, parser
 from modforge.grammar import ID_SCAN_RES, ID_TOKEN_RE, IdKind, parse_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parser"
@@ -259,3 +259,41 @@ def test_occurrences_are_located_only_when_asked_for() -> None:
     assert document.ids
     assert "ids" in vars(document)
     assert document.ids is document.ids, "located once"
+
+
+# The one-pass reading of a section's top-level items must equal the general, nesting-aware one.
+section_lines = st.lists(
+    st.sampled_from(
+        [
+            "- **WHEN** a",
+            "- **THEN** b",
+            "* x",
+            "+",
+            "-",
+            "-x",
+            "  - nested",
+            "   - three",
+            "\t- tab",
+            "  more",
+            "",
+            " ",
+            "text",
+            "1. one",
+            "### SCEN-AB-02: Next",
+            "```",
+            "<!-- c -->",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(section_lines)
+def test_a_section_s_top_level_items_read_in_one_pass_match_the_nesting_aware_reading(lines: list[str]) -> None:
+    text = "## PHASE-AB-1: P\n\n### SCEN-AB-01: First\n" + "\n".join(lines) + "\n"
+    scan = blockscan.scan(blockscan.normalize(text))
+    builder = parser._Builder(scan, layout.INTENT_SCENARIOS)
+    for index in range(len(scan.headings)):
+        general = [(number, item) for number, depth, item in builder._items(index) if not depth]
+        assert builder._top_items(index) == general

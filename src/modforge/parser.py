@@ -13,8 +13,8 @@ modforge.layout at any level; rules check the level against the spec.
 
 Speed matters (a monorepo is checked on every commit): the work is a few whole-text regular
 expression passes and one small step per heading and list item; the model's named tuples are built with
-`tuple.__new__`, and a document's distinct IDs in one batch (ID occurrences, with their lines and columns,
-only when a rule asks for them).
+`tuple.__new__`, and a document's distinct IDs come from one regular-expression pass per ID keyword (ID
+occurrences, with their lines and columns, only when a rule asks for them).
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
-from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
 
 from modforge import blockscan, layout
@@ -53,7 +51,6 @@ CONFLICT_MARKER_RE = re.compile(r"\n(?:<{7}|>{7}|\|{7})(?=[ \t\n]|$)|\n={7}[ \t]
 _new = tuple.__new__  # builds a model record (a named tuple) from a tuple of its fields, skipping __new__
 _PARSED: dict[str, ParsedId] = {}  # ID text -> ParsedId, shared by every document of the process
 _KINDS = {(keyword, prefixed): kind_of(keyword, prefixed) for keyword in KEYWORDS for prefixed in (True, False)}
-_NO_PREFIX = {"": None}  # a global REQ has no prefix
 
 
 def _parsed(text: str) -> ParsedId:
@@ -64,18 +61,6 @@ def _parsed(text: str) -> ParsedId:
         prefix = middle[0] if middle else None
         found = _PARSED[text] = _new(ParsedId, (_KINDS[keyword, prefix is not None], prefix, int(digits), digits))
     return found
-
-
-def _parse_new(tokens: list[str]) -> None:
-    """Add the ParsedIds of `tokens` (whole IDs, as the grammar's patterns matched them, not seen before)
-    to _PARSED: column by column with C-level `map`s, which halves the cost of one `_parsed` per token (a
-    module brings hundreds of IDs of its own prefix)."""
-    heads = list(map(str.partition, tokens, repeat("-")))  # (keyword, "-", rest)
-    tails = list(map(str.rpartition, map(itemgetter(2), heads), repeat("-")))  # (prefix or "", "-", digits)
-    prefixes, digits = list(map(itemgetter(0), tails)), list(map(itemgetter(2), tails))
-    kinds = map(_KINDS.__getitem__, zip(map(itemgetter(0), heads), map(bool, prefixes), strict=True))
-    fields = zip(kinds, map(_NO_PREFIX.get, prefixes, prefixes), map(int, digits), digits, strict=True)
-    _PARSED.update(zip(tokens, map(_new, repeat(ParsedId), fields), strict=True))
 
 
 # --- bytes -----------------------------------------------------------------------------------------
@@ -353,6 +338,21 @@ class _Builder:
                     stack.append(_content_column(text, indent))
         return items
 
+    def _top_items(self, index: int) -> list[tuple[int, str]]:
+        """(line, item) of each list item under heading `index` that no other item holds (depth 0 of
+        `_items`). The usual section has its items at column 0 and is read here in one pass; a section with
+        an indented line (a nested item, a continuation) is left to `_items`, which knows about nesting."""
+        first, stop = self._section(index)
+        lines, written = self._lines, self._written
+        found = []
+        for number in range(first, stop):
+            text = lines[number]
+            if text[:2] in _TOP_ITEM_STARTS:
+                found.append((number, written[number]))
+            elif text[:1] in _BLANKS and not text.isspace():
+                return [(number, item) for number, depth, item in self._items(index) if not depth]
+        return found
+
     def _body(self, index: int) -> str:
         _level, _text, _line, _start, body = self.scan.headings[index]
         text = self.scan.visible[body : self.extent_end[index]]
@@ -366,29 +366,13 @@ class _Builder:
     def _scenario(self, index: int, parsed: ParsedId, title: str, line: int, phase: Phase | None) -> Scenario:
         steps: list[Step] = []
         others: list[int] = []
-        first, stop = self._section(index)
-        lines, written = self._lines, self._written
-        # The usual scenario is a few items at column 0: read them here, and leave anything indented (a
-        # nested item, a continuation line) to `_items`, which knows about nesting.
-        for number in range(first, stop):
-            text = lines[number]
-            if text[:2] in _TOP_ITEM_STARTS:
-                match = _STEP_MATCH(written[number])
-                if match:
-                    keyword, words = match.groups()
-                    steps.append(_new(Step, (keyword, words.strip(), number)))
-                else:
-                    others.append(number)
-            elif text[:1] in _BLANKS and not text.isspace():
-                steps, others = [], []
-                for number, depth, item in self._items(index):
-                    match = None if depth else _STEP_MATCH(item)
-                    if match:
-                        keyword, words = match.groups()
-                        steps.append(_new(Step, (keyword, words.strip(), number)))
-                    elif not depth:
-                        others.append(number)
-                break
+        for number, item in self._top_items(index):
+            match = _STEP_MATCH(item)
+            if match:
+                keyword, words = match.groups()
+                steps.append(_new(Step, (keyword, words.strip(), number)))
+            else:
+                others.append(number)
         raw = self.scan.headings
         deeper = index + 1 < len(raw) and raw[index + 1][3] < self.extent_end[index]
         nested = self._nested_headings(index) if deeper else ()
@@ -415,8 +399,8 @@ class _Builder:
     def _gap(self, index: int, parsed: ParsedId | None, title: str, line: int) -> GapEntry:
         label = layout.GAP_RE.match
         labels = []
-        for bullet_line, depth, item in self._items(index):
-            match = label(item) if not depth else None
+        for bullet_line, item in self._top_items(index):
+            match = label(item)
             if match:
                 labels.append((match.group("label"), bullet_line))
         return GapEntry(parsed, title, line, tuple(labels))
@@ -445,7 +429,7 @@ class _Builder:
         return releases
 
     def _entries(self, index: int) -> tuple[tuple[int, str], ...]:
-        return tuple((line, item[1:].strip()) for line, depth, item in self._items(index) if not depth)
+        return tuple((line, item[1:].strip()) for line, item in self._top_items(index))
 
     # -- IDs
     def distinct_ids(self) -> tuple[ParsedId, ...]:
@@ -453,10 +437,8 @@ class _Builder:
         tokens: dict[str, None] = {}
         for pattern in ID_FIND_RES:
             tokens.update(dict.fromkeys(pattern.findall(visible)))
-        new = [token for token in tokens if token not in _PARSED]
-        if new:
-            _parse_new(new)
-        return tuple(map(_PARSED.__getitem__, tokens))
+        known = _PARSED.get
+        return tuple([known(token) or _parsed(token) for token in tokens])
 
     def ids(self) -> tuple[IdOccurrence, ...]:
         scan = self.scan

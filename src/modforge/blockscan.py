@@ -123,8 +123,9 @@ _FENCE_OPEN_LINE = re.compile(r"`{3,}(?=[^`\n]*$)|~{3,}", re.M)
 _ATX_LINE = re.compile(r"\n(#{1,6})(?=[ \t\n]|$)([^\n]*)")
 _LINE_REST = re.compile(r"[^\n]*")
 # Lines that may need container rules (confirmed or dismissed by `_is_risky`): indented, block quote, HTML,
-# `=` or `-` lines, `*`, `+` or numbered items, and `-` items whose content is unusual for these documents.
-_CANDIDATE = re.compile(r"\n(?:[ \t>=<0-9*+]|-(?:[^ \n]|[ ][^\[A-Za-z(*\n]|[ ]?$))", re.M)
+# `=` or `-` lines, `*`, `+` or numbered items, and `-` items whose content is unusual for these documents
+# (an item opening with a code span, `- \`op()\` ...`, is usual; one opening a fence is not).
+_CANDIDATE = re.compile(r"\n(?:[ \t>=<0-9*+]|-(?:[^ \n]|[ ](?:[^\[A-Za-z(*`\n]|`(?=``))|[ ]?$))", re.M)
 # An item whose content holds a tab, starts a fence, HTML or a block quote, or is indented code.
 _RISKY_ITEM = re.compile(
     r"(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:[-*+]|\d{1,9}[.)])(?:[ ]*\t|[ ]+(?:`{3}|~{3}|[<>])|[ ]{5,}\S)"

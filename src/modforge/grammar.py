@@ -104,11 +104,15 @@ class ParsedId(NamedTuple):
 
     def padding_error(self) -> str | None:
         """Why the digits do not follow the spec's padding, or None when they do."""
-        if self.digits == self.canonical.rsplit("-", 1)[1]:
+        if padded_right(self.kind, self.digits):
             return None
-        if self.kind is IdKind.PHASE and len(self.digits) == 2 and self.number < 10:
-            return None  # the spec itself writes PHASE-MODULE-01
         return f"write {self.canonical} ({self.kind.label} numbers use {_width_words(self.kind)})"
+
+
+def padded_right(kind: IdKind, digits: str) -> bool:
+    """Whether an ID of `kind` numbered `digits` is padded as the spec writes it."""
+    canonical = str(int(digits)).zfill(kind.width)
+    return digits == canonical or (kind is IdKind.PHASE and len(digits) == 2 and int(digits) < 10)  # PHASE-X-01
 
 
 def _width_words(kind: IdKind) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 from modforge import grammar, layout
@@ -24,6 +25,11 @@ Key = tuple[IdKind, str | None, int]
 def key_of(parsed: ParsedId) -> Key:
     """`parsed.key` (an ID regardless of padding), as a slice of the ParsedId tuple: no Python call per key."""
     return parsed[:3]
+
+
+_new = tuple.__new__  # builds a named tuple from its fields without a call to its Python __new__
+_FIRST = itemgetter(0)
+_KIND, _PREFIX, _DIGITS = itemgetter(0), itemgetter(1), itemgetter(3)  # fields of a ParsedId
 
 
 # A module's pipeline documents in pipeline order (others after), so rules meet them in that order.
@@ -74,8 +80,8 @@ class Context:
             sites += [(t.line, t.id) for t in doc.tasks if t.id is not None]
             if doc.name in layout.DESIGN_DOCS:
                 sites += [(p.line, p.id) for p in doc.phases if p.id is not None]
-            sites.sort(key=lambda site: site[0])
-            found += [Definition(doc, parsed, line) for line, parsed in sites]
+            sites.sort(key=_FIRST)
+            found += [_new(Definition, (doc, parsed, line)) for line, parsed in sites]
         return found
 
     def column(self, doc: Document, line: int) -> int:
@@ -95,11 +101,6 @@ class Context:
         for definition in self.definitions:
             index.setdefault(key_of(definition.id), []).append(definition)
         return index
-
-    def is_defined(self, parsed: ParsedId) -> bool:
-        if parsed.kind is IdKind.GLOBAL_REQ:
-            return parsed.number in self.globals
-        return key_of(parsed) in self.defined
 
     @cached_property
     def design_phases(self) -> dict[int, Definition]:
@@ -140,6 +141,33 @@ class Context:
         for _, objects in self.ids_by_doc:
             merged.update(zip(map(id, objects), objects, strict=True))
         return list(merged.values())
+
+    # Questions asked of every spelling are answered with set operations in C first: the usual module gives
+    # no wrong answer, and only a wrong answer makes the question go through the spellings one by one.
+    @cached_property
+    def undefined(self) -> list[ParsedId]:
+        """Spellings whose ID nothing defines (for a global REQ: that the global list does not hold)."""
+        missing = set(map(key_of, self.spellings)) - self.defined.keys()
+        missing = {key for key in missing if key[0] is not IdKind.GLOBAL_REQ or key[2] not in self.globals}
+        return [parsed for parsed in self.spellings if key_of(parsed) in missing] if missing else []
+
+    @cached_property
+    def badly_padded(self) -> list[ParsedId]:
+        """Spellings whose digits are not padded the way the spec writes their kind."""
+        spellings = self.spellings
+        pairs = set(zip(map(_KIND, spellings), map(_DIGITS, spellings), strict=True))
+        wrong = {pair for pair in pairs if not padding_ok(*pair)}
+        return [parsed for parsed in spellings if (parsed.kind, parsed.digits) in wrong] if wrong else []
+
+    @cached_property
+    def prefixes(self) -> set[str]:
+        """Every prefix the module's IDs carry (global REQs carry none)."""
+        found = set(map(_PREFIX, self.spellings))
+        found.discard(None)
+        return found  # type: ignore[return-value]
+
+    def with_prefixes(self, chosen: set[str]) -> list[ParsedId]:
+        return [parsed for parsed in self.spellings if parsed.prefix in chosen] if chosen else []
 
     def occurrences_of(self, wanted: Iterable[ParsedId]) -> Iterator[tuple[Document, IdOccurrence]]:
         """Every occurrence of the given IDs (as returned by `spellings`), in document order."""
@@ -183,15 +211,14 @@ class Context:
 
 # Spelling checks depend on the kind and digits (padding) or the prefix alone, not on the module: kept
 # for the whole process, so a monorepo run answers each once.
-_PADDING_OK: dict[tuple[int, str], bool] = {}
+_PADDING_OK: dict[tuple[IdKind, str], bool] = {}
 _PREFIX_ERRORS: dict[str, str | None] = {}
 
 
-def padding_ok(parsed: ParsedId) -> bool:
-    key = (id(parsed.kind), parsed.digits)
-    ok = _PADDING_OK.get(key)
+def padding_ok(kind: IdKind, digits: str) -> bool:
+    ok = _PADDING_OK.get((kind, digits))
     if ok is None:
-        ok = _PADDING_OK[key] = parsed.padding_error() is None
+        ok = _PADDING_OK[kind, digits] = grammar.padded_right(kind, digits)
     return ok
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from modforge import grammar, layout
-from modforge.rules.context import Context, Definition, display_prefix_source, padding_ok, prefix_error
+from modforge.rules.context import Context, Definition, display_prefix_source, prefix_error
 from modforge.rules.registry import ERROR, Finding, hit, rule
 
 
@@ -23,8 +23,7 @@ def id_padding(ctx: Context) -> Iterator[Finding]:
 
     **Example.** `### SCEN-OAGW-1: Forward request` — write `SCEN-OAGW-01`.
     """
-    bad = [parsed for parsed in ctx.spellings if not padding_ok(parsed)]
-    for doc, occurrence in ctx.occurrences_of(bad):
+    for doc, occurrence in ctx.occurrences_of(ctx.badly_padded):
         parsed = occurrence.id
         yield hit(doc.path, occurrence.line, occurrence.column, id=parsed.text, fix=parsed.padding_error())
 
@@ -41,7 +40,7 @@ def invalid_id_prefix(ctx: Context) -> Iterator[Finding]:
 
     **Example.** `### SCEN-MODULE-01: Descriptive name` — write the module's prefix: `SCEN-OAGW-01`.
     """
-    bad = [parsed for parsed in ctx.spellings if parsed.prefix and prefix_error(parsed.prefix)]
+    bad = ctx.with_prefixes({prefix for prefix in ctx.prefixes if prefix_error(prefix)})
     for doc, occurrence in ctx.occurrences_of(bad):
         parsed = occurrence.id
         yield hit(doc.path, occurrence.line, occurrence.column, id=parsed.text, reason=prefix_error(parsed.prefix))
@@ -69,7 +68,7 @@ def foreign_id_prefix(ctx: Context) -> Iterator[Finding]:
     if ctx.prefix is None:
         return
     source = display_prefix_source(ctx)
-    bad = [p for p in ctx.spellings if p.prefix and p.prefix != ctx.prefix and not prefix_error(p.prefix)]
+    bad = ctx.with_prefixes({p for p in ctx.prefixes if p != ctx.prefix and not prefix_error(p)})
     for doc, occurrence in ctx.occurrences_of(bad):
         parsed = occurrence.id
         yield hit(

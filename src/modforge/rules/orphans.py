@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from modforge import layout
 from modforge.grammar import IdKind
@@ -32,9 +33,7 @@ def orphan_requirement(ctx: Context) -> Iterator[Finding]:
     if not ctx.has_scenarios:
         return
     users = frozenset((*layout.SCENARIO_DOCS, layout.TASKS))
-    cited = {
-        key_of(p) for doc, distinct in ctx.ids_by_doc if doc.name in users for p in distinct if p.kind is IdKind.REQ
-    }
+    cited = set(map(key_of, chain.from_iterable(distinct for doc, distinct in ctx.ids_by_doc if doc.name in users)))
     requirements = ctx.docs((layout.INTENT_REQUIREMENTS,)) or ctx.docs((layout.ACTUAL_REQUIREMENTS,))
     reported = set()
     for doc in requirements:

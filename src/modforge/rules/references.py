@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 
 from modforge import grammar, layout
 from modforge.grammar import IdKind
@@ -10,11 +11,13 @@ from modforge.model import Document, IdOccurrence
 from modforge.rules.context import Context
 from modforge.rules.registry import ERROR, Finding, hit, rule
 
+_KIND = itemgetter(0)  # of a ParsedId
+
 
 def _unresolved(ctx: Context, kind: IdKind) -> Iterator[tuple[Document, IdOccurrence]]:
     """Occurrences of IDs of `kind`, with this module's prefix, that the module does not define (an ID
     nothing defines has no defining occurrence, so each of them is a reference)."""
-    bad = [p for p in ctx.spellings if p.kind is kind and ctx.is_own(p) and not ctx.is_defined(p)]
+    bad = [p for p in ctx.undefined if p.kind is kind and ctx.is_own(p)]
     step1_design = ctx.in_step1 and kind in (IdKind.REQ, IdKind.SCEN)
     defining_docs = _DEFINING_DOCS.get(kind, ())
     for doc, occurrence in ctx.occurrences_of(bad):
@@ -197,10 +200,9 @@ def reference_not_allowed(ctx: Context) -> Iterator[Finding]:
         allowed = layout.ALLOWED_REFERENCES.get(doc.name)
         if allowed is None:
             continue
-        kinds = {id(kind) for kind in allowed}
-        barred = {id(parsed) for parsed in distinct if id(parsed.kind) not in kinds}
-        if not barred:
-            continue
+        if set(map(_KIND, distinct)) <= allowed:
+            continue  # the usual document, decided in C
+        barred = {id(parsed) for parsed in distinct if parsed.kind not in allowed}
         allowed_text = ", ".join(_plural(k) for k in sorted(allowed, key=order.index))
         for occurrence in doc.ids:
             if id(occurrence.id) in barred and ctx.is_reference(doc, occurrence):

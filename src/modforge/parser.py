@@ -262,7 +262,7 @@ class _Builder:
         if head[:3] in ("REQ", "SCE", "TAS"):
             match = layout.DEFINITION_RE.match(text)
             if match:
-                id_text, title = match.group("id", "title")
+                id_text, title = match.groups()  # (id, title)
                 parsed = _parsed(id_text)
                 self.id_texts[index] = id_text
                 return _DEFINITION, parsed, parsed.number, title or ""
@@ -355,13 +355,12 @@ class _Builder:
 
     def _body(self, index: int) -> str:
         _level, _text, _line, _start, body = self.scan.headings[index]
-        text = self.scan.visible[body : self.extent_end[index]]
-        text += "\n"
+        text = self.scan.visible[body : self.extent_end[index]].strip()
         if " \n" in text or "\t\n" in text:  # substring checks first: most bodies need neither regex pass
             text = _TRAILING_BLANKS.sub("\n", text)
         if "\n\n\n" in text:
             text = _BLANK_RUNS.sub("\n\n", text)
-        return text.strip()
+        return text
 
     def _scenario(self, index: int, parsed: ParsedId, title: str, line: int, phase: Phase | None) -> Scenario:
         steps: list[Step] = []
@@ -392,7 +391,7 @@ class _Builder:
         for line, depth, item in self._items(index):
             match = match_item(item)
             if match:
-                number, mark, text = match.group("number", "mark", "text")
+                mark, number, text = match.groups()  # (mark, number, text)
                 subtasks.append(_new(Subtask, (number or "", mark, text.strip(), line, depth)))
         return tuple(subtasks)
 

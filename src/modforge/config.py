@@ -36,8 +36,9 @@ class Settings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "select", _normalise(self.select))
         object.__setattr__(self, "ignore", _normalise(self.ignore))
-        codes = _codes()
-        for entry in (*self.select, *self.ignore):
+        named = [entry for entry in (*self.select, *self.ignore) if entry != ALL]
+        codes = _codes() if named else ()  # the defaults need no rule imported (a warm run imports none)
+        for entry in named:
             if not any(_matches(entry, code) for code in codes):
                 raise ModforgeError(
                     f"unknown rule code {entry!r} in {self.source}; "
@@ -63,9 +64,11 @@ class Settings:
         return Settings(select or self.select, (*self.ignore, *ignore), source)
 
     def cache_key(self) -> str:
-        """Changes whenever a run could give other findings for the same documents: other rules enabled,
-        another modforge version, or edited rule code (a development checkout)."""
-        return f"modforge {__version__} rules {_fingerprint()} enabled {','.join(self.enabled_codes)}"
+        """Changes whenever a run could give other findings for the same documents: another selection,
+        another modforge version, or edited rule code (a development checkout). The selection as written,
+        not the codes it enables: those follow from it and the rules' code, and need every rule imported."""
+        selection = f"select {','.join(self.select)} ignore {','.join(self.ignore)}"
+        return f"modforge {__version__} rules {_fingerprint()} {selection}"
 
 
 def _normalise(entries: Iterable[str]) -> tuple[str, ...]:

@@ -151,7 +151,7 @@ def test_global_requirements_come_from_the_monorepos_guidelines_when_it_has_them
 
 
 def test_github_annotations_escape_what_workflow_commands_reserve() -> None:
-    from modforge.model import Diagnostic
+    from modforge.diagnostic import Diagnostic
     from modforge.output import Summary, github
 
     diagnostic = Diagnostic("docs/a,b:c.md", 3, 7, "MF101", "error", "50% done\nnext line")

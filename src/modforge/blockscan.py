@@ -219,10 +219,15 @@ def _is_risky(visible: str, start: int) -> bool:
         return False  # a blank line
     if content[0] == "\t" or _BLOCK_START_AFTER_INDENT.match(content):
         return True
-    if len(line) - len(content) >= 4:
-        before = _previous_line(visible, start).lstrip(" ")
-        if _NOT_PARAGRAPH.match(before, _ITEM_MARKERS.match(before).end()):
+    indent = len(line) - len(content)
+    if indent >= 4:
+        before = _previous_line(visible, start)
+        stripped = before.lstrip(" ")
+        markers = _ITEM_MARKERS.match(stripped).end()
+        if _NOT_PARAGRAPH.match(stripped, markers):
             return True  # indented code: after a blank line, a heading, a break, a closed block or an empty item
+        if markers and indent < len(before) - len(stripped) + markers:
+            return True  # under an item, but short of its content: which container it continues is the exact path's
     return _RISKY_ITEM.match(content) is not None
 
 

@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 
 from modforge.config import Settings
+from modforge.diagnostic import Diagnostic
 from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
-from modforge.model import Diagnostic, Module
+from modforge.model import Module
 from modforge.paths import PathDisplay
 from modforge.rules import BY_CODE
 from modforge.rules.context import Context

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from modforge import __version__
@@ -25,29 +23,32 @@ KEYS = ("select", "ignore")
 ALL = "ALL"  # as in ruff: every rule
 
 
-@dataclass(frozen=True)
 class Settings:
-    """The rule selection of one run; `source` names where it came from, for messages."""
+    """The rule selection of one run; `source` names where it came from, for messages. (A plain class: a
+    dataclass would cost its import on every run, the ones answered from the cache included.)"""
 
-    select: tuple[str, ...] = (ALL,)
-    ignore: tuple[str, ...] = ()
-    source: str = "defaults"
+    __slots__ = ("_enabled", "ignore", "select", "source")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "select", _normalise(self.select))
-        object.__setattr__(self, "ignore", _normalise(self.ignore))
+    def __init__(self, select: Iterable[str] = (ALL,), ignore: Iterable[str] = (), source: str = "defaults") -> None:
+        self.select, self.ignore, self.source = _normalise(select), _normalise(ignore), source
+        self._enabled: tuple[str, ...] | None = None
         named = [entry for entry in (*self.select, *self.ignore) if entry != ALL]
         codes = _codes() if named else ()  # the defaults need no rule imported (a warm run imports none)
         for entry in named:
             if not any(_matches(entry, code) for code in codes):
                 raise ModforgeError(
-                    f"unknown rule code {entry!r} in {self.source}; "
+                    f"unknown rule code {entry!r} in {source}; "
                     "use a code or code prefix listed by `modforge rules` (for example MF1 or MF201), or ALL"
                 )
 
-    @cached_property
+    def __repr__(self) -> str:
+        return f"Settings(select={self.select!r}, ignore={self.ignore!r}, source={self.source!r})"
+
+    @property
     def enabled_codes(self) -> tuple[str, ...]:
-        return tuple(code for code in _codes() if self.is_enabled(code))
+        if self._enabled is None:
+            self._enabled = tuple(code for code in _codes() if self.is_enabled(code))
+        return self._enabled
 
     def is_enabled(self, code: str) -> bool:
         chosen = max((_specificity(e) for e in self.select if _matches(e, code)), default=-1)

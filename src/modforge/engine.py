@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modforge import __version__, loader
+from modforge.diagnostic import Diagnostic
 from modforge.global_requirements import GlobalRequirements
-from modforge.model import Diagnostic
 from modforge.paths import PathDisplay
 
 if TYPE_CHECKING:

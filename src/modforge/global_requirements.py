@@ -3,7 +3,7 @@ exists (its `### REQ-<N>: Title` headings), otherwise the spec's own list built 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The globals the pipeline spec and the ModKit conventions cite (MODKIT_CONVENTIONS.md).
 BUILT_IN = {
@@ -20,8 +20,7 @@ BUILT_IN = {
 }
 
 
-@dataclass(frozen=True)
-class GlobalRequirements:
+class GlobalRequirements(NamedTuple):
     titles: dict[int, str]
     source: str  # "built-in" or the path of the guidelines file
 

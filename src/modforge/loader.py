@@ -14,12 +14,15 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from modforge import layout
 from modforge.errors import ModforgeError
 from modforge.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.grammar import IdKind
-from modforge.model import Module, Problem
+
+if TYPE_CHECKING:  # the model is imported where modules are built: a run answered from the cache builds none
+    from modforge.model import Module, Problem
 
 # Folders never searched for modules or leftovers: build output, dependencies, virtual environments.
 SKIPPED_DIRS = frozenset({"target", "node_modules", ".venv", "venv", "__pycache__"})
@@ -217,6 +220,7 @@ def _read(path: Path | str) -> bytes | None:
 # --- building ---------------------------------------------------------------------------------------
 def build_module(source: ModuleSource) -> Module:
     """Parse a module's documents and answers into the model."""
+    from modforge.model import Module
     from modforge.parser import parse_document
 
     documents = {name: parse_document(Path(path), name, data) for name, path, data in source.documents}
@@ -248,6 +252,8 @@ def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
     if not data:
         return None, None
     import yaml  # only on a cache miss; the C loader when PyYAML was built with it
+
+    from modforge.model import Problem
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:

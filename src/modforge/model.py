@@ -161,17 +161,5 @@ class Module:
         return self.documents.get(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One finding of `modforge check`; printers (text, json, github) format a list of these."""
-
-    path: str  # as the user should see it (relative to the working directory when possible)
-    line: int
-    column: int
-    code: str
-    severity: str  # "error" | "warning"
-    message: str
-
-
 # Problem codes a parser may record on a Document (rules turn them into diagnostics).
 PROBLEM_CODES = ("io-error", "not-utf8", "binary", "empty", "too-large")

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
-from modforge.model import Diagnostic
+from modforge.diagnostic import Diagnostic
 
 FORMATS = ("text", "json", "github")
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     errors: int
     warnings: int
     modules: int
@@ -46,7 +45,7 @@ def text(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
 
 
 def json_(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
-    document = {"diagnostics": [asdict(d) for d in diagnostics], "summary": asdict(summary)}
+    document = {"diagnostics": [d._asdict() for d in diagnostics], "summary": summary._asdict()}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

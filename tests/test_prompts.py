@@ -391,8 +391,8 @@ def test_missing_module_folder_is_reported(tmp_path):
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        ("module_name: [cred-store\nid_prefix: X\n", "is not valid YAML at line"),
-        ("- module_name\n- id_prefix\n", "must be a YAML mapping"),
+        ("module_name: [cred-store\nid_prefix: X\n", "is not valid YAML"),
+        ("- module_name\n- id_prefix\n", "holds a list, not a mapping"),
         ("module_name: cred-store\n", "lacks the answers id_prefix"),
     ],
     ids=["malformed-yaml", "not-a-mapping", "missing-answers"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from modforge import grammar, layout, naming, scaffold
+from modforge import grammar, layout, loader, naming, scaffold
 from modforge.grammar import IdKind
 
 
@@ -37,8 +37,6 @@ def phase_ids(prefix: str, titles: list[str]) -> list[tuple[str, str]]:
 
 def prefix_collision_error(prefix: str, destination: str | Path, module_name: str = "") -> str:
     """An error when another module beside `destination` already uses `prefix` in its answers file."""
-    import yaml  # copier depends on PyYAML; imported here so the checker never pays for it
-
     dest = Path(str(destination)).resolve()
     if not dest.parent.is_dir():
         return ""
@@ -46,10 +44,10 @@ def prefix_collision_error(prefix: str, destination: str | Path, module_name: st
         if answers.parent == dest:
             continue
         try:
-            data = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data, _ = loader.read_answers(answers.read_bytes())  # a sibling's broken file is its own problem
+        except OSError:
             continue
-        if isinstance(data, dict) and data.get("id_prefix") == prefix:
+        if data is not None and data.get("id_prefix") == prefix:
             return (
                 f"ID prefix {prefix!r} is already used by the module in {answers.parent.name}/; "
                 f"IDs must be unique across the monorepo, so choose another (for example --data id_prefix={prefix}2)"

@@ -241,9 +241,23 @@ def load_module(root: Path) -> Module:
     return build_module(read_module(root))
 
 
-def parse_answers(data: bytes | None) -> dict | None:
-    """The answers file as a mapping, or None when it is missing or not a YAML mapping."""
-    return read_answers(data)[0]
+def load_answers(path: Path) -> dict:
+    """The answers file at `path` (which exists) as a mapping; ModforgeError saying what is wrong with it and
+    how to fix it otherwise. For the commands that need the answers; `modforge check` reports MF003 instead."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ModforgeError(f"cannot read {path}: {error.strerror or error}; check the file's permissions") from None
+    answers, problem = read_answers(data)
+    if problem is None and answers is None:  # empty
+        problem_text, line = "holds nothing, not a mapping of question names to answers", 1
+    elif problem is not None:
+        problem_text, line = problem.message, problem.line
+    else:
+        return answers  # type: ignore[return-value]
+    raise ModforgeError(
+        f"{path} {problem_text} at line {line}: fix it, or restore it with `git checkout -- {layout.ANSWERS_FILE}`"
+    )
 
 
 def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:

@@ -32,7 +32,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from modforge import layout, releases, vcs
+from modforge import layout, loader, releases, vcs
 from modforge.errors import ModforgeError
 
 MIGRATIONS_DIR = "migrations"
@@ -224,21 +224,13 @@ def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
 
 def read_answers(root: Path) -> dict[str, Any]:
     """The module's answers file; ModforgeError naming the fix when it is missing or unreadable."""
-    import yaml
-
     path = Path(root) / layout.ANSWERS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.is_file():
         raise ModforgeError(
             f"{path.parent} has no {layout.ANSWERS_FILE}: it was not made by the modforge template; "
             f"run `modforge adopt {path.parent}` to bring it under the template"
-        ) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ModforgeError(f"cannot read {path}: {error}") from None
-    if not isinstance(data, dict):
-        raise ModforgeError(f"{path} is not a copier answers file (expected key: value lines)")
-    return data
+        )
+    return loader.load_answers(path)
 
 
 MODFORGE_KEYS = ("module_name", "id_prefix")

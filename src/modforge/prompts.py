@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modforge import grammar, jinja_api, layout, naming
+from modforge import grammar, jinja_api, layout, loader, naming
 from modforge.errors import ModforgeError
 from modforge.grammar import IdKind
 
@@ -90,8 +90,6 @@ def prompts_dir() -> Path:
 # --- answers -----------------------------------------------------------------------------------------------------
 def read_answers(module_dir: Path) -> dict[str, Any]:
     """The answers in `<module_dir>/.copier-answers.yml`, checked with the questionnaire's own validators."""
-    import yaml  # only the commands that read answers pay for PyYAML
-
     module_dir = Path(module_dir)
     path = module_dir / layout.ANSWERS_FILE
     if not module_dir.is_dir():
@@ -103,19 +101,7 @@ def read_answers(module_dir: Path) -> dict[str, Any]:
             f"not a modforge module: no {layout.ANSWERS_FILE} in {module_dir}; pass a module folder made by "
             "`modforge new` (copier copy), or bring an existing module under the template with `modforge adopt`"
         )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ModforgeError(f"cannot read {path}: {error}; check the file's permissions and encoding") from None
-    except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise ModforgeError(
-            f"{path} is not valid YAML{line} ({problem}); restore it from git, copier rewrites it on `copier update`"
-        ) from None
-    if not isinstance(data, dict):
-        raise ModforgeError(f"{path} must be a YAML mapping of answers (module_name: ..., id_prefix: ...); restore it")
+    data = loader.load_answers(path)
     check_answers(data, str(path))
     return data
 

@@ -167,6 +167,7 @@ class Context:
         return found  # type: ignore[return-value]
 
     def with_prefixes(self, chosen: set[str]) -> list[ParsedId]:
+        """The spellings whose prefix is one of `chosen` (none when nothing is chosen, without a look)."""
         return [parsed for parsed in self.spellings if parsed.prefix in chosen] if chosen else []
 
     def occurrences_of(self, wanted: Iterable[ParsedId]) -> Iterator[tuple[Document, IdOccurrence]]:
@@ -213,6 +214,11 @@ class Context:
 # for the whole process, so a monorepo run answers each once.
 _PADDING_OK: dict[tuple[IdKind, str], bool] = {}
 _PREFIX_ERRORS: dict[str, str | None] = {}
+
+
+def kinds_of(ids: Iterable[ParsedId]) -> set[IdKind]:
+    """The kinds among `ids`, collected in C."""
+    return set(map(_KIND, ids))
 
 
 def padding_ok(kind: IdKind, digits: str) -> bool:

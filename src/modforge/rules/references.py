@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from operator import itemgetter
 
 from modforge import grammar, layout
 from modforge.grammar import IdKind
 from modforge.model import Document, IdOccurrence
-from modforge.rules.context import Context
+from modforge.rules.context import Context, kinds_of
 from modforge.rules.registry import ERROR, Finding, hit, rule
-
-_KIND = itemgetter(0)  # of a ParsedId
 
 
 def _unresolved(ctx: Context, kind: IdKind) -> Iterator[tuple[Document, IdOccurrence]]:
@@ -200,7 +197,7 @@ def reference_not_allowed(ctx: Context) -> Iterator[Finding]:
         allowed = layout.ALLOWED_REFERENCES.get(doc.name)
         if allowed is None:
             continue
-        if set(map(_KIND, distinct)) <= allowed:
+        if kinds_of(distinct) <= allowed:
             continue  # the usual document, decided in C
         barred = {id(parsed) for parsed in distinct if parsed.kind not in allowed}
         allowed_text = ", ".join(_plural(k) for k in sorted(allowed, key=order.index))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from modforge import grammar, naming, scaffold
@@ -82,3 +84,16 @@ def test_task_plan_numbers_tasks_across_phases_without_gaps():
     assert "REST API" not in titles  # a worker has no public REST API, whatever rest_api says
     assert "Infrastructure" in titles
     assert [p.id for p in plan] == ["PHASE-OAGW-1", "PHASE-OAGW-2", "PHASE-OAGW-3"]
+
+
+@pytest.mark.parametrize("kind", list(IdKind), ids=lambda kind: kind.name)
+def test_canonical_pattern_matches_exactly_the_spelling_format_id_writes(kind):
+    """modforge.quickcheck accepts an ID only as format_id spells it: one spelling per ID."""
+    pattern = re.compile(grammar.canonical_pattern(kind))
+    prefix = None if kind is IdKind.GLOBAL_REQ else "AB"
+    for number in range(0, 250):
+        canonical = grammar.format_id(kind, prefix, number)
+        head = canonical.rsplit("-", 1)[0]
+        for width in range(1, 5):
+            spelled = f"{head}-{str(number).zfill(width)}"
+            assert bool(pattern.fullmatch(spelled)) == (spelled == canonical and number > 0), spelled

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modforge import blockscan, layout, parser
+from modforge import blockscan, global_requirements, layout, parser
 from modforge.grammar import ID_SCAN_RES, ID_TOKEN_RE, IdKind, parse_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parser"
@@ -210,7 +210,7 @@ def test_a_missing_file_is_an_io_problem(tmp_path: Path) -> None:
 # --- global requirements -----------------------------------------------------------------------------------
 def test_global_requirements_come_from_the_guidelines_headings() -> None:
     path = FIXTURES / "guidelines" / "MODULE_REQUIREMENTS.md"
-    found = parser.parse_global_requirements(path)
+    found = global_requirements.parse_global_requirements(path)
     assert found.titles == {1: "Tenant isolation", 10: "Tracing spans on every handler"}
     assert found.source == str(path)
     assert 1 in found
@@ -226,7 +226,7 @@ id_like = st.text(alphabet="REQSCNTAKPH-0123456789ABXYZ_ x(),`\n", max_size=60)
 def test_the_per_keyword_scan_finds_exactly_the_id_token_pattern_s_tokens(text: str) -> None:
     found = sorted((m.start(), m.group()) for pattern in ID_SCAN_RES for m in pattern.finditer(text))
     assert found == [(m.start(), m.group()) for m in ID_TOKEN_RE.finditer(text)]
-    assert all(parser._parsed(token) == parse_id(token) for _, token in found)
+    assert all(parser.parsed_id(token) == parse_id(token) for _, token in found)
 
 
 # IDs a module writes: any keyword, prefixes never seen by the process before (so the batch path builds them).

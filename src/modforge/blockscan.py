@@ -147,10 +147,15 @@ def _closing_fence(char: str, length: int) -> re.Pattern[str]:
 _FENCE_CLOSERS: dict[tuple[str, int], re.Pattern[str]] = {}
 
 
-def _fast_scan(src: str) -> Scan:
-    """Column-0 fences, comment blocks and ATX headings by whole-text search; the sections (between two
-    headings) holding a line that may need container rules are then scanned again by the exact path."""
-    masks: list[tuple[int, int, str]] = []  # (start offset, end offset, kind)
+def without_blocks(src: str) -> str:
+    """`src` (a normalised text with a newline put in front) with its column-0 fenced code and HTML comment
+    blocks blanked, as the fast path sees it before any container rule: modforge.quickcheck reads this."""
+    return _blank(src, [(start, end) for start, end, _ in _masks(src)])
+
+
+def _masks(src: str) -> list[tuple[int, int, str]]:
+    """(start offset, end offset, kind) of each column-0 fenced code block and HTML comment block, in order."""
+    masks: list[tuple[int, int, str]] = []
     skip_until = 0
     document_end = len(src) - 1 if src.endswith("\n") and len(src) > 1 else len(src)  # an unclosed block ends here
     for match in _MASK_START.finditer(src):
@@ -171,6 +176,13 @@ def _fast_scan(src: str) -> Scan:
             closer = _closing_fence(marker[0], len(marker)).search(src, fence.end())
             skip_until = closer.end() if closer else document_end
             masks.append((start, skip_until, CODE))
+    return masks
+
+
+def _fast_scan(src: str) -> Scan:
+    """Column-0 fences, comment blocks and ATX headings by whole-text search; the sections (between two
+    headings) holding a line that may need container rules are then scanned again by the exact path."""
+    masks = _masks(src)
     headings: list[tuple[int, str, int, int, int]] = []
     line = previous = 0
     count = src.count

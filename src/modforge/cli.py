@@ -23,8 +23,8 @@ SUMMARIES = {
 }
 
 
-def _parser(selected: str | None) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser | None]:
-    """The top-level parser, and the parser of the `selected` command (None when no command is given)."""
+def _parser() -> argparse.ArgumentParser:
+    """The top-level parser: `modforge --help`, `--version`, and a missing or unknown command."""
     parser = argparse.ArgumentParser(
         prog="modforge",
         description="Create, check and evolve ModKit modules through the human-gated module generation pipeline.",
@@ -32,32 +32,34 @@ def _parser(selected: str | None) -> tuple[argparse.ArgumentParser, argparse.Arg
     )
     parser.add_argument("--version", action="version", version=f"modforge {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    command_parser = None
     for name in COMMANDS:
-        if name == selected:
-            module = importlib.import_module(f"modforge.commands.{name}")
-            command_parser = sub.add_parser(name, help=SUMMARIES[name], description=module.__doc__)
-            module.add_arguments(command_parser)
-            command_parser.set_defaults(run=module.run, command=name)
-        else:
-            sub.add_parser(name, help=SUMMARIES[name], add_help=False)
-    return parser, command_parser
+        sub.add_parser(name, help=SUMMARIES[name], add_help=False)
+    return parser
+
+
+def _command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command, built alone: a run builds no parser for the commands it does not run."""
+    module = importlib.import_module(f"modforge.commands.{name}")
+    parser = argparse.ArgumentParser(prog=f"modforge {name}", description=module.__doc__)
+    module.add_arguments(parser)
+    parser.set_defaults(run=module.run, command=name)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     selected = next((a for a in argv if not a.startswith("-")), None)
-    parser, command_parser = _parser(selected if selected in COMMANDS else None)
-    if command_parser is None:
-        args = parser.parse_args(argv)
+    if selected not in COMMANDS:
+        args = _parser().parse_args(argv)  # help, version, or a usage error naming the commands
     else:
         # Options may come before, between or after a command's positionals (`prompt code --phase 2 DIR`):
         # the command's own parser reads its arguments intermixed, which a parser with subcommands cannot.
         position = argv.index(selected)
-        parser.parse_args(argv[:position])  # --version, --help
-        args = command_parser.parse_intermixed_args(argv[position + 1 :])
+        if position:
+            _parser().parse_args(argv[:position])  # --version, --help before the command
+        args = _command_parser(selected).parse_intermixed_args(argv[position + 1 :])
     if not getattr(args, "run", None):
-        parser.print_help()
+        _parser().print_help()
         return 2
     try:
         return args.run(args)

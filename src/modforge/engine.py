@@ -5,7 +5,9 @@ names of its leftover files, the monorepo's global requirements, the rule settin
 rules' own code) and the parser's code. The findings of a module whose key is unchanged come from the
 cache, one JSON file at the monorepo root (`.modforge-cache/results.json`, read once, written once per run
 by a rename, so a reader never sees half a file; a corrupt or foreign file is ignored and replaced, and two
-concurrent runs at worst drop each other's new entries). The other modules are parsed and checked.
+concurrent runs at worst drop each other's new entries). The other modules are checked: first by
+modforge.quickcheck, which proves the usual clean module clean from a few whole-text patterns, and
+otherwise by the full parse and every rule.
 
 With enough modules to pay for it, the work is shared by forked processes (modforge.forkpool), this one
 included: each reads, keys and checks the modules it takes, so reading and hashing run on every core too,
@@ -15,7 +17,6 @@ warm runs included. A few modules never leave the process.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modforge import __version__, loader
+from modforge.config import blake2b
 from modforge.diagnostic import Diagnostic
 from modforge.global_requirements import GlobalRequirements
 from modforge.paths import PathDisplay
@@ -122,14 +124,23 @@ def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int
 
 
 # --- keys -------------------------------------------------------------------------------------------
-_PARSER_FILES = ("blockscan.py", "parser.py", "loader.py", "engine.py", "model.py", "global_requirements.py")
+_PARSER_FILES = (
+    "blockscan.py",
+    "parser.py",
+    "loader.py",
+    "engine.py",
+    "model.py",
+    "global_requirements.py",
+    "quickcheck.py",
+    "doctext.py",
+)
 _FINGERPRINT: list[str] = []
 
 
 def _parser_fingerprint() -> str:
     """A hash of the code that turns files into the model (the rules' settings key covers the rules)."""
     if not _FINGERPRINT:
-        digest = hashlib.blake2b(digest_size=8)
+        digest = blake2b(digest_size=8)
         package = os.path.dirname(os.path.abspath(__file__))
         for name in _PARSER_FILES:
             digest.update(loader._read(Path(package, name)) or name.encode())
@@ -138,7 +149,7 @@ def _parser_fingerprint() -> str:
 
 
 def _module_key(source: loader.ModuleSource, globals_data: bytes | None, common: str) -> str:
-    digest = hashlib.blake2b(common.encode(), digest_size=20)
+    digest = blake2b(common.encode(), digest_size=20)
     for data in (globals_data, source.answers):
         digest.update(b"\0missing" if data is None else b"\0%d\0" % len(data) + data)
     for name, _path, data in source.documents:
@@ -257,14 +268,19 @@ def _process(work: _Work, index: int) -> Outcome:
 
 
 def _check_source(work: _Work, source: loader.ModuleSource) -> list[Stored]:
-    """Parse and check one module; its findings, paths inside it relative to its root."""
-    from modforge.check import check_module
+    """Parse and check one module; its findings, paths inside it relative to its root. A module that
+    modforge.quickcheck proves clean is not parsed in full."""
+    from modforge import quickcheck
 
-    module = loader.build_module(source)
     repo_root = source.repo_root
     if repo_root not in work.globals_by_root:  # a warm run, all from the cache, never parses them
         work.globals_by_root[repo_root] = loader.load_global_requirements(repo_root, work.globals_data[repo_root])
-    diagnostics = check_module(module, work.globals_by_root[repo_root], work.settings)
+    globals = work.globals_by_root[repo_root]
+    if quickcheck.proven_clean(source, globals):
+        return []
+    from modforge.check import check_module  # the rules, imported only for a module not proven clean
+
+    diagnostics = check_module(loader.build_module(source), globals, work.settings)
     root = str(source.root) + os.sep
     stored: list[Stored] = []
     for d in diagnostics:

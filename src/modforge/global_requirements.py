@@ -3,6 +3,7 @@ exists (its `### REQ-<N>: Title` headings), otherwise the spec's own list built 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 # The globals the pipeline spec and the ModKit conventions cite (MODKIT_CONVENTIONS.md).
@@ -29,3 +30,26 @@ class GlobalRequirements(NamedTuple):
 
 
 BUILT_IN_GLOBALS = GlobalRequirements(dict(BUILT_IN), "built-in")
+
+
+def parse_global_requirements(path: Path, data: bytes | None = None) -> GlobalRequirements:
+    """The `### REQ-<N>: Title` headings of guidelines/MODULE_REQUIREMENTS.md (an unreadable file has none).
+    (Here rather than in modforge.parser, so that a module proven clean by modforge.quickcheck needs no
+    document model.)"""
+    from modforge import blockscan, layout
+    from modforge.doctext import MAX_DOCUMENT_BYTES
+    from modforge.grammar import IdKind, parse_id
+
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+    text = blockscan.normalize(data[:MAX_DOCUMENT_BYTES].replace(b"\x00", b" ").decode("utf-8", "replace"))
+    titles: dict[int, str] = {}
+    for _level, heading, _line, _start, _body in blockscan.scan(text).headings:
+        match = layout.DEFINITION_RE.match(heading)
+        parsed = parse_id(match.group("id")) if match else None
+        if parsed is not None and parsed.kind is IdKind.GLOBAL_REQ:
+            titles.setdefault(parsed.number, match.group("title") or "")
+    return GlobalRequirements(titles, str(path))

@@ -66,7 +66,8 @@ RESERVED_PREFIXES = frozenset(KEYWORDS) | {"MODULE"}
 # PREFIX_RE (any length) so that a malformed prefix is still seen and reported, not skipped.
 # Group "prefix" is None for a global requirement.
 _ID_BEFORE = r"[A-Za-z0-9_-]"  # what may not stand right before an ID
-_ID_REST = r"-(?:(?P<prefix>[A-Z][A-Z0-9]*)-)?(?P<number>\d+)(?![A-Za-z0-9_])"
+ANY_PREFIX = r"[A-Z][A-Z0-9]*"
+_ID_REST = rf"-(?:(?P<prefix>{ANY_PREFIX})-)?(?P<number>\d+)(?![A-Za-z0-9_])"
 ID_TOKEN_RE = re.compile(rf"(?<!{_ID_BEFORE})(?P<keyword>{'|'.join(KEYWORDS)}){_ID_REST}")
 # The same tokens, one pattern per keyword, each starting with its keyword: `re` then skips ahead with a fast
 # substring search, so four passes over a whole document take less than half the time of one ID_TOKEN_RE pass.
@@ -74,6 +75,17 @@ ID_TOKEN_RE = re.compile(rf"(?<!{_ID_BEFORE})(?P<keyword>{'|'.join(KEYWORDS)}){_
 ID_SCAN_RES = tuple(re.compile(rf"{keyword}(?<!{_ID_BEFORE}{keyword}){_ID_REST}") for keyword in KEYWORDS)
 # And without groups, so that `findall` returns whole tokens (the distinct IDs of a text, in C).
 ID_FIND_RES = tuple(re.compile(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)) for pattern in ID_SCAN_RES)
+
+
+# The digits of a number as `format_id` pads it (no leading zero beyond the kind's width; 0 is left out).
+_CANONICAL_DIGITS = {1: "[1-9][0-9]*", 2: "(?:0[1-9]|[1-9][0-9]+)"}
+
+
+def canonical_pattern(kind: IdKind, prefix: str = ANY_PREFIX) -> str:
+    """The source of a group-free pattern matching an ID of `kind` spelled as `format_id` writes it, with
+    `prefix` (a pattern; any prefix by default). modforge.quickcheck builds its grammar with it."""
+    digits = _CANONICAL_DIGITS[kind.width]
+    return f"REQ-{digits}" if kind is IdKind.GLOBAL_REQ else f"{kind.keyword}-{prefix}-{digits}"
 
 
 class ParsedId(NamedTuple):

@@ -267,12 +267,11 @@ def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
         return None, None
     import yaml  # only on a cache miss; the C loader when PyYAML was built with it
 
-    from modforge.model import Problem
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         answers = yaml.load(data, Loader=loader)
     except (yaml.YAMLError, ValueError) as error:
+        from modforge.model import Problem  # the usual, readable file needs no model (modforge.quickcheck)
         from modforge.parser import CONFLICT_MARKER_RE
 
         marker = CONFLICT_MARKER_RE.search("\n" + data.decode("utf-8", "replace"))
@@ -284,6 +283,8 @@ def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
         reason = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
         return None, Problem("answers-not-yaml", f"is not valid YAML ({reason})", line, column)
     if not isinstance(answers, dict):
+        from modforge.model import Problem
+
         held = "nothing" if answers is None else f"a {type(answers).__name__}"
         return None, Problem("answers-not-mapping", f"holds {held}, not a mapping of question names to answers")
     return answers, None
@@ -311,6 +312,6 @@ def load_global_requirements(repo_root: Path, data: bytes | None = None) -> Glob
         data = _read(path)
     if data is None:
         return BUILT_IN_GLOBALS
-    from modforge.parser import parse_global_requirements
+    from modforge.global_requirements import parse_global_requirements
 
     return parse_global_requirements(path, data)

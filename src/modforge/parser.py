@@ -25,8 +25,8 @@ import re
 from pathlib import Path
 
 from modforge import blockscan, layout
-from modforge.global_requirements import GlobalRequirements
-from modforge.grammar import ID_FIND_RES, ID_SCAN_RES, KEYWORDS, IdKind, ParsedId, kind_of, parse_id
+from modforge.doctext import MAX_DOCUMENT_BYTES, UTF16_BOMS, readable_text
+from modforge.grammar import ID_FIND_RES, ID_SCAN_RES, KEYWORDS, IdKind, ParsedId, kind_of
 from modforge.model import (
     ChangeSection,
     Document,
@@ -43,7 +43,6 @@ from modforge.model import (
     Task,
 )
 
-MAX_DOCUMENT_BYTES = 5_000_000  # far above any real pipeline document (the largest seen is under 200 kB)
 # Lines a merge or `copier update` leaves behind: <<<<<<< ours, ||||||| base, =======, >>>>>>> theirs.
 CONFLICT_MARKER_RE = re.compile(r"\n(?:<{7}|>{7}|\|{7})(?=[ \t\n]|$)|\n={7}[ \t]*(?=\n|$)")
 
@@ -53,7 +52,7 @@ _PARSED: dict[str, ParsedId] = {}  # ID text -> ParsedId, shared by every docume
 _KINDS = {(keyword, prefixed): kind_of(keyword, prefixed) for keyword in KEYWORDS for prefixed in (True, False)}
 
 
-def _parsed(text: str) -> ParsedId:
+def parsed_id(text: str) -> ParsedId:
     """The ParsedId of `text`, which a grammar or layout pattern matched as one whole ID."""
     found = _PARSED.get(text)
     if found is None:
@@ -76,6 +75,9 @@ def parse_document(path: Path, name: str | None = None, data: bytes | None = Non
             return _unreadable(
                 path, name, "io-error", f"cannot read the file ({reason}); check that it exists and is readable"
             )
+    text = readable_text(data)
+    if text is not None:  # the usual document: no problem to look for
+        return parse_text(text, path, name)
     if len(data) > MAX_DOCUMENT_BYTES:
         return _unreadable(
             path,
@@ -84,7 +86,7 @@ def parse_document(path: Path, name: str | None = None, data: bytes | None = Non
             f"the file has {len(data):,} bytes, more than the {MAX_DOCUMENT_BYTES:,} a pipeline document may have; "
             "split it or remove generated content",
         )
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    if data[:2] in UTF16_BOMS:
         return _other_encoding(path, name, data)
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
@@ -132,23 +134,6 @@ def _other_encoding(path: Path, name: str, data: bytes) -> Document:
 
 def _unreadable(path: Path, name: str, code: str, message: str, line: int = 1) -> Document:
     return Document(path=path, name=name, problems=(Problem(code, message, line, 1),))
-
-
-def parse_global_requirements(path: Path, data: bytes | None = None) -> GlobalRequirements:
-    """The `### REQ-<N>: Title` headings of guidelines/MODULE_REQUIREMENTS.md (an unreadable file has none)."""
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
-    text = blockscan.normalize(data[:MAX_DOCUMENT_BYTES].replace(b"\x00", b" ").decode("utf-8", "replace"))
-    titles: dict[int, str] = {}
-    for _level, heading, _line, _start, _body in blockscan.scan(text).headings:
-        match = layout.DEFINITION_RE.match(heading)
-        parsed = parse_id(match.group("id")) if match else None
-        if parsed is not None and parsed.kind is IdKind.GLOBAL_REQ:
-            titles.setdefault(parsed.number, match.group("title") or "")
-    return GlobalRequirements(titles, str(path))
 
 
 # --- text ------------------------------------------------------------------------------------------
@@ -263,7 +248,7 @@ class _Builder:
             match = layout.DEFINITION_RE.match(text)
             if match:
                 id_text, title = match.groups()  # (id, title)
-                parsed = _parsed(id_text)
+                parsed = parsed_id(id_text)
                 self.id_texts[index] = id_text
                 return _DEFINITION, parsed, parsed.number, title or ""
         if head == "PHASE":
@@ -271,7 +256,7 @@ class _Builder:
             if match:
                 id_text, title = match.group("id", "title")
                 self.id_texts[index] = id_text
-                parsed = _parsed(id_text)
+                parsed = parsed_id(id_text)
                 return _PHASE, parsed, parsed.number, title or ""
         if head == "Phase":
             match = layout.LEGACY_PHASE_SECTION_RE.match(text)
@@ -282,7 +267,7 @@ class _Builder:
             if match:
                 id_text, title = match.group("id", "title")
                 self.id_texts[index] = id_text
-                parsed = _parsed(id_text)
+                parsed = parsed_id(id_text)
                 return _PHASE, parsed, parsed.number, title
         if self.name == layout.TASKS and level == layout.DEFINITION_LEVEL and head[:1].isdigit():
             match = layout.LEGACY_TASK_RE.match(text)
@@ -432,12 +417,7 @@ class _Builder:
 
     # -- IDs
     def distinct_ids(self) -> tuple[ParsedId, ...]:
-        visible = self.scan.visible
-        tokens: dict[str, None] = {}
-        for pattern in ID_FIND_RES:
-            tokens.update(dict.fromkeys(pattern.findall(visible)))
-        known = _PARSED.get
-        return tuple([known(token) or _parsed(token) for token in tokens])
+        return distinct_ids(self.scan.visible)
 
     def ids(self) -> tuple[IdOccurrence, ...]:
         scan = self.scan
@@ -472,7 +452,7 @@ class _Builder:
                 if line_end < 0:
                     line_end = len(visible)
                 heading = heading_lines.get(line)
-            parsed = parsed_cache.get(token) or _parsed(token)
+            parsed = parsed_cache.get(token) or parsed_id(token)
             if heading is None:
                 append(new(cls, (parsed, line, start - line_start, False, False)))
             else:
@@ -481,6 +461,15 @@ class _Builder:
                     del defined[heading]  # a heading defines its ID once
                 append(new(cls, (parsed, line, start - line_start, True, defines)))
         return tuple(occurrences)
+
+
+def distinct_ids(visible: str) -> tuple[ParsedId, ...]:
+    """Each ID spelling in `visible` (text with code and comments blanked) once: by keyword, then first use."""
+    tokens: dict[str, None] = {}
+    for pattern in ID_FIND_RES:
+        tokens.update(dict.fromkeys(pattern.findall(visible)))
+    known = _PARSED.get
+    return tuple([known(token) or parsed_id(token) for token in tokens])
 
 
 _TRAILING_BLANKS = re.compile(r"[ \t]+\n")

@@ -1,0 +1,26 @@
+"""The text of a pipeline document: which bytes read as Markdown text without a problem to report.
+
+Apart from modforge.parser (which records a problem for every other file) so that modforge.quickcheck
+can read documents without importing the document model.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from modforge.blockscan import normalize
+
+MAX_DOCUMENT_BYTES = 5_000_000  # far above any real pipeline document (the largest seen is under 200 kB)
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def readable_text(data: bytes) -> str | None:
+    """The normalised text of a document whose bytes give the parser no problem to record (not too large,
+    not UTF-16 or binary, not empty, UTF-8); None for any other. (tests/test_quickcheck.py proves that the
+    parser agrees.)"""
+    if len(data) > MAX_DOCUMENT_BYTES or data[:2] in UTF16_BOMS or b"\x00" in data or not data.strip():
+        return None
+    try:
+        return normalize(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None

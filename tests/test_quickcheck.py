@@ -227,6 +227,17 @@ VOCABULARY = [
     "\u00a0REQ-{p}-999 after a no-break space",
     "_ _ _",
     "***",
+    "## Overview",
+    "### Notes",
+    "- `op()` - see SCEN-{p}-01",
+    "- `op()` - see SCEN-{p}-999",
+    "| `REQ-{p}-999` | x |",
+    "## [0.1.0] - 2024-01-15",
+    "- SCEN-{p}-01: Case 1",
+    "### SCEN-{p}-01: Again",
+    "### SCEN-{p}-02:  Two spaces",
+    "### SCEN-{p}-03:Tight",
+    "### SCEN-{p}-04: Hash #",
 ]
 
 edits = st.lists(

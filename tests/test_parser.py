@@ -162,6 +162,13 @@ def test_conflict_markers_are_found_outside_code() -> None:
     assert doc.conflict_markers == (3, 5, 7)
 
 
+@pytest.mark.parametrize("marker", ["<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs"])
+def test_each_conflict_marker_alone_is_found(marker) -> None:
+    """Each of the four marker lines on its own (a hand-resolved conflict that left one behind)."""
+    doc = parser.parse_text(f"# Title\n\n{marker}\ntext\n", Path("INTENT_DESIGN.md"), "INTENT_DESIGN.md")
+    assert doc.conflict_markers == (3,)
+
+
 def test_crlf_and_a_byte_order_mark_read_as_plain_lines() -> None:
     doc = parser.parse_document(
         Path("INTENT_REQUIREMENTS.md"), data=b"\xef\xbb\xbf" + (FIXTURES / "markdown" / "crlf.md").read_bytes()

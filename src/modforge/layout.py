@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from modforge.grammar import IdKind
+from modforge.grammar import ANY_PREFIX, IdKind
 
 # --- files -------------------------------------------------------------------------------------
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
@@ -92,7 +92,8 @@ def definition_heading(id_text: str, title: str) -> str:
 
 
 # Also matches the global `REQ-10: Title` headings of guidelines/MODULE_REQUIREMENTS.md.
-DEFINITION_RE = re.compile(r"(?P<id>(?:REQ|SCEN|TASK)-(?:[A-Z][A-Z0-9]*-)?\d+)\s*:\s*(?P<title>.*\S)?\s*$")
+DEFINITION_KEYWORDS = "|".join(kind.keyword for kind in (IdKind.REQ, IdKind.SCEN, IdKind.TASK))  # as a pattern
+DEFINITION_RE = re.compile(rf"(?P<id>(?:{DEFINITION_KEYWORDS})-(?:{ANY_PREFIX}-)?\d+)\s*:\s*(?P<title>.*\S)?\s*$")
 
 
 def phase_section_heading(phase_id: str, title: str) -> str:
@@ -104,7 +105,8 @@ def phase_section_heading(phase_id: str, title: str) -> str:
     return f"{phase_id}: {title}"
 
 
-PHASE_SECTION_RE = re.compile(r"(?P<id>PHASE-[A-Z][A-Z0-9]*-\d+)\s*(?::\s*(?P<title>.*\S))?\s*$")
+_PHASE_ID = rf"{IdKind.PHASE.keyword}-{ANY_PREFIX}-\d+"
+PHASE_SECTION_RE = re.compile(rf"(?P<id>{_PHASE_ID})\s*(?::\s*(?P<title>.*\S))?\s*$")
 LEGACY_PHASE_SECTION_RE = re.compile(r"Phase\s+(?P<number>\d+)\b\s*(?::\s*(?P<title>.*\S))?\s*$")
 
 
@@ -113,7 +115,7 @@ def design_phase_heading(phase_id: str, title: str) -> str:
     return f"{title} ({phase_id})"
 
 
-DESIGN_PHASE_RE = re.compile(r"(?P<title>.*?)\s*\((?P<id>PHASE-[A-Z][A-Z0-9]*-\d+)\)\s*$")
+DESIGN_PHASE_RE = re.compile(rf"(?P<title>.*?)\s*\((?P<id>{_PHASE_ID})\)\s*$")
 
 # The older prompt set's task headings, `### 1. SDK Implementation` (no TASK id), read for adoption.
 LEGACY_TASK_RE = re.compile(r"(?P<number>\d+)\.\s+(?P<title>.*\S)\s*$")

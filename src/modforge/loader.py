@@ -271,8 +271,8 @@ def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
     try:
         answers = yaml.load(data, Loader=loader)
     except (yaml.YAMLError, ValueError) as error:
+        from modforge.doctext import CONFLICT_MARKER_RE
         from modforge.model import Problem  # the usual, readable file needs no model (modforge.quickcheck)
-        from modforge.parser import CONFLICT_MARKER_RE
 
         marker = CONFLICT_MARKER_RE.search("\n" + data.decode("utf-8", "replace"))
         if marker is not None:  # the usual way an answers file breaks: an update's conflict left unresolved

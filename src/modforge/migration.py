@@ -213,13 +213,13 @@ def parse_document(path: Path, name: str, text: str) -> Any:
 
 def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
     """Lines (1-based) of merge conflict markers, as the parser finds them: in Markdown, outside code blocks
-    (parser.parse_text); in any other file, every line the parser's marker pattern matches."""
-    from modforge import parser
+    (parser.parse_text); in any other file, every line the marker pattern (doctext.CONFLICT_MARKER_RE) matches."""
+    from modforge import doctext, parser
 
     if markdown:
         return list(parser.parse_text(text, Path("conflicts.md"), "conflicts.md").conflict_markers)
     src = "\n" + text
-    return [src.count("\n", 0, match.start() + 1) for match in parser.CONFLICT_MARKER_RE.finditer(src)]
+    return [src.count("\n", 0, match.start() + 1) for match in doctext.CONFLICT_MARKER_RE.finditer(src)]
 
 
 def read_answers(root: Path) -> dict[str, Any]:

@@ -25,7 +25,13 @@ import re
 from pathlib import Path
 
 from modforge import blockscan, layout
-from modforge.doctext import MAX_DOCUMENT_BYTES, UTF16_BOMS, readable_text
+from modforge.doctext import (
+    CONFLICT_MARKER_RE,
+    MAX_DOCUMENT_BYTES,
+    UTF16_BOMS,
+    may_hold_conflict_marker,
+    readable_text,
+)
 from modforge.grammar import ID_FIND_RES, ID_SCAN_RES, KEYWORDS, IdKind, ParsedId, kind_of
 from modforge.model import (
     ChangeSection,
@@ -42,10 +48,6 @@ from modforge.model import (
     Subtask,
     Task,
 )
-
-# Lines a merge or `copier update` leaves behind: <<<<<<< ours, ||||||| base, =======, >>>>>>> theirs.
-CONFLICT_MARKER_RE = re.compile(r"\n(?:<{7}|>{7}|\|{7})(?=[ \t\n]|$)|\n={7}[ \t]*(?=\n|$)")
-
 
 _new = tuple.__new__  # builds a model record (a named tuple) from a tuple of its fields, skipping __new__
 _PARSED: dict[str, ParsedId] = {}  # ID text -> ParsedId, shared by every document of the process
@@ -163,7 +165,7 @@ def parse_text(text: str, path: Path, name: str) -> Document:
 
 def _conflict_markers(scan: blockscan.Scan) -> tuple[int, ...]:
     src = scan.src
-    if "\n<<<<<<<" not in src and "\n=======" not in src and "\n>>>>>>>" not in src:
+    if not may_hold_conflict_marker(src):
         return ()
     code = [(first, last) for first, last, kind in scan.blocks if kind == blockscan.CODE]
     lines = (src.count("\n", 0, match.start() + 1) for match in CONFLICT_MARKER_RE.finditer(src))

@@ -30,7 +30,7 @@ import re
 from operator import itemgetter
 
 from modforge import blockscan, layout, loader
-from modforge.doctext import readable_text
+from modforge.doctext import may_hold_conflict_marker, readable_text
 from modforge.global_requirements import GlobalRequirements
 from modforge.grammar import ANY_PREFIX, ID_FIND_RES, KEYWORDS, IdKind, canonical_pattern, prefix_error
 
@@ -93,20 +93,25 @@ _PROSE = rf"\n{_PROSE_START}{_REST}"
 _BULLET = rf"\n- [A-Za-z(*\[]{_REST}"  # a column-0 item that opens no block (see blockscan's _CANDIDATE)
 _TEXT = rf"(?:{_BLANK}|{_PROSE})*+"
 _TITLE = rf"[^\s`<#][^\n`<#]*+(?<!\s){_EOL}"  # a heading's title: no closing #s, no blanks around
-# A heading the parser classifies as nothing: no definition, phase or design phase form
-_PLAIN_HEADING = rf" (?![ \t]|REQ|SCE|TAS|PHASE|Phase)(?![^\n]*PHASE-)[^\n`<#]*+{_EOL}"
+_H2, _H3 = "#" * layout.PHASE_SECTION_LEVEL, "#" * layout.DEFINITION_LEVEL
+_PHASE, _TASK = IdKind.PHASE.keyword, IdKind.TASK.keyword
+# A title the parser classifies as nothing: it opens with no ID keyword or legacy `Phase N`, and names no
+# phase (which would make it a design phase heading)
+_NO_KEYWORD_FIRST = rf"(?![ \t]|{'|'.join(KEYWORDS)}|Phase)"
+_UNCLASSIFIED = rf"{_NO_KEYWORD_FIRST}(?![^\n]*{_PHASE}-)"
+_PLAIN_HEADING = rf" {_UNCLASSIFIED}[^\n`<#]*+{_EOL}"
 _PREAMBLE = rf"{_TEXT}(?:\n#{_PLAIN_HEADING}{_TEXT})?"
 
 
 def _definition(kind: IdKind) -> str:
-    return rf"\n{'#' * layout.DEFINITION_LEVEL} {canonical_pattern(kind)}: {_TITLE}"
+    return rf"\n{_H3} {canonical_pattern(kind)}: {_TITLE}"
 
 
 def _bold_bullet(word: str, rest: str = _REST) -> str:
     return rf"\n- \*\*{word}\*\*(?: {rest})?{_EOL}"
 
 
-_PHASE_SECTION = rf"\n{'#' * layout.PHASE_SECTION_LEVEL} {canonical_pattern(IdKind.PHASE)}: {_TITLE}{_TEXT}"
+_PHASE_SECTION = rf"\n{_H2} {canonical_pattern(IdKind.PHASE)}: {_TITLE}{_TEXT}"
 # Free-text items nested one level under a step or subtask (two spaces: the parent's content column; no
 # checkbox, which would make a nested subtask)
 _NESTED = rf"(?:\n  - [A-Za-z(*]{_REST})*+"
@@ -119,11 +124,9 @@ _GAP_FIELDS = "".join(_TEXT + _bold_bullet(f"{label}:") for label in layout.GAP_
 _SEMVER = r"(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)"
 _RELEASE = rf"\n## \[(?:{layout.UNRELEASED}\]|{_SEMVER}\] - [0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}){_EOL}{_TEXT}"
 _CHANGES = rf"\n### (?:{'|'.join(layout.CHANGE_TYPES)}){_EOL}(?:{_BULLET}|{_BLANK}|{_PROSE})*+"
-_DESIGN_PHASE = (
-    rf"\n### (?!REQ|SCE|TAS|PHASE|Phase)[A-Za-z0-9][^\n`<#()]*+(?<= )\({canonical_pattern(IdKind.PHASE)}\){_EOL}"
-)
+_DESIGN_PHASE = rf"\n{_H3} {_NO_KEYWORD_FIRST}[A-Za-z0-9][^\n`<#()]*+(?<= )\({canonical_pattern(IdKind.PHASE)}\){_EOL}"
 _DESIGN_LINE = (
-    rf"\n##{_PLAIN_HEADING}|\n###{_PLAIN_HEADING}|{_DESIGN_PHASE}|{_BLANK}"
+    rf"\n{_H2}{_PLAIN_HEADING}|\n{_H3}{_PLAIN_HEADING}|{_DESIGN_PHASE}|{_BLANK}"
     rf"|\n(?={_PROSE_START}){_REST_CODE}|\n- (?=[A-Za-z(*\[`]){_REST_CODE}"  # prose and tables, bullets
 )
 
@@ -145,12 +148,11 @@ _GRAMMARS[layout.ACTUAL_DESIGN] = _GRAMMARS[layout.INTENT_DESIGN]
 _CANONICAL = {name: re.compile(pattern) for name, pattern in _GRAMMARS.items()}
 
 # Facts read from a canonical text, where `#` opens a line only in the headings above.
-_DEFINITIONS = re.compile(rf"\n### ((?:REQ|SCEN|TASK)-({ANY_PREFIX})-[0-9]+)")  # requirement, scenario, task
-_DESIGN_PHASES = re.compile(rf"\n### [^\n]*\((PHASE-({ANY_PREFIX})-([0-9]+))\){_EOL}")
-_TASK_NUMBERS = re.compile(rf"\n### TASK-{ANY_PREFIX}-([0-9]+)|\n- \[[ x]\] ([0-9]+\.[0-9]+)")
-_PHASES_WITH_SCENARIOS = re.compile(rf"\n## PHASE-{ANY_PREFIX}-([0-9]+):[^\n]*+(?:\n(?!#)[^\n]*+)*+\n### ")
+_DEFINITIONS = re.compile(rf"\n{_H3} ((?:{layout.DEFINITION_KEYWORDS})-({ANY_PREFIX})-[0-9]+)")
+_DESIGN_PHASES = re.compile(rf"\n{_H3} [^\n]*\(({_PHASE}-({ANY_PREFIX})-([0-9]+))\){_EOL}")
+_TASK_NUMBERS = re.compile(rf"\n{_H3} {_TASK}-{ANY_PREFIX}-([0-9]+)|\n- \[[ x]\] ([0-9]+\.[0-9]+)")
+_PHASES_WITH_SCENARIOS = re.compile(rf"\n{_H2} {_PHASE}-{ANY_PREFIX}-([0-9]+):[^\n]*+(?:\n(?!#)[^\n]*+)*+\n{_H3} ")
 _RELEASES_AND_SECTIONS = re.compile(r"\n## \[([^\]]+)\](?: - ([0-9-]+))?|\n### (\w+)")
-_CONFLICT_MARKERS = ("\n<<<<<<<", "\n|||||||", "\n=======", "\n>>>>>>>")  # what parser.CONFLICT_MARKER_RE finds
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
@@ -178,8 +180,8 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements) -> bo
         if text is None:
             return False
         src = "\n" + text
-        if any(marker in src for marker in _CONFLICT_MARKERS):
-            return False  # MF011, even inside code: a substring search finds none faster than a pattern
+        if may_hold_conflict_marker(src):
+            return False  # MF011 (even inside code, where the rule is silent: the full check decides)
         visible = blockscan.without_blocks(src)
         if _CANONICAL[name].fullmatch(visible) is None:
             return False

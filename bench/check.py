@@ -32,8 +32,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from modforge import layout  # noqa: E402
-from modforge.grammar import IdKind, format_id  # noqa: E402
+from modforge.spec import layout  # noqa: E402
+from modforge.spec.grammar import IdKind, format_id  # noqa: E402
 
 REQUIREMENTS = 50
 SCENARIOS = 100  # half in each phase
@@ -47,7 +47,7 @@ CACHE_DIR = ".modforge-cache"
 # combined ID_TOKEN_RE would take 3x longer and flatter the ratios).
 FLOOR_SCRIPT = """
 import os, sys
-from modforge.grammar import ID_SCAN_RES
+from modforge.spec.grammar import ID_SCAN_RES
 pattern = ID_SCAN_RES[0]
 total = count = 0
 for top, dirs, files in os.walk(sys.argv[1]):

@@ -17,7 +17,7 @@ _TEMPLATE_SRC = Path(__file__).resolve().parent.parent / "src"
 
 
 def _own_jinja_api():
-    """`modforge.jinja_api` imported from this template checkout, whatever `modforge` the process has.
+    """`modforge.templating.jinja_api` imported from this template checkout, whatever `modforge` the process has.
 
     `copier update` renders two template versions in one process, and `modforge update` runs copier
     inside modforge: a plain import would reuse the first `modforge` loaded and render this version with
@@ -33,7 +33,7 @@ def _own_jinja_api():
         del sys.modules[name]
     sys.path.insert(0, str(_TEMPLATE_SRC))
     try:
-        return importlib.import_module("modforge.jinja_api")
+        return importlib.import_module("modforge.templating.jinja_api")
     finally:
         sys.path.remove(str(_TEMPLATE_SRC))
         for name in ours():
@@ -42,7 +42,7 @@ def _own_jinja_api():
 
 
 class ModforgeExtension(Extension):
-    """Registers modforge's filters and globals (see modforge.jinja_api)."""
+    """Registers modforge's filters and globals (see modforge.templating.jinja_api)."""
 
     def __init__(self, environment):
         super().__init__(environment)

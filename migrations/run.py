@@ -13,6 +13,6 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TEMPLATE / "src"))
 
-from modforge.migration import copier_main  # noqa: E402  (needs the path above)
+from modforge.lifecycle.migration import copier_main  # noqa: E402  (needs the path above)
 
 sys.exit(copier_main(sys.argv[1:], TEMPLATE))

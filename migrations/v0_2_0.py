@@ -21,8 +21,9 @@ Every other line stays as the user wrote it.
 
 from __future__ import annotations
 
-from modforge import layout, migration
-from modforge.migration import ModuleTree
+from modforge.lifecycle import migration
+from modforge.lifecycle.migration import ModuleTree
+from modforge.spec import layout
 
 VERSION = "0.2.0"
 STAGE = "after"  # copier's merge brings the template's side; see CHANGELOG 0.2.0 for the evidence

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from conftest import REPO_ROOT, TEMPLATE_PARTS, git, snapshot_template
 
-from modforge import __version__, releases
+from modforge import __version__
+from modforge.lifecycle import releases
 
 
 def past_releases() -> list[releases.Release]:

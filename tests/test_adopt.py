@@ -20,7 +20,10 @@ import yaml
 from cli_helpers import copier, files_of, modforge, one_error_line
 from conftest import git, init_repo
 
-from modforge import __version__, layout, parser, releases
+from modforge import __version__
+from modforge.documents import parser
+from modforge.lifecycle import releases
+from modforge.spec import layout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "legacy"
 # fixture -> the options adoption needs for what it cannot infer

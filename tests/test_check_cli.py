@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modforge import layout
+from modforge.spec import layout
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODFORGE = Path(sys.executable).parent / "modforge"
@@ -151,8 +151,8 @@ def test_global_requirements_come_from_the_monorepos_guidelines_when_it_has_them
 
 
 def test_github_annotations_escape_what_workflow_commands_reserve() -> None:
-    from modforge.diagnostic import Diagnostic
-    from modforge.output import Summary, github
+    from modforge.checker.diagnostic import Diagnostic
+    from modforge.checker.output import Summary, github
 
     diagnostic = Diagnostic("docs/a,b:c.md", 3, 7, "MF101", "error", "50% done\nnext line")
     assert github([diagnostic], Summary.of([diagnostic], 1, 1)) == (
@@ -265,7 +265,7 @@ def test_no_cache_gives_the_same_findings(monorepo: Path) -> None:
 
 # --- the rule catalogue ----------------------------------------------------------------------------
 def test_rules_lists_every_rule_with_code_severity_and_name(tmp_path: Path) -> None:
-    from modforge.rules import RULES
+    from modforge.checker.rules import RULES
 
     result = modforge("rules", cwd=tmp_path)
     assert result.returncode == 0

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modforge import layout
-from modforge.check import check_module
+from modforge.checker.check import check_module
+from modforge.checker.rules import RULES
 from modforge.config import Settings
-from modforge.loader import load_module
-from modforge.rules import RULES
+from modforge.documents.loader import load_module
+from modforge.spec import layout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 CLEAN = FIXTURES / "clean-module"

@@ -14,8 +14,8 @@ import yaml
 from conftest import copy_module, git, init_repo, make_template_repo
 from markdown_it import MarkdownIt
 
-from modforge import grammar, layout, naming
-from modforge.grammar import IdKind
+from modforge.spec import grammar, layout, naming
+from modforge.spec.grammar import IdKind
 
 COPIER = [sys.executable, "-m", "copier"]
 

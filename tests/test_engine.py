@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from modforge import engine, layout
+from modforge.checker import engine
 from modforge.config import Settings
+from modforge.spec import layout
 
 CLEAN = Path(__file__).parent / "fixtures" / "check" / "clean-module"
 MODFORGE = Path(sys.executable).parent / "modforge"
@@ -60,12 +61,13 @@ def test_a_warm_run_parses_nothing_and_imports_no_rule(monorepo: Path) -> None:
     # not even the model's dataclasses (their import, with `inspect`'s, is a tenth of a small run).
     code = (
         "import sys; from modforge.cli import main; status = main(['check']); "
-        "print(status, sorted(m for m in sys.modules if m in ('yaml', 'modforge.parser') "
-        "or m.startswith('modforge.rules') or m == 'dataclasses'))"
+        "print(status, sorted(m for m in sys.modules if m in ('yaml', 'modforge.documents.parser') "
+        "or m.startswith('modforge.checker.rules') or m == 'dataclasses'))"
     )
     cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert cold.stdout.splitlines()[-1].startswith("1 ['dataclasses', 'modforge.parser', 'modforge.rules'")
+    assert cold.stdout.splitlines()[-1].startswith("1 ['dataclasses', 'modforge.checker.rules'")
+    assert "'modforge.documents.parser'" in cold.stdout.splitlines()[-1]
     assert warm.stdout.splitlines()[-1] == "1 []"
     assert warm.stdout.splitlines()[:-1] == cold.stdout.splitlines()[:-1], "the same findings"
 

@@ -1,4 +1,4 @@
-"""modforge.forkpool: the same results as a loop, shared among real forked processes, and nothing lost when
+"""modforge.checker.forkpool: the same results as a loop, shared among real forked processes, and nothing lost when
 a worker fails."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from modforge import forkpool
+from modforge.checker import forkpool
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="modforge forks workers on Linux only")
 

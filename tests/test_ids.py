@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from modforge import grammar, naming, scaffold
-from modforge.grammar import IdKind
+from modforge.spec import grammar, naming, scaffold
+from modforge.spec.grammar import IdKind
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_task_plan_numbers_tasks_across_phases_without_gaps():
 
 @pytest.mark.parametrize("kind", list(IdKind), ids=lambda kind: kind.name)
 def test_canonical_pattern_matches_exactly_the_spelling_format_id_writes(kind):
-    """modforge.quickcheck accepts an ID only as format_id spells it: one spelling per ID."""
+    """modforge.checker.quickcheck accepts an ID only as format_id spells it: one spelling per ID."""
     pattern = re.compile(grammar.canonical_pattern(kind))
     prefix = None if kind is IdKind.GLOBAL_REQ else "AB"
     for number in range(0, 250):

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from modforge import layout, loader, parser
+from modforge.documents import loader, parser
 from modforge.errors import ModforgeError
-from modforge.global_requirements import BUILT_IN_GLOBALS
+from modforge.spec import layout
+from modforge.spec.global_requirements import BUILT_IN_GLOBALS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parser"
 

@@ -10,7 +10,9 @@ import yaml
 from cli_helpers import files_of, modforge, one_error_line
 from conftest import git, init_repo
 
-from modforge import __version__, layout, releases
+from modforge import __version__
+from modforge.lifecycle import releases
+from modforge.spec import layout
 
 BEFORE = Path(__file__).parent / "fixtures" / "migrations" / "v0_2_0" / "lived-in" / "before"
 

@@ -18,7 +18,10 @@ import yaml
 from cli_helpers import copier, files_of, modforge
 from conftest import REPO_ROOT
 
-from modforge import __version__, layout, migration, parser, releases
+from modforge import __version__
+from modforge.documents import parser
+from modforge.lifecycle import migration, releases
+from modforge.spec import layout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 MIGRATIONS = migration.discover(REPO_ROOT)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from modforge import layout
+from modforge.spec import layout
 
 MODFORGE = [sys.executable, "-m", "modforge"]
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modforge import blockscan, global_requirements, layout, parser
-from modforge.grammar import ID_SCAN_RES, ID_TOKEN_RE, IdKind, parse_id
+from modforge.documents import blockscan, parser
+from modforge.spec import global_requirements, layout
+from modforge.spec.grammar import ID_SCAN_RES, ID_TOKEN_RE, IdKind, parse_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parser"
 DOCS = FIXTURES / "module" / "docs"

@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from modforge import blockscan, layout, model, parser
-from modforge.grammar import ID_TOKEN_RE
+from modforge.documents import blockscan, model, parser
+from modforge.spec import layout
+from modforge.spec.grammar import ID_TOKEN_RE
 
 TRICKY = sorted((Path(__file__).parent / "fixtures" / "parser" / "markdown").glob("*.md"))
 COMMONMARK = MarkdownIt("commonmark")
@@ -212,6 +213,9 @@ def test_any_bytes_parse_without_error(data: bytes, name: str) -> None:
 
 
 def test_the_checker_never_imports_markdown_it() -> None:
-    code = "import sys, modforge.engine, modforge.parser, modforge.loader; print('markdown_it' in sys.modules)"
+    code = (
+        "import sys, modforge.checker.engine, modforge.documents.parser, modforge.documents.loader; "
+        "print('markdown_it' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

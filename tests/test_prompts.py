@@ -12,9 +12,10 @@ import jinja2
 import pytest
 import yaml
 
-from modforge import grammar, jinja_api, layout, naming, prompts
 from modforge.errors import ModforgeError
-from modforge.grammar import IdKind
+from modforge.spec import grammar, layout, naming
+from modforge.spec.grammar import IdKind
+from modforge.templating import jinja_api, prompts
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

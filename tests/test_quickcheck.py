@@ -1,4 +1,4 @@
-"""modforge.quickcheck: the fast proof that a module is clean must never call clean a module that has a
+"""modforge.checker.quickcheck: the fast proof that a module is clean must never call clean a module that has a
 finding (differential tests against the full parse and rules), and must accept canonical modules."""
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modforge import layout, loader, quickcheck
-from modforge.check import check_module
-from modforge.doctext import readable_text
-from modforge.parser import parse_document
-from modforge.rules import BY_CODE
+from modforge.checker import quickcheck
+from modforge.checker.check import check_module
+from modforge.checker.rules import BY_CODE
+from modforge.documents import loader
+from modforge.documents.doctext import readable_text
+from modforge.documents.parser import parse_document
+from modforge.spec import layout
 
 REPO = Path(__file__).resolve().parent.parent
 

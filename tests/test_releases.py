@@ -10,8 +10,9 @@ import pytest
 import template_repos
 from conftest import REPO_ROOT, git
 
-from modforge import __version__, releases
+from modforge import __version__
 from modforge.errors import ModforgeError
+from modforge.lifecycle import releases
 
 
 def test_every_listed_release_commit_is_in_this_repository():

@@ -19,8 +19,8 @@ import pytest
 import yaml
 from conftest import copy_module
 
-from modforge import grammar, layout, naming
-from modforge.grammar import IdKind
+from modforge.spec import grammar, layout, naming
+from modforge.spec.grammar import IdKind
 
 # The longest name the questionnaire accepts, without dashes: the longest snake and Pascal forms.
 LONGEST = ("longest" + "module" * 7)[: naming.MODULE_NAME_MAX]
@@ -319,7 +319,7 @@ def test_free_text_answers_stay_in_comments_and_keep_rustfmt_clean(new_module):
 
 def test_the_generated_documents_pass_modforge_check_with_no_finding(module):
     """At every answer combination, a new module starts clean: `modforge check` finds nothing at all."""
-    from modforge import engine
+    from modforge.checker import engine
     from modforge.config import Settings
 
     path, _ = module

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from conftest import copy_module, snapshot_template
 
-from modforge import layout
-from modforge.skeletons import TemplateRenderer
+from modforge.spec import layout
+from modforge.templating.skeletons import TemplateRenderer
 
 MATRIX = [
     {"module_name": "cred-store", "persistence": True},
@@ -48,7 +48,7 @@ def test_a_template_checkout_renders_with_its_own_layout_not_the_imported_one(tm
     """`copier update` renders two versions in one process, and `modforge update` runs copier inside
     modforge: each version must use the layout of its own checkout."""
     template = snapshot_template(tmp_path / "template-next")
-    layout_py = template / "src" / "modforge" / "layout.py"
+    layout_py = template / "src" / "modforge" / "spec" / "layout.py"
     layout_py.write_text(layout_py.read_text().replace('("overview", "Overview")', '("overview", "Summary")'))
     module = copy_module(template, tmp_path / "modules" / "cred-store")
     design = (module / "docs" / layout.INTENT_DESIGN).read_text()

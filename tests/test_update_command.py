@@ -12,7 +12,9 @@ import yaml
 from cli_helpers import copier, files_of, modforge, one_error_line
 from conftest import git, init_repo
 
-from modforge import __version__, layout, releases
+from modforge import __version__
+from modforge.lifecycle import releases
+from modforge.spec import layout
 
 NEXT = ".".join([*__version__.split(".")[:2], str(int(__version__.split(".")[2]) + 1)])
 

@@ -17,8 +17,11 @@ import yaml
 from cli_helpers import copier, modforge
 from conftest import git, init_repo
 
-from modforge import __version__, conflicts, layout, parser, releases
-from modforge.grammar import IdKind, format_id
+from modforge import __version__
+from modforge.documents import parser
+from modforge.lifecycle import conflicts, releases
+from modforge.spec import layout
+from modforge.spec.grammar import IdKind, format_id
 
 OLD_VERSIONS = [v for v in template_repos.versions() if v != __version__]
 MODULES = [

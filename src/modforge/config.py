@@ -93,7 +93,7 @@ def _specificity(entry: str) -> int:
 
 
 def _codes() -> tuple[str, ...]:
-    from modforge.rules import BY_CODE
+    from modforge.checker.rules import BY_CODE
 
     return tuple(BY_CODE)
 
@@ -105,8 +105,8 @@ def _fingerprint() -> str:
     """A short hash of the checker's own source (rules, grammar, layout, check)."""
     if not _FINGERPRINT:
         package = Path(__file__).resolve().parent
-        files = sorted((package / "rules").glob("*.py")) + [
-            package / n for n in ("grammar.py", "layout.py", "check.py")
+        files = sorted((package / "checker" / "rules").glob("*.py")) + [
+            package / n for n in ("spec/grammar.py", "spec/layout.py", "checker/check.py")
         ]
         digest = blake2b(digest_size=8)
         for path in files:

@@ -15,9 +15,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from modforge import adoption, layout, migration, preconditions, releases, template_source, vcs
 from modforge.commands.new import add_data_argument, parse_data
 from modforge.errors import ModforgeError
+from modforge.lifecycle import adoption, migration, preconditions, releases, vcs
+from modforge.spec import layout
+from modforge.templating import template_source
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

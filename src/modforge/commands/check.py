@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from modforge import output
+from modforge.checker import output
 
 NAME = "check"
 HELP = "check modules' documents against the pipeline spec"
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from modforge import engine
+    from modforge.checker import engine
     from modforge.config import load_settings
 
     settings = load_settings(Path.cwd(), args.select, args.ignore, args.paths)

@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from modforge import migration, preconditions, releases, vcs
 from modforge.errors import ModforgeError
+from modforge.lifecycle import migration, preconditions, releases, vcs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

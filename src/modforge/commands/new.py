@@ -9,8 +9,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from modforge import template_source
 from modforge.errors import ModforgeError
+from modforge.templating import template_source
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

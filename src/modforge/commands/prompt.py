@@ -8,8 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from modforge import prompts
 from modforge.errors import ModforgeError
+from modforge.templating import prompts
 
 NAME = "prompt"
 HELP = "render a pipeline step's prompt for a module"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from modforge.rules import catalogue
+from modforge.checker.rules import catalogue
 
 NAME = "rules"
 HELP = "list every check rule"

@@ -12,8 +12,9 @@ import argparse
 import warnings
 from pathlib import Path
 
-from modforge import conflicts, layout, migration, preconditions
 from modforge.errors import ModforgeError
+from modforge.lifecycle import conflicts, migration, preconditions
+from modforge.spec import layout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,307 @@
+"""Run `modforge check` over paths: find the modules, reuse cached results, parse and check the rest, in parallel.
+
+Per module, a key hashes everything its findings depend on: its documents' and answers file's bytes, the
+names of its leftover files, the monorepo's global requirements, the rule settings (which include the
+rules' own code) and the parser's code. The findings of a module whose key is unchanged come from the
+cache, one JSON file at the monorepo root (`.modforge-cache/results.json`, read once, written once per run
+by a rename, so a reader never sees half a file; a corrupt or foreign file is ignored and replaced, and two
+concurrent runs at worst drop each other's new entries). The other modules are checked: first by
+modforge.checker.quickcheck, which proves the usual clean module clean from a few whole-text patterns, and
+otherwise by the full parse and every rule.
+
+With enough modules to pay for it, the work is shared by forked processes (modforge.checker.forkpool), this one
+included: each reads, keys and checks the modules it takes, so reading and hashing run on every core too,
+warm runs included. A few modules never leave the process.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from modforge import __version__
+from modforge.checker.diagnostic import Diagnostic
+from modforge.checker.paths import PathDisplay
+from modforge.config import blake2b
+from modforge.documents import loader
+from modforge.spec.global_requirements import GlobalRequirements
+
+if TYPE_CHECKING:
+    from modforge.config import Settings
+
+CACHE_DIR = ".modforge-cache"
+CACHE_FORMAT = 1
+PARALLEL_MIN_MODULES = 20  # below this, starting worker processes costs more than it saves
+MODULES_PER_WORKER = 10  # at least this many modules for each worker started
+
+
+class CheckResult:
+    """What one run found. (Plain classes here and in the loader: a dataclass costs its import time on
+    every run, and `modforge check` on one module should start in a blink.)"""
+
+    __slots__ = ("bytes", "cached", "diagnostics", "documents", "modules")
+
+    def __init__(self, diagnostics: list[Diagnostic], modules: int, documents: int, bytes: int, cached: int) -> None:
+        self.diagnostics = diagnostics  # sorted by path, line, column, code
+        self.modules = modules  # modules checked
+        self.documents = documents  # pipeline documents in them
+        self.bytes = bytes  # bytes of documents and answers files read
+        self.cached = cached  # modules whose findings came from the cache
+
+    def __repr__(self) -> str:
+        return f"CheckResult({len(self.diagnostics)} diagnostics, {self.modules} modules, {self.cached} cached)"
+
+
+# A finding as stored and passed between processes: (where, path, line, column, code, severity, message);
+# `where` is "m" for a path relative to the module root, "a" for an absolute path.
+Stored = tuple[str, str, int, int, str, str, str]
+
+
+def run_check(
+    paths: list[Path] | None,
+    settings: Settings,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> CheckResult:
+    """Check the modules `paths` name (the working directory when empty); see the module docstring.
+
+    `jobs` caps the worker processes (default: the usable CPUs). Raises ModforgeError for a path that does
+    not exist or a folder holding no module.
+    """
+    cwd = os.getcwd()
+    targets = loader.find_targets(list(paths) if paths else None, Path(cwd))
+    collecting = gc.isenabled()
+    gc.disable()  # the model is acyclic: collecting during a parse only costs time
+    try:
+        return _run(targets, settings, use_cache, jobs, cwd)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int | None, cwd: str) -> CheckResult:
+    roots = sorted(set(targets.repo_roots.values()))
+    globals_data = {root: loader._read(loader.global_requirements_path(root)) for root in roots}
+    work = _Work(
+        modules=targets.modules,
+        repo_roots=targets.repo_roots,
+        caches={root: _load_cache(root) if use_cache else {} for root in roots},
+        globals_data=globals_data,
+        common="\0".join((f"modforge {__version__}", _parser_fingerprint(), settings.cache_key())),
+        settings=settings,
+        cwd=cwd,
+    )
+    outcomes = _process_all(work, jobs)
+    for root in roots:
+        fresh = {
+            name: (key, stored)
+            for module, (name, key, stored, cached, _, _) in zip(targets.modules, outcomes, strict=True)
+            if not cached and targets.repo_roots[module] == root
+        }
+        if fresh:
+            _store_cache(root, fresh)
+    diagnostics: list[Diagnostic] = []
+    display = PathDisplay(cwd)
+    for module, (_, _, stored, _, _, _) in zip(targets.modules, outcomes, strict=True):
+        root = str(module)
+        keep = targets.only.get(module)
+        shown = {display(str(path)) for path in keep} if keep is not None else None
+        for where, path, line, column, code, severity, message in stored:
+            path = display(os.path.join(root, path) if where == "m" else path)
+            if shown is None or path in shown:
+                diagnostics.append(Diagnostic(path, line, column, code, severity, message))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
+    return CheckResult(
+        diagnostics,
+        modules=len(outcomes),
+        documents=sum(outcome[4] for outcome in outcomes),
+        bytes=sum(outcome[5] for outcome in outcomes),
+        cached=sum(1 for outcome in outcomes if outcome[3]),
+    )
+
+
+# --- keys -------------------------------------------------------------------------------------------
+_PARSER_FILES = (
+    "documents/blockscan.py",
+    "documents/parser.py",
+    "documents/loader.py",
+    "checker/engine.py",
+    "documents/model.py",
+    "spec/global_requirements.py",
+    "checker/quickcheck.py",
+    "documents/doctext.py",
+)
+_FINGERPRINT: list[str] = []
+
+
+def _parser_fingerprint() -> str:
+    """A hash of the code that turns files into the model (the rules' settings key covers the rules)."""
+    if not _FINGERPRINT:
+        digest = blake2b(digest_size=8)
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        for name in _PARSER_FILES:
+            digest.update(loader._read(Path(package, name)) or name.encode())
+        _FINGERPRINT.append(digest.hexdigest())
+    return _FINGERPRINT[0]
+
+
+def _module_key(source: loader.ModuleSource, globals_data: bytes | None, common: str) -> str:
+    digest = blake2b(common.encode(), digest_size=20)
+    for data in (globals_data, source.answers):
+        digest.update(b"\0missing" if data is None else b"\0%d\0" % len(data) + data)
+    for name, _path, data in source.documents:
+        digest.update(f"\0doc {name} {'-' if data is None else len(data)}\0".encode())
+        if data:
+            digest.update(data)
+    for path in source.extra_files:
+        digest.update(f"\0extra {os.path.relpath(path, source.root)}".encode())
+    return digest.hexdigest()
+
+
+# --- the cache --------------------------------------------------------------------------------------
+CACHE_FILE = "results.json"
+
+
+def _entry_name(source: loader.ModuleSource) -> str:
+    """A module's entry: its folder relative to the monorepo root, with `/`."""
+    return os.path.relpath(source.root, source.repo_root).replace(os.sep, "/")
+
+
+def _load_cache(root: Path) -> dict[str, tuple[str, list[Stored]]]:
+    """The cache of the monorepo at `root`: module entry -> (key, findings); empty when missing or unreadable."""
+    try:
+        with open(root / CACHE_DIR / CACHE_FILE, "rb") as handle:
+            cache = json.loads(handle.read())
+        if cache.get("format") != CACHE_FORMAT:
+            return {}
+        entries = {}
+        for name, (key, items) in cache["modules"].items():
+            stored = [tuple(item) for item in items]
+            if isinstance(key, str) and all(map(_well_formed, stored)):
+                entries[name] = (key, stored)
+        return entries  # type: ignore[return-value]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}  # missing, corrupt or foreign: every module is a miss, and the file is rewritten
+
+
+_SHAPE = (str, str, int, int, str, str, str)
+
+
+def _well_formed(item: tuple) -> bool:
+    return len(item) == len(_SHAPE) and all(map(isinstance, item, _SHAPE)) and item[0] in ("m", "a")
+
+
+def _store_cache(root: Path, fresh: dict[str, tuple[str, list[Stored]]]) -> None:
+    """Add `fresh` entries to the cache file (re-read first, so a concurrent run's entries mostly survive),
+    dropping entries of modules that are gone; write a temporary file and rename it over the cache. Give up
+    silently when the folder is not writable: the cache only saves time."""
+    folder = root / CACHE_DIR
+    entries = _load_cache(root)
+    entries = {name: entry for name, entry in entries.items() if os.path.isdir(root / name)}
+    entries.update(fresh)
+    modules = {name: [key, stored] for name, (key, stored) in sorted(entries.items())}
+    try:
+        if not folder.is_dir():
+            folder.mkdir()
+            (folder / ".gitignore").write_text("# modforge's cache of check results\n*\n", encoding="utf-8")
+        temporary = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps({"format": CACHE_FORMAT, "modules": modules}), encoding="utf-8")
+        os.replace(temporary, folder / CACHE_FILE)
+    except OSError:
+        pass
+
+
+# --- checking ---------------------------------------------------------------------------------------
+class _Work:
+    """One run's modules and what checking them needs (forked workers inherit it: nothing is sent to them)."""
+
+    __slots__ = ("caches", "common", "cwd", "globals_by_root", "globals_data", "modules", "repo_roots", "settings")
+
+    def __init__(
+        self,
+        *,
+        modules: list[Path],
+        repo_roots: dict[Path, Path],
+        caches: dict[Path, dict[str, tuple[str, list[Stored]]]],
+        globals_data: dict[Path, bytes | None],
+        common: str,
+        settings: Settings,
+        cwd: str,
+    ) -> None:
+        self.modules, self.repo_roots, self.caches = modules, repo_roots, caches
+        self.globals_data, self.common = globals_data, common
+        self.globals_by_root: dict[Path, GlobalRequirements] = {}  # parsed when a module first needs them
+        self.settings, self.cwd = settings, cwd
+
+
+# What one module's check yields, as plain data that `marshal` carries from a worker:
+# (cache entry name, key, findings, whether they came from the cache, documents, bytes read).
+Outcome = tuple[str, str, list[Stored], bool, int, int]
+
+
+def _process_all(work: _Work, jobs: int | None) -> list[Outcome]:
+    """Each module's outcome, in order. With enough modules, forked workers share them (modforge.checker.forkpool),
+    each reading, keying and checking the modules it takes, so reading and hashing run in parallel too."""
+    total = len(work.modules)
+    workers = min(jobs or _usable_cpus(), total // MODULES_PER_WORKER or 1)
+    if workers < 2 or total < PARALLEL_MIN_MODULES or not _can_fork():
+        return [_process(work, index) for index in range(total)]
+    from modforge.checker import forkpool  # the checker's own imports wait for a module that misses the cache
+
+    return forkpool.run(lambda index: _process(work, index), total, workers)
+
+
+def _process(work: _Work, index: int) -> Outcome:
+    """Read one module; its findings from the cache when its key is unchanged, else from parsing and checking."""
+    module = work.modules[index]
+    repo_root = work.repo_roots[module]
+    source = loader.read_module(module, repo_root)
+    name = _entry_name(source)
+    key = _module_key(source, work.globals_data[repo_root], work.common)
+    entry = work.caches[repo_root].get(name)
+    if entry is not None and entry[0] == key:
+        return name, key, entry[1], True, len(source.documents), source.size
+    return name, key, _check_source(work, source), False, len(source.documents), source.size
+
+
+def _check_source(work: _Work, source: loader.ModuleSource) -> list[Stored]:
+    """Parse and check one module; its findings, paths inside it relative to its root. A module that
+    modforge.checker.quickcheck proves clean is not parsed in full."""
+    from modforge.checker import quickcheck
+
+    repo_root = source.repo_root
+    if repo_root not in work.globals_by_root:  # a warm run, all from the cache, never parses them
+        work.globals_by_root[repo_root] = loader.load_global_requirements(repo_root, work.globals_data[repo_root])
+    globals = work.globals_by_root[repo_root]
+    if quickcheck.proven_clean(source, globals):
+        return []
+    from modforge.checker.check import check_module  # the rules, imported only for a module not proven clean
+
+    diagnostics = check_module(loader.build_module(source), globals, work.settings)
+    root = str(source.root) + os.sep
+    stored: list[Stored] = []
+    for d in diagnostics:
+        path = os.path.normpath(os.path.join(work.cwd, d.path))
+        if path.startswith(root):
+            stored.append(
+                ("m", path[len(root) :].replace(os.sep, "/"), d.line, d.column, d.code, d.severity, d.message)
+            )
+        else:
+            stored.append(("a", path, d.line, d.column, d.code, d.severity, d.message))
+    return stored
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    # macOS offers fork, but system frameworks may break in a forked child: run in one process there.
+    return sys.platform.startswith("linux") and hasattr(os, "fork")

@@ -1,0 +1,87 @@
+"""The rule catalogue, rendered from the rules themselves: `modforge rules` and docs/RULES.md."""
+
+from __future__ import annotations
+
+import json
+
+from modforge.checker.rules import FAMILY_TITLES, RULES, Rule
+
+FORMATS = ("text", "markdown", "json")
+GENERATE = "modforge rules --format markdown > docs/RULES.md"
+
+
+def _body(rule: Rule) -> str:
+    """The docstring without its first line (the summary)."""
+    parts = rule.doc.split("\n", 1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def text() -> str:
+    width = max(len(r.name) for r in RULES)
+    lines = [f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {r.summary}" for r in RULES]
+    return "\n".join(lines) + "\n"
+
+
+def as_json() -> str:
+    entries = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity,
+            "family": r.family,
+            "message": r.message,
+            "summary": r.summary,
+            "doc": _body(r),
+        }
+        for r in RULES
+    ]
+    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+
+
+def _anchor(rule: Rule) -> str:
+    return f"{rule.code.lower()}-{rule.name}"
+
+
+def markdown() -> str:
+    out = [
+        "# `modforge check` rules",
+        "",
+        f"<!-- Generated from the rules' code by `{GENERATE}`; do not edit by hand. -->",
+        "",
+        "Each rule has a stable code, a name and a severity. Errors make `modforge check` exit 1; warnings are",
+        "reported but do not. Choose rules by code or code prefix with `--select` / `--ignore`, or in the",
+        "monorepo's `.modforge.toml` (or `[tool.modforge]` in `pyproject.toml`):",
+        "",
+        "```toml",
+        'select = ["ALL"]',
+        'ignore = ["MF9"]  # no orphan warnings',
+        "```",
+        "",
+        "| Code | Name | Severity | What it reports |",
+        "|------|------|----------|-----------------|",
+    ]
+    out += [f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.severity} | {r.summary} |" for r in RULES]
+    family = None
+    for r in RULES:
+        if r.family != family:
+            family = r.family
+            out += ["", f"## {FAMILY_TITLES.get(family, family)}"]
+        message = r.message.replace("`", "'")
+        out += [
+            "",
+            f"### {r.code} {r.name}",
+            "",
+            f"{r.summary}",
+            "",
+            f"Severity: **{r.severity}**. Message: `{message}`",
+            "",
+            _body(r),
+        ]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": text, "markdown": markdown, "json": as_json}
+
+
+def render(format: str = "text") -> str:
+    return RENDERERS[format]()

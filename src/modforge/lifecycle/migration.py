@@ -1,0 +1,470 @@
+"""Versioned migrations: how a template release carries its process change into existing modules.
+
+A release that changes files users have already edited ships `migrations/v<X>_<Y>_<Z>.py` at the template's
+root: a docstring saying what changed and why, `VERSION = "X.Y.Z"`, `STAGE` ("after", the default, or
+"before" for a document rename that must happen before copier computes the user's diff) and
+`migrate(tree)`. `migrate` reads and edits a `ModuleTree`, an in-memory view of one module folder whose
+paths cannot leave the module; nothing reaches the disk until `apply`. So the same code previews a diff
+(`modforge migrate --dry-run`), applies it (`modforge migrate`), and runs inside `copier update`
+(migrations/run.py, listed under `_migrations` in copier.yml). Every migration is idempotent and keeps
+every line a user wrote.
+
+Inside `copier update` (the "after" stage) a document may be left with conflict markers when the user
+edited lines next to the ones the template changed. Copier records base, ours and theirs in the index, so
+the runner migrates the base and the user's version and merges them again with the new template's text:
+the process change is then on both sides, and the conflict disappears unless the user and the template
+really changed the same lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from packaging.version import Version
+
+from modforge.documents import loader
+from modforge.errors import ModforgeError
+from modforge.lifecycle import releases, vcs
+from modforge.spec import layout
+
+MIGRATIONS_DIR = "migrations"
+STAGES = ("before", "after")
+_FILE_RE = re.compile(r"v\d+_\d+_\d+\.py")
+# The labels copier gives `git merge-file` (copier/_main.py), reused so a re-merge reads the same.
+MERGE_LABELS = ("before updating", "last update", "after updating")
+
+
+class MigrationError(ModforgeError):
+    """A migration tried something outside its contract (a path outside the module, a missing file)."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: Version
+    name: str  # the file's stem, v0_2_0
+    stage: str
+    summary: str  # the docstring's first line
+    migrate: Callable[[ModuleTree], None]
+
+
+def discover(template: Path) -> list[Migration]:
+    """Every migration shipped in `template/migrations/`, oldest first."""
+    folder = Path(template) / MIGRATIONS_DIR
+    found = []
+    for path in sorted(folder.glob("v*_*_*.py")) if folder.is_dir() else []:
+        if not _FILE_RE.fullmatch(path.name):
+            continue
+        module = _load(path)
+        version = releases.parse_version(getattr(module, "VERSION", ""))
+        expected = "v" + "_".join(str(part) for part in version.release)
+        stage = getattr(module, "STAGE", "after")
+        if path.stem != expected or stage not in STAGES or not callable(getattr(module, "migrate", None)):
+            raise MigrationError(f"{path} must define VERSION matching its name ({expected}), STAGE and migrate(tree)")
+        summary = (module.__doc__ or path.stem).strip().splitlines()[0]
+        found.append(Migration(version, path.stem, stage, summary, module.migrate))
+    return sorted(found, key=lambda m: m.version)
+
+
+def _load(path: Path) -> Any:
+    name = f"_modforge_migration_{path.stem}_{abs(hash(str(path)))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise MigrationError(f"cannot load migration {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def pending(
+    migrations: Iterable[Migration], after: Version, upto: Version, stage: str | None = None
+) -> list[Migration]:
+    """The migrations an update from `after` to `upto` runs: `after < version <= upto`, as copier selects them."""
+    return [m for m in migrations if after < m.version <= upto and (stage is None or m.stage == stage)]
+
+
+# --- the module as migrations see it ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    path: str  # where the file is after the migration
+    old_path: str | None  # where it was (differs for a rename; None for a new file)
+    before: str | None
+    after: str
+
+
+class ModuleTree:
+    """One module folder in memory. Paths are POSIX paths relative to the module; `replaced` substitutes
+    the text of some files (the runner uses it to migrate the base and the user's side of a conflict)."""
+
+    def __init__(self, root: Path, template: Path, replaced: dict[str, str] | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.template = Path(template).resolve()
+        self._disk: dict[str, str | None] = dict(replaced or {})
+        self._text: dict[str, str | None] = {}
+        self._origin: dict[str, str] = {}  # new path -> path it was renamed from
+
+    # -- paths
+    def _check(self, path: str) -> str:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise MigrationError(f"migration path {path!r} must be relative to the module and stay inside it")
+        return pure.as_posix()
+
+    def doc_path(self, name: str) -> str:
+        """Where the pipeline document `name` lives: `docs/<name>`."""
+        return f"{layout.DOCS_DIR}/{name}"
+
+    # -- reading
+    def _read_disk(self, path: str) -> str | None:
+        if path not in self._disk:
+            file = self.root / path
+            if file.is_symlink() or not file.resolve().is_relative_to(self.root) or not file.is_file():
+                self._disk[path] = None
+            else:
+                try:
+                    self._disk[path] = file.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    self._disk[path] = None
+        return self._disk[path]
+
+    def read(self, path: str) -> str | None:
+        """The file's current text, or None when it does not exist (or is not UTF-8 text)."""
+        path = self._check(path)
+        if path in self._text:
+            return self._text[path]
+        return self._read_disk(path)
+
+    def original(self, path: str) -> str | None:
+        """The file's text before any change of this tree (None when it did not exist)."""
+        return self._read_disk(self._check(path))
+
+    def exists(self, path: str) -> bool:
+        return self.read(path) is not None
+
+    def document(self, name: str) -> Any:
+        """The parsed pipeline document `docs/<name>` (modforge.documents.model.Document), or None when missing."""
+        text = self.read(self.doc_path(name))
+        return None if text is None else parse_document(self.root / self.doc_path(name), name, text)
+
+    # -- changing
+    def write(self, path: str, text: str) -> None:
+        self._text[self._check(path)] = text
+
+    def rename(self, old: str, new: str) -> None:
+        old, new = self._check(old), self._check(new)
+        text = self.read(old)
+        if text is None:
+            raise MigrationError(f"cannot rename {old}: it does not exist")
+        if self.exists(new):
+            raise MigrationError(f"cannot rename {old} to {new}: {new} exists")
+        self._text[new] = text
+        self._text[old] = None
+        self._origin[new] = self._origin.pop(old, old)
+
+    # -- context
+    @cached_property
+    def answers(self) -> dict[str, Any]:
+        return read_answers(self.root)
+
+    @cached_property
+    def _renderer(self) -> Any:
+        from modforge.templating.skeletons import TemplateRenderer
+
+        return TemplateRenderer(self.template)
+
+    def skeleton(self, path: str) -> str:
+        """What the template renders at `path` for this module's answers (the new version's skeleton)."""
+        renderer = self._renderer
+        answers = {k: v for k, v in self.answers.items() if not k.startswith("_")}
+        return renderer.render(self._check(path), renderer.context(answers, self.root))
+
+    # -- result
+    def changes(self) -> list[Change]:
+        found = []
+        renamed_from = set(self._origin.values())
+        for path, text in sorted(self._text.items()):
+            if text is None:
+                continue
+            old = self._origin.get(path, path)
+            before = self._read_disk(old)
+            if old == path and before == text:
+                continue
+            found.append(Change(path, old if before is not None else None, before, text))
+        for path, text in self._text.items():
+            if text is None and path not in renamed_from:
+                raise MigrationError(f"migrations may not delete files ({path}); move the content instead")
+        return found
+
+
+def parse_document(path: Path, name: str, text: str) -> Any:
+    """The parser's model of one document (modforge.documents.parser is the one Markdown reader)."""
+    from modforge.documents import parser
+
+    return parser.parse_text(text, path, name)
+
+
+def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
+    """Lines (1-based) of merge conflict markers, as the parser finds them: in Markdown, outside code blocks
+    (parser.parse_text); in any other file, every line the marker pattern (doctext.CONFLICT_MARKER_RE) matches."""
+    from modforge.documents import doctext, parser
+
+    if markdown:
+        return list(parser.parse_text(text, Path("conflicts.md"), "conflicts.md").conflict_markers)
+    src = "\n" + text
+    return [src.count("\n", 0, match.start() + 1) for match in doctext.CONFLICT_MARKER_RE.finditer(src)]
+
+
+def read_answers(root: Path) -> dict[str, Any]:
+    """The module's answers file; ModforgeError naming the fix when it is missing or unreadable."""
+    path = Path(root) / layout.ANSWERS_FILE
+    if not path.is_file():
+        raise ModforgeError(
+            f"{path.parent} has no {layout.ANSWERS_FILE}: it was not made by the modforge template; "
+            f"run `modforge adopt {path.parent}` to bring it under the template"
+        )
+    return loader.load_answers(path)
+
+
+MODFORGE_KEYS = ("module_name", "id_prefix")
+
+
+def check_modforge_answers(root: Path, answers: dict[str, Any]) -> None:
+    """Refuse an answers file written by another copier template."""
+    missing = [key for key in MODFORGE_KEYS if key not in answers]
+    if missing:
+        source = answers.get("_src_path", "an unknown template")
+        raise ModforgeError(
+            f"{Path(root) / layout.ANSWERS_FILE} was written by another template ({source}): it has no "
+            f"{', '.join(missing)}; modforge only updates modules made from the modforge template"
+        )
+
+
+# --- running ----------------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    migrations: list[Migration]
+    changes: list[Change] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)  # unmerged files whose conflict the migrations removed
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> why it was left alone
+
+    def diff(self) -> str:
+        """The changes as a git-style unified diff, paths relative to the module (`git apply` reads it)."""
+        out = []
+        for change in self.changes:
+            old = change.old_path or change.path
+            out.append(f"diff --git a/{old} b/{change.path}\n")
+            if change.old_path is None:
+                out.append("new file mode 100644\n")
+            elif change.old_path != change.path:
+                out.append(f"rename from {change.old_path}\nrename to {change.path}\n")
+            lines = difflib.unified_diff(
+                (change.before or "").splitlines(keepends=True),
+                change.after.splitlines(keepends=True),
+                f"a/{change.old_path}" if change.old_path else "/dev/null",
+                f"b/{change.path}",
+            )
+            out.extend(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+        return "".join(out)
+
+
+def run_all(tree: ModuleTree, migrations: Iterable[Migration]) -> ModuleTree:
+    for migration in migrations:
+        migration.migrate(tree)
+    return tree
+
+
+def plan(root: Path, template: Path, migrations: list[Migration]) -> Outcome:
+    """What `migrations` would change in the module at `root`, without touching it."""
+    root = Path(root).resolve()
+    outcome = Outcome(migrations)
+    if not migrations:
+        return outcome
+    unmerged = vcs.unmerged_paths(root) if vcs.toplevel(root) else []
+    tree = run_all(ModuleTree(root, template), migrations)
+    for change in tree.changes():
+        source = change.old_path or change.path
+        if source in unmerged:
+            continue  # re-merged below
+        if change.before is not None and conflict_lines(change.before, markdown=source.endswith(".md")):
+            outcome.skipped[source] = "it has conflict markers; resolve them, then run `modforge migrate` again"
+            continue
+        outcome.changes.append(change)
+    for path in unmerged:
+        _remerge(root, template, migrations, path, outcome)
+    return outcome
+
+
+def _remerge(root: Path, template: Path, migrations: list[Migration], path: str, outcome: Outcome) -> None:
+    """Merge an unmerged file again with the migrations applied to its base and to the user's side."""
+    base, ours, theirs = (vcs.stage_text(root, path, stage) for stage in (1, 2, 3))
+    if base is None or ours is None or theirs is None:
+        return  # added or deleted on one side: nothing a document migration can reconcile
+    base_m = run_all(ModuleTree(root, template, {path: base}), migrations).read(path)
+    ours_m = run_all(ModuleTree(root, template, {path: ours}), migrations).read(path)
+    if base_m == base and ours_m == ours:
+        return  # the migrations do not concern this file
+    with tempfile.TemporaryDirectory(prefix="modforge-merge-") as scratch:
+        merged, clean = vcs.merge_file(ours_m or "", base_m or "", theirs, MERGE_LABELS, Path(scratch))
+    if not clean:
+        outcome.skipped[path] = "the user and the template changed the same lines; resolve the conflict by hand"
+        return
+    if not _change_kept(base, base_m, ours, ours_m, merged):
+        # The user rewrote a place the migration changes (a heading renamed their own way, say): the merge
+        # would drop the template's change without a word, so the conflict stays for the user to decide.
+        outcome.skipped[path] = "you changed lines the template's process change rewrites; resolve the conflict by hand"
+        return
+    current = (root / path).read_text(encoding="utf-8")
+    outcome.changes.append(Change(path, path, current, merged))
+    outcome.resolved.append(path)
+
+
+def _change_kept(base: str, base_m: str | None, ours: str, ours_m: str | None, merged: str) -> bool:
+    """Whether a re-merge kept the process change: the migrations changed the user's side in as many places as
+    the base, or the user's side already had every line they add to the base (migrated before the update)."""
+    if _edits(ours, ours_m) >= _edits(base, base_m):
+        return True
+    added = Counter((base_m or "").splitlines()) - Counter(base.splitlines())
+    return not added - Counter(merged.splitlines())
+
+
+def _edits(before: str | None, after: str | None) -> int:
+    """How many separate places differ between two texts (the hunks of their diff)."""
+    matcher = difflib.SequenceMatcher(None, (before or "").splitlines(), (after or "").splitlines(), autojunk=False)
+    return sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal")
+
+
+def apply(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> None:
+    """Write the outcome's changes into the module: renames with `git mv` inside a git work tree (so history
+    follows), conflicts the migrations resolved marked resolved, and with `stage_changes` (copier's "before"
+    stage, whose diff is taken from the index) every change staged."""
+    root = Path(root).resolve()
+    in_git = vcs.toplevel(root) is not None
+    for change in outcome.changes:
+        target = root / change.path
+        if change.old_path and change.old_path != change.path:
+            if in_git and vcs.is_tracked(root, change.old_path):
+                vcs.move(root, change.old_path, change.path)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                (root / change.old_path).rename(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(change.after, encoding="utf-8")
+    for path in outcome.resolved:
+        vcs.mark_resolved(root, path)
+    if stage_changes and in_git and outcome.changes:
+        vcs.git(root, "add", "--", *[c.path for c in outcome.changes])
+
+
+# --- heading-level edits shared by migrations ---------------------------------------------------------
+_ATX_PREFIX = re.compile(r"(?P<prefix>[ ]{0,3}#{1,6}[ \t]+)(?P<text>.*?)(?P<closing>[ \t]+#+)?[ \t]*$")
+
+
+def rename_heading(lines: list[str], line: int, old: str, new: str) -> bool:
+    """Replace the leading `old` of the heading text on 1-based `line` with `new`, keeping the marker and
+    whatever the user wrote after the old title. Returns whether the line changed."""
+    index = line - 1
+    text = lines[index]
+    body = text.rstrip("\n")
+    ending = text[len(body) :]
+    match = _ATX_PREFIX.fullmatch(body)
+    if match:
+        head, rest, closing = match.group("prefix"), match.group("text"), match.group("closing") or ""
+    else:  # a setext heading's first line
+        rest = body.lstrip()
+        head, closing = body[: len(body) - len(rest)], ""
+    if not rest.startswith(old) or rest[len(old) : len(old) + 1].isalnum():
+        return False
+    lines[index] = f"{head}{new}{rest[len(old) :]}{closing}{ending}"
+    return True
+
+
+def section_end(doc: Any, line: int, level: int, total: int) -> int:
+    """The 1-based line after the section whose heading is on `line`: the next heading of `level` or higher."""
+    for heading in doc.headings:
+        if heading.line > line and heading.level <= level:
+            return heading.line
+    return total + 1
+
+
+def section_text(text: str, doc: Any, title: str, level: int = 2) -> str | None:
+    """The lines of the section headed `title` at `level` (heading included), or None when absent."""
+    lines = text.splitlines(keepends=True)
+    for heading in doc.headings:
+        if heading.level == level and heading.text == title:
+            return "".join(lines[heading.line - 1 : section_end(doc, heading.line, level, len(lines)) - 1])
+    return None
+
+
+# --- inside copier update ------------------------------------------------------------------------------
+def copier_main(argv: list[str], template: Path) -> int:
+    """Entry point of migrations/run.py: run the migrations of one copier `_migrations` entry in the module
+    copier is updating (the working directory). Expected problems are warnings, not failures: a failed
+    migration would stop copier with the module half updated."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="migrations/run.py")
+    parser.add_argument("--stage", choices=STAGES, required=True)
+    parser.add_argument("--from", dest="from_version", required=True, help="copier's _version_pep440_from")
+    parser.add_argument("--to", dest="to_version", required=True, help="the migration entry's version")
+    args = parser.parse_args(argv)
+    root = Path.cwd()
+    try:
+        after, upto = releases.parse_version(args.from_version), releases.parse_version(args.to_version)
+        migrations = pending(discover(template), after, upto, args.stage)
+        outcome = plan(root, template, migrations)
+        apply(root, outcome, stage_changes=args.stage == "before")
+    except ModforgeError as error:
+        print(f"modforge migration {args.to_version}: error: {error}", file=sys.stderr)
+        return 1
+    for change in outcome.changes:
+        verb = "resolved the conflict in" if change.path in outcome.resolved else "migrated"
+        print(f"modforge migration {args.to_version}: {verb} {change.path}")
+    for path, reason in outcome.skipped.items():
+        print(f"modforge migration {args.to_version}: left {path} alone: {reason}", file=sys.stderr)
+    return 0
+
+
+def replace_heading(lines: list[str], line: int, text: str) -> bool:
+    """Make the heading on 1-based `line` read `text`, keeping its marker (`## `); a setext heading's first
+    line is replaced. Returns whether the line changed."""
+    index = line - 1
+    body = lines[index].rstrip("\n")
+    ending = lines[index][len(body) :]
+    match = _ATX_PREFIX.fullmatch(body)
+    head = match.group("prefix") if match else body[: len(body) - len(body.lstrip())]
+    new = f"{head}{text}{ending}"
+    changed = new != lines[index]
+    lines[index] = new
+    return changed
+
+
+def drop_copies_of_section(text: str, doc: Any, title: str, pristine: str, level: int = 2) -> str:
+    """Remove extra sections headed `title` that are exact copies of the template's `pristine` section.
+
+    `copier update` re-applies a user's change on top of the new release; when the user's side already
+    had a section the release adds (from `modforge migrate` run before the update), the section appears
+    twice. Copies of the template's own text are dropped, the first copy or the user's edited one stays.
+    """
+    lines = text.splitlines(keepends=True)
+    spans = [
+        (h.line, section_end(doc, h.line, level, len(lines)))
+        for h in doc.headings
+        if h.level == level and h.text == title
+    ]
+    if len(spans) < 2:
+        return text
+    copies = [span for span in spans if "".join(lines[span[0] - 1 : span[1] - 1]).strip("\n") == pristine.strip("\n")]
+    keep = next((span for span in spans if span not in copies), spans[0])
+    for start, end in sorted((span for span in copies if span != keep), reverse=True):
+        del lines[start - 1 : end - 1]
+    return "".join(lines)

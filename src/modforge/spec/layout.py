@@ -1,0 +1,142 @@
+"""Document names, section names and heading forms of the pipeline: their one definition.
+
+The template renders headings with the `*_heading` functions below, the checker parses them with the
+`*_RE` patterns beside them, and migrations rename documents with `LEGACY_DOC_NAMES`. Where the spec
+writes a form two ways, the comment says which form modforge writes and which it also accepts
+(README, "How modforge reads the spec"). Stdlib only (see grammar.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from modforge.spec.grammar import ANY_PREFIX, IdKind
+
+# --- files -------------------------------------------------------------------------------------
+MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
+DOCS_DIR = "docs"
+ANSWERS_FILE = ".copier-answers.yml"
+GLOBAL_REQUIREMENTS_PATH = "guidelines/MODULE_REQUIREMENTS.md"
+
+INTENT_DESIGN = "INTENT_DESIGN.md"
+INTENT_REQUIREMENTS = "INTENT_REQUIREMENTS.md"
+INTENT_SCENARIOS = "INTENT_SCENARIOS.md"
+TASKS = "TASKS.md"
+ACTUAL_DESIGN = "ACTUAL_DESIGN.md"
+ACTUAL_REQUIREMENTS = "ACTUAL_REQUIREMENTS.md"
+ACTUAL_SCENARIOS = "ACTUAL_SCENARIOS.md"
+INTENT_VS_ACTUAL = "INTENT_VS_ACTUAL.md"
+CHANGELOG = "CHANGELOG.md"
+
+INTENT_DOCS = (INTENT_DESIGN, INTENT_REQUIREMENTS, INTENT_SCENARIOS)
+ACTUAL_DOCS = (ACTUAL_DESIGN, ACTUAL_REQUIREMENTS, ACTUAL_SCENARIOS, INTENT_VS_ACTUAL)
+PIPELINE_DOCS = (*INTENT_DOCS, TASKS, *ACTUAL_DOCS, CHANGELOG)
+DESIGN_DOCS = (INTENT_DESIGN, ACTUAL_DESIGN)
+REQUIREMENT_DOCS = (INTENT_REQUIREMENTS, ACTUAL_REQUIREMENTS)
+SCENARIO_DOCS = (INTENT_SCENARIOS, ACTUAL_SCENARIOS)
+
+# The older prompt set's names (MODKIT_CONVENTIONS, "Known variations"), for adoption.
+LEGACY_DOC_NAMES = {
+    "1_INTENT_DESIGN.md": INTENT_DESIGN,
+    "2_INTENT_REQUIREMENTS.md": INTENT_REQUIREMENTS,
+    "3_INTENT_SCENARIOS.md": INTENT_SCENARIOS,
+    "4_ACTUAL_DESIGN.md": ACTUAL_DESIGN,
+    "5_ACTUAL_REQUIREMENTS.md": ACTUAL_REQUIREMENTS,
+    "6_ACTUAL_SCENARIOS.md": ACTUAL_SCENARIOS,
+    "7_INTENT_VS_ACTUAL.md": INTENT_VS_ACTUAL,
+}
+
+# --- which document may reference which kind of ID (spec, "Cross-reference relationships") -----
+# The spec's table covers the intent documents and TASKS.md. A document may also name the kind it
+# defines (a requirement citing a sibling requirement). ACTUAL documents follow their intent twin;
+# INTENT_VS_ACTUAL.md and CHANGELOG.md, which the table leaves out, may name what they report on.
+_ALL = frozenset(IdKind)
+ALLOWED_REFERENCES: dict[str, frozenset[IdKind]] = {
+    INTENT_DESIGN: frozenset({IdKind.GLOBAL_REQ, IdKind.REQ, IdKind.SCEN, IdKind.PHASE}),
+    INTENT_REQUIREMENTS: frozenset({IdKind.GLOBAL_REQ, IdKind.PHASE, IdKind.REQ}),
+    INTENT_SCENARIOS: frozenset({IdKind.GLOBAL_REQ, IdKind.REQ, IdKind.PHASE, IdKind.SCEN}),
+    TASKS: _ALL,
+    INTENT_VS_ACTUAL: _ALL,
+    CHANGELOG: frozenset({IdKind.GLOBAL_REQ, IdKind.REQ, IdKind.SCEN, IdKind.PHASE}),
+}
+ALLOWED_REFERENCES[ACTUAL_DESIGN] = ALLOWED_REFERENCES[INTENT_DESIGN]
+ALLOWED_REFERENCES[ACTUAL_REQUIREMENTS] = ALLOWED_REFERENCES[INTENT_REQUIREMENTS]
+ALLOWED_REFERENCES[ACTUAL_SCENARIOS] = ALLOWED_REFERENCES[INTENT_SCENARIOS]
+
+# --- INTENT_DESIGN.md sections (spec, Step 1.3 "Key outputs") ---------------------------------
+DESIGN_SECTIONS = (
+    ("overview", "Overview"),
+    ("category", "Module Category"),
+    ("dependencies", "Dependencies"),
+    ("api", "API Surface"),
+    ("data_model", "Data Model"),
+    ("persistence", "Persistence"),
+    ("security", "Security"),
+    ("observability", "Observability"),
+    ("gts", "GTS Types"),
+    ("testing", "Testing Strategy"),
+    ("phases", "Implementation Phases"),
+)
+DESIGN_SECTION = dict(DESIGN_SECTIONS)
+DESIGN_SECTION_LEVEL = 2  # `## Overview`, ...: the design's sections are level-2 headings
+
+# --- headings --------------------------------------------------------------------------------
+# Definitions are level-3 headings `### <ID>: <Title>` (spec: requirement, scenario, task formats).
+DEFINITION_LEVEL = 3
+PHASE_SECTION_LEVEL = 2
+
+
+def definition_heading(id_text: str, title: str) -> str:
+    """`REQ-OAGW-42: Configurable Timeout` (the text after `### `)."""
+    return f"{id_text}: {title}"
+
+
+# Also matches the global `REQ-10: Title` headings of guidelines/MODULE_REQUIREMENTS.md.
+DEFINITION_KEYWORDS = "|".join(kind.keyword for kind in (IdKind.REQ, IdKind.SCEN, IdKind.TASK))  # as a pattern
+DEFINITION_RE = re.compile(rf"(?P<id>(?:{DEFINITION_KEYWORDS})-(?:{ANY_PREFIX}-)?\d+)\s*:\s*(?P<title>.*\S)?\s*$")
+
+
+def phase_section_heading(phase_id: str, title: str) -> str:
+    """Phase group heading in INTENT_SCENARIOS.md and TASKS.md (the text after `## `).
+
+    The spec writes `## PHASE-MODULE-01` over scenarios and `## Phase 1` over tasks; modforge writes
+    one form in both, the phase ID then its title, and accepts the spec's two forms when reading.
+    """
+    return f"{phase_id}: {title}"
+
+
+_PHASE_ID = rf"{IdKind.PHASE.keyword}-{ANY_PREFIX}-\d+"
+PHASE_SECTION_RE = re.compile(rf"(?P<id>{_PHASE_ID})\s*(?::\s*(?P<title>.*\S))?\s*$")
+LEGACY_PHASE_SECTION_RE = re.compile(r"Phase\s+(?P<number>\d+)\b\s*(?::\s*(?P<title>.*\S))?\s*$")
+
+
+def design_phase_heading(phase_id: str, title: str) -> str:
+    """Phase heading in INTENT_DESIGN.md, as the spec writes it: `Basic Forwarding (PHASE-OAGW-1)`."""
+    return f"{title} ({phase_id})"
+
+
+DESIGN_PHASE_RE = re.compile(rf"(?P<title>.*?)\s*\((?P<id>{_PHASE_ID})\)\s*$")
+
+# The older prompt set's task headings, `### 1. SDK Implementation` (no TASK id), read for adoption.
+LEGACY_TASK_RE = re.compile(r"(?P<number>\d+)\.\s+(?P<title>.*\S)\s*$")
+
+# --- scenario, requirement, task and gap-analysis bodies -------------------------------------
+STEP_KEYWORDS = ("WHEN", "THEN", "AND")
+STEP_RE = re.compile(r"[-*+]\s+\*\*(?P<keyword>WHEN|THEN|AND)\*\*\s*(?P<text>.*)$")
+NORMATIVE_KEYWORDS = ("MUST", "SHALL", "SHOULD", "MAY")
+NORMATIVE_RE = re.compile(r"\b(?:MUST|SHALL|SHOULD|MAY)\b")
+TASK_ITEM_RE = re.compile(r"[-*+]\s+\[(?P<mark>[^\]]?)\]\s+(?P<number>\d+(?:\.\d+)*)?\.?\s*(?P<text>.*)$")
+GAP_LABELS = ("Intent", "Actual", "Gap")
+GAP_RE = re.compile(r"[-*+]\s+\*\*(?P<label>Intent|Actual|Gap):\*\*\s*(?P<text>.*)$")
+
+# --- CHANGELOG.md (keepachangelog 1.0.0) --------------------------------------------------------
+UNRELEASED = "Unreleased"
+CHANGE_TYPES = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+RELEASE_RE = re.compile(r"\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\S+))?\s*$")
+SEMVER_RE = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def code_todo(phase_id: str) -> str:
+    """The marker that stands for later-phase work in generated code (spec, Step 3.2)."""
+    return f"TODO({phase_id})"

@@ -1,0 +1,161 @@
+"""Module names and their derived forms, and the rules every questionnaire answer must follow.
+
+Validators return an error message (a sentence naming the rule and what to type instead) or an empty
+string; copier's `validator:` fields and the `modforge new` command both call these. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modforge.spec import grammar
+
+MODULE_NAME_RE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+MODULE_NAME_MAX = 40
+PHASES_MIN, PHASES_MAX = 1, 9
+CATEGORIES = ("generic", "gateway", "worker")
+
+# Strict and reserved keywords of Rust 2021 (a crate's `[lib] name` cannot be one), plus crate names
+# that would shadow the standard library or a ModKit crate inside the generated code.
+RUST_KEYWORDS = frozenset(
+    """as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref
+    return self static struct super trait true type unsafe use where while async await dyn abstract become box do
+    final macro override priv typeof unsized virtual yield try union""".split()  # noqa: SIM905 (reads as prose)
+)
+RESERVED_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test", "modkit", "sdk"})
+
+
+def snake(name: str) -> str:
+    """`cred-store` -> `cred_store` (Rust lib and module names)."""
+    return name.replace("-", "_")
+
+
+def pascal(name: str) -> str:
+    """`cred-store` -> `CredStore` (Rust type names)."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def title(name: str) -> str:
+    """`cred-store` -> `Cred Store` (headings)."""
+    return " ".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def derived_names(name: str, category: str = "generic") -> dict[str, str]:
+    """The names copier.yml computes (its `when: false` entries) from `module_name` and `category`, for Python
+    callers such as the prompts. tests/test_prompts.py renders copier.yml's own expressions for real copies and
+    compares them with this, so a name added or changed there fails until it is mirrored here.
+    """
+    snake_name, pascal_name = snake(name), pascal(name)
+    gts_type_id = (
+        f"gts.x.core.modkit.plugin.v1~x.core.{snake_name}.plugin.v1~"
+        if category == "gateway"
+        else f"gts.x.core.{snake_name}.item.v1~"
+    )
+    return {
+        "module_snake": snake_name,
+        "module_pascal": pascal_name,
+        "module_title": title(name),
+        "sdk_name": f"{name}-sdk",
+        "package_name": f"cf-{name}",
+        "sdk_package_name": f"cf-{name}-sdk",
+        "sdk_snake": f"{snake_name}_sdk",
+        "client_trait": f"{pascal_name}ClientV1",
+        "module_struct": f"{pascal_name}Module",
+        "error_enum": f"{pascal_name}Error",
+        "plugin_trait": f"{pascal_name}PluginV1",
+        "plugin_spec": f"{pascal_name}PluginSpecV1",
+        "gts_type_id": gts_type_id,
+    }
+
+
+def has_rest(category: str, rest_api: object) -> bool:
+    """copier.yml's `has_rest`: a public REST API was asked for and the category allows one (workers have none)."""
+    return bool(rest_api) and category != "worker"
+
+
+def default_id_prefix(name: str) -> str:
+    """`cred-store` -> `CREDSTORE`: the module name without dashes, upper-cased, cut to the maximum."""
+    prefix = re.sub(r"[^A-Z0-9]", "", name.upper())[: grammar.PREFIX_MAX]
+    if len(prefix) < grammar.PREFIX_MIN:
+        prefix = (prefix + "MOD")[: grammar.PREFIX_MAX]
+    if prefix in grammar.RESERVED_PREFIXES:
+        prefix += "M"
+    return prefix
+
+
+def module_name_error(name: object) -> str:
+    """Why `name` cannot be a module name, or ''."""
+    if not isinstance(name, str) or not MODULE_NAME_RE.fullmatch(name):
+        suggestion = _kebab(str(name or ""))
+        hint = f" such as '{suggestion}'" if suggestion and MODULE_NAME_RE.fullmatch(suggestion) else ""
+        return (
+            f"module_name {name!r} must be kebab-case: lower-case letters and digits in words joined by single "
+            "dashes, starting with a letter (^[a-z][a-z0-9]*(-[a-z0-9]+)*$); "
+            f"type a name{hint or ' such as cred-store'}"
+        )
+    if len(name) > MODULE_NAME_MAX:
+        return f"module_name {name!r} is longer than {MODULE_NAME_MAX} characters; type a shorter name"
+    crate = snake(name)
+    if crate in RUST_KEYWORDS:
+        return (
+            f"module_name {name!r} is the Rust keyword '{crate}' and cannot name a crate; "
+            f"type '{name}-service' or a more specific name"
+        )
+    if crate in RESERVED_CRATES:
+        return f"module_name {name!r} would shadow the crate '{crate}'; type '{name}-service' or a more specific name"
+    if name.endswith("-sdk"):
+        return f"module_name {name!r} ends in '-sdk', which the SDK crate adds itself; type '{name[:-4]}'"
+    return ""
+
+
+def _kebab(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text).lower())
+    return "-".join(words).lstrip("0123456789-")
+
+
+def id_prefix_error(prefix: object) -> str:
+    return grammar.prefix_error(prefix if isinstance(prefix, str) else "") or ""
+
+
+def description_error(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        return "description must not be empty; type one line that says what the module does"
+    if "\n" in text.strip() or len(text) > 200:
+        return "description must be one line of at most 200 characters; move details into docs/INTENT_DESIGN.md"
+    if any(ord(c) < 32 and c != "\t" for c in text):
+        return "description may not contain control characters; type plain text on one line"
+    if '"' in text or "\\" in text:
+        return "description may not contain double quotes or backslashes (it goes into Cargo.toml); rephrase it"
+    return ""
+
+
+def owner_error(owner: object) -> str:
+    if not isinstance(owner, str) or not owner.strip() or "\n" in owner:
+        return "owner must be one line naming the team or person who approves each step, such as '@platform-team'"
+    return ""
+
+
+def phases_error(phases: object) -> str:
+    if isinstance(phases, bool) or not isinstance(phases, int) or not PHASES_MIN <= phases <= PHASES_MAX:
+        return f"phases must be a whole number from {PHASES_MIN} to {PHASES_MAX}"
+    return ""
+
+
+def phase_titles_error(titles: object, phases: object) -> str:
+    if phases_error(phases):
+        return ""  # reported on `phases`
+    if not isinstance(titles, list) or not all(isinstance(t, str) and t.strip() for t in titles):
+        return 'phase_titles must be a list of non-empty titles, such as ["Core API", "Health checks"]'
+    if len(titles) != phases:
+        return f"phase_titles has {len(titles)} titles but phases is {phases}; give exactly one title per phase"
+    for item in titles:
+        if "\n" in item or "#" in item or grammar.ID_TOKEN_RE.search(item):
+            return f"phase title {item!r} must be one line without '#' or IDs; the PHASE id is added for you"
+    return ""
+
+
+def default_phase_titles(phases: object) -> list[str]:
+    """Sensible titles for `phases` phases; users rename them in the questionnaire or later in the docs."""
+    count = phases if isinstance(phases, int) and not isinstance(phases, bool) else 1
+    named = ["Core Functionality", "Extended Capabilities", "Hardening and Scale"]
+    return [named[i] if i < len(named) else f"Increment {i + 1}" for i in range(max(count, 0))]

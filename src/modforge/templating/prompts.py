@@ -1,0 +1,265 @@
+"""The pipeline's prompt templates: which step uses which file, and rendering one for a module.
+
+A prompt is a Jinja template in `prompts/` (plain Markdown, not a copier file) rendered with the module's
+questionnaire answers, the names copier derives from them and modforge's shared filters and globals
+(modforge.templating.jinja_api), so every ID, heading and document name in a prompt is the one the template and the
+checker use. Rendering is strict: a name a template does not know is a bug, not an empty string.
+"""
+
+from __future__ import annotations
+
+import functools
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from modforge.documents import loader
+from modforge.errors import ModforgeError
+from modforge.spec import grammar, layout, naming
+from modforge.spec.grammar import IdKind
+from modforge.templating import jinja_api
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # what users type: `modforge prompt <key>`
+    file: str  # the template's file name, as the spec cites it
+    spec_step: str  # the spec's step number, e.g. "3.2"
+    summary: str
+    per_phase: bool  # rendered for one implementation phase (Step 5 repeats it for phase 2+)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "intent-design",
+        "0_intent_design.md",
+        "1.3",
+        f"write {layout.INTENT_DESIGN} (no requirement/scenario IDs)",
+        False,
+    ),
+    Step(
+        "requirements-scenarios",
+        "02_requirements_scenarios.md",
+        "2.1-2.2",
+        f"write {layout.INTENT_REQUIREMENTS} and {layout.INTENT_SCENARIOS}, add their IDs to {layout.INTENT_DESIGN}",
+        False,
+    ),
+    Step("tasks", "03_tasks_generation.md", "3.1", f"write {layout.TASKS}: the implementation checklist", False),
+    Step("code", "03_code_generation.md", "3.2", f"implement one phase's tasks from {layout.TASKS}", True),
+    Step("unit-tests", "03_unit_tests.md", "3.2", "write one phase's unit tests", True),
+    Step("compilation-fix", "04_compilation_fix.md", "3.5", "make `make build` pass without changing behaviour", True),
+    Step("actual-docs", "07_actual_docs.md", "3.6", f"write the actual documents and {layout.INTENT_VS_ACTUAL}", True),
+    Step("e2e-tests", "05_e2e_tests.md", "4.1-4.3", f"write one phase's E2E tests and {layout.CHANGELOG}", True),
+)
+STEP_KEYS = tuple(step.key for step in STEPS)
+
+# Answers every prompt needs; `rest_api` too, except for workers, which copier never asks.
+REQUIRED_ANSWERS = (
+    "module_name",
+    "id_prefix",
+    "description",
+    "category",
+    "persistence",
+    "gts",
+    "phases",
+    "phase_titles",
+    "owner",
+)
+E2E_TESTS_DIR = "testing/e2e/modules"  # MODKIT conventions, "Build, tests, E2E"
+
+
+def get_step(key: str) -> Step:
+    for step in STEPS:
+        if step.key == key:
+            return step
+    raise ModforgeError(f"unknown step {key!r}; valid steps: {', '.join(STEP_KEYS)} (see `modforge prompt --list`)")
+
+
+def prompts_dir() -> Path:
+    """The folder holding the templates: the checkout's `prompts/` (source or editable install), else the copy a
+    wheel installs under `<prefix>/share/modforge/prompts` (pyproject.toml, data-files)."""
+    candidates = [Path(__file__).resolve().parents[3] / "prompts"]
+    for scheme in dict.fromkeys((sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))):
+        candidates.append(Path(sysconfig.get_path("data", scheme)) / "share" / "modforge" / "prompts")
+    for folder in candidates:
+        if (folder / STEPS[0].file).is_file():
+            return folder
+    searched = ", ".join(str(folder) for folder in candidates)
+    raise ModforgeError(f"the prompt templates are missing (looked in {searched}); reinstall modforge")
+
+
+# --- answers -----------------------------------------------------------------------------------------------------
+def read_answers(module_dir: Path) -> dict[str, Any]:
+    """The answers in `<module_dir>/.copier-answers.yml`, checked with the questionnaire's own validators."""
+    module_dir = Path(module_dir)
+    path = module_dir / layout.ANSWERS_FILE
+    if not module_dir.is_dir():
+        raise ModforgeError(
+            f"no such module directory: {module_dir}; pass the module's folder, e.g. modules/cred-store"
+        )
+    if not path.is_file():
+        raise ModforgeError(
+            f"not a modforge module: no {layout.ANSWERS_FILE} in {module_dir}; pass a module folder made by "
+            "`modforge new` (copier copy), or bring an existing module under the template with `modforge adopt`"
+        )
+    data = loader.load_answers(path)
+    check_answers(data, str(path))
+    return data
+
+
+def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
+    """Raise ModforgeError naming `source` when an answer is missing or breaks a questionnaire rule."""
+    missing = [key for key in REQUIRED_ANSWERS if key not in answers]
+    if answers.get("category") != "worker" and "rest_api" not in answers:
+        missing.append("rest_api")
+    if missing:
+        raise ModforgeError(
+            f"{source} lacks the answers {', '.join(missing)}; "
+            f"add them with `copier update --trust --defaults --data {missing[0]}=...`"
+        )
+    category = answers["category"]
+    problems = [
+        naming.module_name_error(answers["module_name"]),
+        naming.id_prefix_error(answers["id_prefix"]),
+        naming.description_error(answers["description"]),
+        "" if category in naming.CATEGORIES else f"category {category!r} must be one of {', '.join(naming.CATEGORIES)}",
+        naming.owner_error(answers["owner"]),
+        naming.phases_error(answers["phases"]),
+        naming.phase_titles_error(answers["phase_titles"], answers["phases"]),
+        *(
+            f"{key} must be true or false, not {answers[key]!r}"
+            for key in ("rest_api", "persistence", "gts")
+            if key in answers and not isinstance(answers[key], bool)
+        ),
+    ]
+    problem = next((p for p in problems if p), "")
+    if problem:
+        raise ModforgeError(f"{source}: {problem}")
+
+
+# --- rendering ---------------------------------------------------------------------------------------------------
+def prompt_context(answers: dict[str, Any], step: Step, phase: int | None = None) -> dict[str, Any]:
+    """Everything a prompt template may name besides jinja_api's filters and globals."""
+    check_answers(answers)
+    name, prefix = answers["module_name"], answers["id_prefix"]
+    names = naming.derived_names(name, answers["category"])
+    module_phases = jinja_api.phase_ids(prefix, list(answers["phase_titles"]))
+    number = _phase_number(step, phase, module_phases)
+    module_dir = f"{layout.MODULES_DIR}/{name}"
+    return {
+        **answers,
+        **names,
+        "answers": answers,
+        "has_rest": naming.has_rest(answers["category"], answers.get("rest_api")),
+        "modules_dir": layout.MODULES_DIR,
+        "module_dir": module_dir,
+        "docs_dir": f"{module_dir}/{layout.DOCS_DIR}",
+        "global_requirements": layout.GLOBAL_REQUIREMENTS_PATH,
+        "unreleased": layout.UNRELEASED,
+        "module_phases": module_phases,
+        "phase": number,
+        "phase_id": module_phases[number - 1][0],
+        "phase_title": module_phases[number - 1][1],
+        "earlier_phases": module_phases[: number - 1],
+        "later_phases": module_phases[number:],
+        "e2e_root": E2E_TESTS_DIR,
+        "e2e_dir": f"{E2E_TESTS_DIR}/{names['module_snake']}",
+        "e2e_test_name": lambda n, what: _e2e_test_name(names["module_snake"], prefix, n, what),
+        "references": lambda doc: _references(doc, prefix),
+        "step": step,
+        "next_command": _next_command(step, number, len(module_phases), module_dir),
+    }
+
+
+def render(step_key: str, answers: dict[str, Any], phase: int | None = None) -> str:
+    """The prompt of step `step_key` for the module these answers describe (`phase` for per-phase steps)."""
+    import jinja2
+
+    step = get_step(step_key)
+    context = prompt_context(answers, step, phase)
+    folder = prompts_dir()
+    try:
+        text = _environment(folder).get_template(step.file).render(context)
+    except jinja2.TemplateNotFound as error:
+        raise ModforgeError(f"prompt template {error.name} is missing from {folder}; reinstall modforge") from None
+    return _tidy(text)
+
+
+@functools.cache
+def _environment(folder: Path) -> Any:
+    """One strict Jinja environment per prompts folder, so each template is compiled once per process."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    jinja_api.register(environment)
+    return environment
+
+
+def _tidy(text: str) -> str:
+    """Collapse the runs of blank lines that conditional blocks leave, except inside fenced code (where a
+    blank line can matter, as between Python imports and a function)."""
+    lines: list[str] = []
+    in_fence = False
+    for line in text.strip().splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if not in_fence and not line.strip() and lines and not lines[-1].strip():
+            continue
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def render_for_module(step_key: str, module_dir: Path, phase: int | None = None) -> str:
+    get_step(step_key)  # an unknown step is reported before a missing answers file
+    return render(step_key, read_answers(module_dir), phase)
+
+
+def _phase_number(step: Step, phase: int | None, module_phases: list[tuple[str, str]]) -> int:
+    if phase is None:
+        return 1
+    if not step.per_phase:
+        raise ModforgeError(f"step {step.key} covers every phase; drop --phase")
+    if not 1 <= phase <= len(module_phases):
+        last = module_phases[-1][0]
+        raise ModforgeError(
+            f"--phase {phase} is out of range: the module has {len(module_phases)} phase(s), up to {last}"
+        )
+    return phase
+
+
+def _e2e_test_name(module_snake: str, prefix: str, number: int, what: str) -> str:
+    """`test_scen_cred_store_01_<what>`: the scenario's number written as in its ID (MODKIT conventions)."""
+    digits = grammar.format_id(IdKind.SCEN, prefix, int(number)).rsplit("-", 1)[1]
+    return f"test_scen_{module_snake}_{digits}_{what}"
+
+
+def _references(doc: str, prefix: str) -> dict[str, list[str]]:
+    """Example IDs of the kinds `doc` may and may not name (layout.ALLOWED_REFERENCES), for this module."""
+    allowed = layout.ALLOWED_REFERENCES[doc]
+    kinds = (IdKind.GLOBAL_REQ, IdKind.REQ, IdKind.SCEN, IdKind.TASK, IdKind.PHASE)
+
+    def example(kind: IdKind) -> str:
+        return grammar.format_id(kind, None if kind is IdKind.GLOBAL_REQ else prefix, 1)
+
+    return {
+        "allowed": [example(kind) for kind in kinds if kind in allowed],
+        "forbidden": [example(kind) for kind in kinds if kind not in allowed],
+    }
+
+
+def _next_command(step: Step, phase: int, phases: int, module_dir: str) -> str:
+    """The prompt to render after this step's gate, following the spec's order (Step 5 loops over phases)."""
+    index = STEP_KEYS.index(step.key)
+    if step.key == "e2e-tests":
+        return f"modforge prompt code {module_dir} --phase {phase + 1}" if phase < phases else ""
+    following = STEPS[index + 1]
+    suffix = f" --phase {phase}" if following.per_phase and phase > 1 else ""
+    return f"modforge prompt {following.key} {module_dir}{suffix}"

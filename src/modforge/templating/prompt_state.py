@@ -39,7 +39,8 @@ class Item:
     @property
     def words(self) -> str:
         """The title as snake_case words, for test names: `Store a credential` -> `store_a_credential`."""
-        return "_".join(_WORDS.findall(self.title.lower())[:TEST_NAME_WORDS]) or "scenario"
+        words = _WORDS.findall(self.title.lower().replace("'", "").replace("\u2019", ""))
+        return "_".join(words[:TEST_NAME_WORDS]) or "scenario"
 
 
 @dataclass(frozen=True)

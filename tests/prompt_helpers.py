@@ -94,7 +94,11 @@ def fill_documents(module: Path, answers: dict) -> None:
     number = 0
     for n, (pid, title) in enumerate(phases, 1):
         for req in reqs[n]:
-            requirements += [f"### {layout.definition_heading(req, 'Behaviour ' + req)}", f"The module MUST act ({pid}).", ""]
+            requirements += [
+                f"### {layout.definition_heading(req, 'Behaviour ' + req)}",
+                f"The module MUST act ({pid}).",
+                "",
+            ]
         scenarios += [f"## {layout.phase_section_heading(pid, title)}", ""]
         for scen, req in zip(scens[n], reqs[n], strict=True):
             scenarios += [f"### {layout.definition_heading(scen, 'Case ' + scen)}", "- **WHEN** a caller asks"]

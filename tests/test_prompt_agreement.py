@@ -88,7 +88,9 @@ def assert_forms_pass(module: Path, label: str, text: str, context: Path | None 
     forms += inline_forms(text, f"## {first_phase}")
     for form, document, body in forms:
         assert document in layout.PIPELINE_DOCS, f"{label}: a form block names no pipeline document: {form}"
-        assert check_form(context, document, body) == [], f"the {label} prompt teaches {form!r}, which fails the checker"
+        assert check_form(context, document, body) == [], (
+            f"the {label} prompt teaches {form!r}, which fails the checker"
+        )
     return len(forms)
 
 

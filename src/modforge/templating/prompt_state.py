@@ -158,8 +158,12 @@ def module_state(module_dir: Path, prefix: str) -> ModuleState:
     for task in tasks_doc.tasks if tasks_doc else ():
         if task.id is None or task.id.prefix != prefix:
             continue
-        subtasks = tuple(Subtask(s.number, s.done, is_test_item(task.title, s.text)) for s in task.subtasks if not s.depth)
-        tasks.append(Task(task.id.canonical, task.id.number, task.title, task.phase.number if task.phase else None, subtasks))
+        subtasks = tuple(
+            Subtask(s.number, s.done, is_test_item(task.title, s.text)) for s in task.subtasks if not s.depth
+        )
+        tasks.append(
+            Task(task.id.canonical, task.id.number, task.title, task.phase.number if task.phase else None, subtasks)
+        )
     highest: dict[IdKind, int] = {}
     for document in module.documents.values():
         for parsed in document.distinct_ids:

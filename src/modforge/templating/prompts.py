@@ -52,9 +52,14 @@ STEPS: tuple[Step, ...] = (
     Step("tasks", "03_tasks_generation.md", "3.1", "3.1", f"write {layout.TASKS}: the implementation checklist", False),
     Step("code", "03_code_generation.md", "3.2", "3.2", f"implement one phase's tasks from {layout.TASKS}", True),
     Step("unit-tests", "03_unit_tests.md", "", "3.2", "complete one phase's unit tests", True),
-    Step("compilation-fix", "04_compilation_fix.md", "3.5", "3.5", "make build, tests and clippy pass, behaviour unchanged", True),
+    Step("compilation-fix", "04_compilation_fix.md", "3.5", "3.5", "make build, tests and clippy pass unchanged", True),
     Step(
-        "actual-docs", "07_actual_docs.md", "3.6", "3.6", f"write the actual documents and {layout.INTENT_VS_ACTUAL}", True
+        "actual-docs",
+        "07_actual_docs.md",
+        "3.6",
+        "3.6",
+        f"write the actual documents and {layout.INTENT_VS_ACTUAL}",
+        True,
     ),
     Step("e2e-tests", "05_e2e_tests.md", "4", "4.1-4.4", f"write one phase's E2E tests and {layout.CHANGELOG}", True),
 )
@@ -162,10 +167,12 @@ def prompt_context(
     module_phases = jinja_api.phase_ids(prefix, list(answers["phase_titles"]))
     number = _phase_number(step, phase, module_phases)
     module_dir = f"{layout.MODULES_DIR}/{name}"
+    snake = names["module_snake"]
     later = step.per_phase and number > 1  # Step 5 repeats Step 3's and 4's prompts for phase 2 and later
     globals_ = sorted(state.globals.titles.items())
     # The global requirement the examples cite: REQ-1 (tenant isolation) when the list holds it.
-    global_example = grammar.format_id(IdKind.GLOBAL_REQ, None, 1 if 1 in state.globals or not globals_ else globals_[0][0])
+    example_number = 1 if 1 in state.globals or not globals_ else globals_[0][0]
+    global_example = grammar.format_id(IdKind.GLOBAL_REQ, None, example_number)
     return {
         **answers,
         **names,
@@ -177,7 +184,7 @@ def prompt_context(
         "global_requirements_path": layout.GLOBAL_REQUIREMENTS_PATH,
         "global_list": [(grammar.format_id(IdKind.GLOBAL_REQ, None, n), title) for n, title in globals_],
         "held": lambda *numbers: _held(state, numbers),
-        "cite": lambda *numbers: f" ({', '.join(_held(state, numbers))})" if _held(state, numbers) else "",
+        "cite": lambda *numbers: "".join(f" ({', '.join(held)})" for held in [_held(state, numbers)] if held),
         "unreleased": layout.UNRELEASED,
         "module_phases": module_phases,
         "phase": number,
@@ -189,9 +196,9 @@ def prompt_context(
         "scenarios": state.phase_scenarios(number),
         "tasks": state.phase_tasks(number),
         "id_range": lambda items: _id_range([item.id for item in items]),
-        "test_name": lambda scenario, e2e: prompt_state.scenario_test_name(prefix, names["module_snake"], scenario, e2e),
+        "test_name": lambda scenario, e2e: prompt_state.scenario_test_name(prefix, snake, scenario, e2e),
         "e2e_root": E2E_TESTS_DIR,
-        "e2e_dir": f"{E2E_TESTS_DIR}/{names['module_snake']}",
+        "e2e_dir": f"{E2E_TESTS_DIR}/{snake}",
         "global_example": global_example,
         "references": lambda doc: _references(doc, prefix, global_example),
         "step": step,
@@ -201,9 +208,7 @@ def prompt_context(
     }
 
 
-def render(
-    step_key: str, answers: dict[str, Any], phase: int | None = None, state: ModuleState | None = None
-) -> str:
+def render(step_key: str, answers: dict[str, Any], phase: int | None = None, state: ModuleState | None = None) -> str:
     """The prompt of step `step_key` (a key or a spec step number) for the module these answers describe
     (`phase` for per-phase steps), showing what `state` says its documents hold (default: a fresh copy)."""
     import jinja2
@@ -293,8 +298,10 @@ def _pull_request(step: Step, phase: int) -> dict[str, str]:
     if opens:
         return {"opens": opens, "joins": ""}
     if phase > 1:
-        return {"opens": "", "joins": "this work joins the phase's one PR, opened after its end-to-end tests (spec, Step 5)"}
-    return {"opens": "", "joins": "this work joins the Step 3 PR (spec 3.7), opened after the actual documents"}
+        joins = "this work joins the phase's one PR, opened after its end-to-end tests (spec, Step 5)"
+    else:
+        joins = "this work joins the Step 3 PR (spec 3.7), opened after the actual documents"
+    return {"opens": "", "joins": joins}
 
 
 def _phase_number(step: Step, phase: int | None, module_phases: list[tuple[str, str]]) -> int:
@@ -311,7 +318,8 @@ def _phase_number(step: Step, phase: int | None, module_phases: list[tuple[str, 
 
 
 def _references(doc: str, prefix: str, global_example: str) -> dict[str, list[str]]:
-    """Example IDs of the kinds `doc` may and may not name (layout.ALLOWED_REFERENCES), for this module."""
+    """Example IDs of the kinds `doc` may and may not name (layout.ALLOWED_REFERENCES), for this module, and the
+    names of the kinds it may not name."""
     allowed = layout.ALLOWED_REFERENCES[doc]
     kinds = (IdKind.GLOBAL_REQ, IdKind.REQ, IdKind.SCEN, IdKind.TASK, IdKind.PHASE)
 
@@ -321,6 +329,7 @@ def _references(doc: str, prefix: str, global_example: str) -> dict[str, list[st
     return {
         "allowed": [example(kind) for kind in kinds if kind in allowed],
         "forbidden": [example(kind) for kind in kinds if kind not in allowed],
+        "forbidden_kinds": [kind.label for kind in kinds if kind not in allowed],
     }
 
 

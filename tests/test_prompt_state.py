@@ -163,6 +163,12 @@ def test_a_document_that_cannot_be_read_stops_the_prompt_with_one_line(tmp_path,
     assert f"modforge check {module}" in line or "resolve the conflict" in line
 
 
+def test_an_empty_document_is_one_still_to_write(tmp_path):
+    module = stage(tmp_path, "step1")
+    (module / layout.DOCS_DIR / layout.INTENT_REQUIREMENTS).write_bytes(b"")
+    assert "## Part 1: requirements and scenarios" in prompts.render_for_module("requirements-scenarios", module)
+
+
 # --- the command ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("step", [s for s in prompts.STEPS if s.number], ids=lambda s: s.number)
 def test_the_spec_step_number_renders_the_same_prompt_as_the_key(tmp_path, step):

@@ -190,8 +190,9 @@ def module_state(module_dir: Path, prefix: str) -> ModuleState:
 def _refuse_unreadable(document: Any, module_dir: Path) -> None:
     """A prompt built on a document it cannot read would describe a module that is not there: stop instead."""
     where = f"{module_dir}/{layout.DOCS_DIR}/{document.path.name}"
-    if document.problems:
-        problem = document.problems[0]
+    problems = [p for p in document.problems if p.code != "empty"]  # an empty document is one still to write
+    if problems:
+        problem = problems[0]
         raise ModforgeError(
             f"{where}:{problem.line}: {problem.message}; then render the prompt again "
             f"(`modforge check {module_dir}` lists every problem)"

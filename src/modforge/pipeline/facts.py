@@ -39,7 +39,6 @@ from modforge.spec.grammar import ID_FIND_RES, KEYWORDS, IdKind, ParsedId, forma
 # Documents whose definitions are facts, and the kind each defines.
 DEFINING = {
     layout.INTENT_REQUIREMENTS: IdKind.REQ,
-    layout.ACTUAL_REQUIREMENTS: IdKind.REQ,
     layout.INTENT_SCENARIOS: IdKind.SCEN,
     layout.ACTUAL_SCENARIOS: IdKind.SCEN,
     layout.TASKS: IdKind.TASK,

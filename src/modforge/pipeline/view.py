@@ -18,12 +18,15 @@ DONE_STATUSES = ("Implemented",)  # an actual scenario built as intended
 GAP_STATUSES = ("Partially implemented", "Not implemented")  # statuses an INTENT_VS_ACTUAL.md entry must explain
 
 
+_new = tuple.__new__  # a named tuple from a list of its fields, without a Python call
+
+
 class Definition(NamedTuple):
     id: str
     line: int
     title: str
     phase: int | None
-    cites: tuple[str, ...]
+    cites: list[str]
     extra: object  # [done, total] for a task, the status of an actual scenario, else None
 
 
@@ -83,7 +86,7 @@ class ModuleView:
 
     # --- definitions ------------------------------------------------------------------------------
     def defs(self, doc: str) -> list[Definition]:
-        return [Definition(i, line, t, p, tuple(c), x) for i, line, t, p, c, x in self.facts["defs"].get(doc, ())]
+        return [_new(Definition, item) for item in self.facts["defs"].get(doc, ())]
 
     @cached_property
     def requirements(self) -> list[Definition]:
@@ -125,7 +128,7 @@ class ModuleView:
         index: dict[str, list[Definition]] = {}
         for task in self.tasks:
             for cited in task.cites:
-                if cited.startswith("SCEN-"):
+                if cited[0] == "S":  # SCEN-
                     index.setdefault(cited, []).append(task)
         return index
 
@@ -167,20 +170,19 @@ class ModuleView:
 
     # --- progress ----------------------------------------------------------------------------------
     def phase_progress(self, number: int) -> dict:
-        tasks = self.tasks_of(number)
-        scenarios = self.scenarios_of(number)
-        subtasks_done = sum(t.extra[0] for t in tasks)
-        return {
-            "tasks": {"done": sum(1 for t in tasks if task_done(t)), "total": len(tasks)},
-            "subtasks": {"done": subtasks_done, "total": sum(t.extra[1] for t in tasks)},
-            "scenarios": {
-                "total": len(scenarios),
-                "with_task": sum(1 for s in scenarios if s.id in self.tasks_by_scenario),
-                "tested": sum(1 for s in scenarios if s.id in self.tests),
-                "released": sum(1 for s in scenarios if s.id in self.releases),
-                "actual": sum(1 for s in scenarios if s.id in self.actual_scenarios),
-            },
-        }
+        return self._progress.get(number) or _progress([], [], self)
+
+    @cached_property
+    def _progress(self) -> dict[int, dict]:
+        """Each phase's progress, all phases in one pass over the module's tasks and scenarios."""
+        tasks: dict[int | None, list[Definition]] = {}
+        for task in self.tasks:
+            tasks.setdefault(task.phase, []).append(task)
+        scenarios: dict[int | None, list[Definition]] = {}
+        for scenario in self.scenarios:
+            scenarios.setdefault(scenario.phase, []).append(scenario)
+        numbers = {n for n in (*tasks, *scenarios) if n is not None}
+        return {n: _progress(tasks.get(n, []), scenarios.get(n, []), self) for n in numbers}
 
     def written_sections(self) -> tuple[int, int]:
         design = self.facts["design"]
@@ -191,6 +193,22 @@ class ModuleView:
     @cached_property
     def step(self) -> Step:
         return _step(self)
+
+
+def _progress(tasks: list[Definition], scenarios: list[Definition], view: ModuleView) -> dict:
+    ids = {s.id for s in scenarios}
+    marks = [t.extra for t in tasks]
+    return {
+        "tasks": {"done": sum(1 for done, total in marks if total and done == total), "total": len(tasks)},
+        "subtasks": {"done": sum(done for done, _ in marks), "total": sum(total for _, total in marks)},
+        "scenarios": {
+            "total": len(scenarios),
+            "with_task": len(ids & view.tasks_by_scenario.keys()),
+            "tested": len(ids & view.tests.keys()),
+            "released": len(ids & view.releases.keys()),
+            "actual": len(ids & view.actual_scenarios.keys()),
+        },
+    }
 
 
 def task_done(task: Definition) -> bool:

@@ -18,7 +18,7 @@ warm runs included. A few modules never leave the process.
 cleared, from its canonical text) and cached beside the findings under the same key, in their own file
 (`facts.marshal`, in `marshal`'s format: ten times faster to load than JSON, and a cache needs no other
 reader), which `check` never reads. They may also pass a function run on each module's sources in the
-same workers (`also`), for what documents do not hold (the module's code).
+same workers (`also`), for what documents do not hold (the module's code) and per-module work on the facts.
 """
 
 from __future__ import annotations
@@ -87,12 +87,13 @@ def run_check(
     use_cache: bool = True,
     jobs: int | None = None,
     facts: bool = False,
-    also: Callable[[loader.ModuleSource], Any] | None = None,
+    also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
 ) -> CheckResult:
     """Check the modules `paths` name (the working directory when empty); see the module docstring.
 
     `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
-    holds each module's facts and the result of `also(source)` (plain data: it may come back from a worker).
+    holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took the
+module (plain data: it may come back from a worker).
     Raises ModforgeError for a path that does not exist or a folder holding no module.
     """
     cwd = os.getcwd()
@@ -113,7 +114,7 @@ def _run(
     jobs: int | None,
     cwd: str,
     facts: bool = False,
-    also: Callable[[loader.ModuleSource], Any] | None = None,
+    also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
 ) -> CheckResult:
     roots = sorted(set(targets.repo_roots.values()))
     globals_data = {root: loader._read(loader.global_requirements_path(root)) for root in roots}
@@ -344,7 +345,7 @@ class _Work:
         self.globals_by_root: dict[Path, GlobalRequirements] = {}  # parsed when a module first needs them
         self.settings, self.cwd = settings, cwd
         self.facts_caches: dict[Path, dict[str, tuple[str, dict]]] | None = None  # set when facts are wanted
-        self.also: Callable[[loader.ModuleSource], Any] | None = None
+        self.also: Callable[[loader.ModuleSource, dict, list], Any] | None = None
 
 
 # What one module's check yields, as plain data that `marshal` carries from a worker:
@@ -390,7 +391,7 @@ def _process(work: _Work, index: int) -> Outcome:
         box: list[dict] = []
         stored = _check_source(work, source, box)
         facts = facts if facts is not None else box[0]
-    also = work.also(source) if work.also is not None else None
+    also = work.also(source, facts, stored) if work.also is not None else None
     return name, key, stored, hit, len(source.documents), source.size, facts, fresh, also
 
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()  # a short run over acyclic data: collecting only costs time
     if args.output is not None and args.output.is_dir():
         raise ModforgeError(f"{args.output} is a folder; name the file to write, such as trace.html")
-    document = trace.matrix(collect.collect(args.paths, use_cache=not args.no_cache))
+    document = trace.matrix(collect.collect(args.paths, use_cache=not args.no_cache, record=trace.record))
     if args.format == "json":
         text = trace.render_json(document)
     elif args.format == "html":

@@ -12,8 +12,11 @@ from modforge.pipeline.view import ModuleView
 UNREADABLE = {"MF001": "cannot be read as a Markdown document", "MF003": "is not a readable answers file"}
 
 
-def collect(paths: list[Path] | None, use_cache: bool = True) -> list[ModuleView]:
+def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> list[ModuleView]:
     """Every module `paths` name (the working directory when empty), as views, in path order.
+
+    `record(view)`, when given, runs in the worker that read the module (in parallel, like the check) and its
+    result (plain data) is the view's `record`: the per-module part of a command's output.
 
     Raises ModforgeError for a path that is not there or holds no module, and for a module whose documents
     or answers file cannot be read (the checker's MF001 or MF003), naming the file."""
@@ -22,12 +25,23 @@ def collect(paths: list[Path] | None, use_cache: bool = True) -> list[ModuleView
     from modforge.pipeline import code
 
     settings = load_settings(Path.cwd(), None, None, paths or [])
-    result = engine.run_check(paths, settings, use_cache=use_cache, facts=True, also=code.scan)
+    def also(source, facts: dict, stored: list) -> tuple:
+        scanned = code.scan(source)
+        if record is None:
+            return scanned, None
+        errors = sum(1 for item in stored if item[5] == "error")
+        view = ModuleView(str(source.root), str(source.repo_root), facts, scanned, errors, len(stored) - errors)
+        return scanned, record(view)
+
+    result = engine.run_check(paths, settings, use_cache=use_cache, facts=True, also=also)
     for diagnostic in result.diagnostics:
         if diagnostic.code in UNREADABLE:
             raise ModforgeError(
                 f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}; fix it (see `modforge check`), then run again"
             )
-    return [
-        ModuleView(str(m.root), str(m.repo_root), m.facts, m.also, m.errors, m.warnings) for m in result.per_module
-    ]
+    views = []
+    for m in result.per_module:
+        view = ModuleView(str(m.root), str(m.repo_root), m.facts, m.also[0], m.errors, m.warnings)
+        view.record = m.also[1]
+        views.append(view)
+    return views

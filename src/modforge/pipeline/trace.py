@@ -104,8 +104,14 @@ def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
 
 
 def matrix(views: list[ModuleView]) -> dict:
+    """The document of `views`; a view's record, when the worker that read it made one, is its matrix."""
     display = PathDisplay(os.getcwd())
-    return {"version": JSON_VERSION, "modules": [module_matrix(view, display) for view in views]}
+    return {"version": JSON_VERSION, "modules": [view.record or module_matrix(view, display) for view in views]}
+
+
+def record(view: ModuleView) -> dict:
+    """One module's matrix, made where the module was read (modforge.pipeline.collect)."""
+    return module_matrix(view, PathDisplay(os.getcwd()))
 
 
 def render_json(document: dict) -> str:

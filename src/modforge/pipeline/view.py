@@ -65,6 +65,7 @@ class ModuleView:
         self.errors, self.warnings = errors, warnings
         self.answers: dict = facts.get("answers") or {}
         self.prefix: str | None = facts.get("prefix")
+        self.record: object = None  # what a command made of the module in the worker that read it
 
     # --- identity ---------------------------------------------------------------------------------
     @property

@@ -74,7 +74,8 @@ def test_an_unreadable_document_is_refused(repo: Path, tmp_path: Path, command: 
     result = modforge(*command, MODULE, cwd=root)
     assert result.returncode == 2
     line = one_error_line(result, command[0])
-    assert "TASKS.md" in line and "UTF-8" in line
+    assert "TASKS.md" in line
+    assert "UTF-8" in line
 
 
 def test_a_broken_coverage_report_is_refused(repo: Path, tmp_path: Path) -> None:
@@ -175,11 +176,13 @@ def test_status_table_has_one_row_per_module(repo: Path, tmp_path: Path) -> None
     assert [row.split()[0] for row in rows[1:]] == [MODULE, "modules/other-store"]
     cold = json.loads(modforge("status", "--format", "json", cwd=root).stdout)
     warm = json.loads(modforge("status", "--format", "json", cwd=root).stdout)  # facts from the cache
-    assert cold == warm and cold["version"] == 1 and len(cold["modules"]) == 2
+    assert cold == warm
+    assert cold["version"] == 1
+    assert len(cold["modules"]) == 2
 
 
 # --- the Rust reading behind gate 3.3 ----------------------------------------------------------------------------
-RUST = r'''
+RUST = r"""
 /// Lists things.
 #[tracing::instrument(
     skip_all,
@@ -195,21 +198,24 @@ fn lifetimes<'a>(x: &'a str) -> char { let _ = x; 'x' }
 /* pub fn in_a /* nested */ comment() {} */
 #[cfg(test)]
 pub(crate) fn bare() {}
-'''
+"""
 
 
 def test_rust_functions_skip_comments_and_strings() -> None:
     found = {f.name: f for f in rust.functions(RUST)}
     assert sorted(found) == ["bare", "lifetimes", "listed"]
-    assert rust.instrumented(found["listed"]) and found["listed"].is_async and found["listed"].line == 7
-    assert not rust.instrumented(found["bare"]) and found["bare"].public
+    assert rust.instrumented(found["listed"])
+    assert found["listed"].is_async
+    assert found["listed"].line == 7
+    assert not rust.instrumented(found["bare"])
+    assert found["bare"].public
     assert not found["lifetimes"].public
 
 
 def test_registered_handlers_need_an_operation_builder() -> None:
-    routes = "router = OperationBuilder::get(\"/x\")\n    .handler(handlers::list_items)\n    .register(router, api);"
+    routes = 'router = OperationBuilder::get("/x")\n    .handler(handlers::list_items)\n    .register(router, api);'
     assert rust.registered_handlers(routes) == {"list_items": 2}
-    assert rust.registered_handlers("router.route(\"/x\", get(list_items)).handler(list_items)") == {}
+    assert rust.registered_handlers('router.route("/x", get(list_items)).handler(list_items)') == {}
 
 
 # --- the two builders of facts agree ------------------------------------------------------------------------------

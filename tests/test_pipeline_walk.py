@@ -81,11 +81,13 @@ def test_walk(monorepo: Path) -> None:
         if passing:
             code, report = _gate(root, passing, "2" if passing == "5" else None)
             failures = [c for c in report["criteria"] if c["result"] == "fail"]
-            assert code == 0 and report["passed"], (where, failures)
+            assert code == 0, (where, failures)
+            assert report["passed"], (where, failures)
             assert any(c["result"] == "reviewer" for c in report["criteria"])
         # ... and the next one fails, naming the file and line
         code, report = _gate(root, failing, failing_phase)
-        assert code == 1 and not report["passed"], where
+        assert code == 1, where
+        assert not report["passed"], where
         failures = [f for c in report["criteria"] for f in c["failures"]]
         assert any(f["path"] == f"{MODULE}/{failing_file}" and word in f["message"] for f in failures), (
             where,
@@ -97,16 +99,19 @@ def test_walk(monorepo: Path) -> None:
         assert result.returncode == 0, result.stderr
         module = json.loads(result.stdout)["modules"][0]
         scenarios_seen.append({row["id"]: row for row in module["scenarios"]})
-    copy, design, requirements, tasks, code, actual, e2e, phase2 = scenarios_seen
-    assert copy == {} and design == {}
+    copy, design, requirements, tasks, code, _actual, e2e, phase2 = scenarios_seen
+    assert copy == {}
+    assert design == {}
     assert sorted(requirements) == [f"SCEN-CREDSTORE-0{n}" for n in range(1, 5)]
     assert requirements["SCEN-CREDSTORE-01"]["gaps"] == ["no-task", "no-test", "no-release"]
     assert requirements["SCEN-CREDSTORE-02"]["globals"] == ["REQ-1", "REQ-3"]
     assert [t["id"] for t in tasks["SCEN-CREDSTORE-01"]["tasks"]] == ["TASK-CREDSTORE-02", "TASK-CREDSTORE-03"]
-    assert not tasks["SCEN-CREDSTORE-01"]["tasks"][0]["done"] and code["SCEN-CREDSTORE-01"]["tasks"][0]["done"]
+    assert not tasks["SCEN-CREDSTORE-01"]["tasks"][0]["done"]
+    assert code["SCEN-CREDSTORE-01"]["tasks"][0]["done"]
     assert [c["kind"] for c in code["SCEN-CREDSTORE-03"]["code"]] == ["todo"]
     assert code["SCEN-CREDSTORE-03"]["code"][0]["location"].startswith(f"{MODULE}/cred-store/src/domain/service.rs:")
-    assert e2e["SCEN-CREDSTORE-01"]["gaps"] == [] and e2e["SCEN-CREDSTORE-02"]["gaps"] == []
+    assert e2e["SCEN-CREDSTORE-01"]["gaps"] == []
+    assert e2e["SCEN-CREDSTORE-02"]["gaps"] == []
     assert e2e["SCEN-CREDSTORE-02"]["tests"][0]["name"] == "test_other_tenant_is_refused"  # by its docstring
     assert e2e["SCEN-CREDSTORE-01"]["release"]["version"] == "0.1.0"
     assert phase2["SCEN-CREDSTORE-03"]["gaps"] == ["no-test", "no-release"]
@@ -115,4 +120,5 @@ def test_walk(monorepo: Path) -> None:
 def test_prompt_list_marks_the_step(monorepo: Path) -> None:
     result = modforge("prompt", "--list", MODULE, cwd=monorepo)
     assert result.returncode == 0, result.stderr
-    assert "Step " in result.stdout and "next: modforge prompt" in result.stdout
+    assert "Step " in result.stdout
+    assert "next: modforge prompt" in result.stdout

@@ -72,8 +72,7 @@ def _visible_rows(browser) -> list[str]:
 
 def _choose(browser, select_id: str, value: str) -> None:
     browser.execute_script(
-        "const s = document.getElementById(arguments[0]); s.value = arguments[1];"
-        "s.dispatchEvent(new Event('change'));",
+        "const s = document.getElementById(arguments[0]); s.value = arguments[1];s.dispatchEvent(new Event('change'));",
         select_id,
         value,
     )
@@ -82,7 +81,8 @@ def _choose(browser, select_id: str, value: str) -> None:
 def test_the_page_loads_without_errors_and_shows_every_scenario(page, browser) -> None:
     out, document = page
     html = out.read_text(encoding="utf-8")
-    assert "http://" not in html and "https://" not in html  # self-contained: nothing to fetch
+    assert "http://" not in html
+    assert "https://" not in html
     browser.get(out.as_uri())
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
@@ -108,7 +108,8 @@ def test_links_point_at_file_and_line(page, browser) -> None:
     out, _ = page
     browser.get(out.as_uri())
     href = browser.execute_script("return document.querySelector('tr.scenario a').getAttribute('href')")
-    assert href.startswith("file://") and href.endswith("/modules/cred-store/docs/INTENT_SCENARIOS.md#L5")
+    assert href.startswith("file://")
+    assert href.endswith("/modules/cred-store/docs/INTENT_SCENARIOS.md#L5")
 
 
 def test_a_screenshot_is_not_blank(page, browser, tmp_path: Path) -> None:

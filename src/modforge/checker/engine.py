@@ -91,10 +91,10 @@ def run_check(
 ) -> CheckResult:
     """Check the modules `paths` name (the working directory when empty); see the module docstring.
 
-    `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
-    holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took the
-module (plain data: it may come back from a worker).
-    Raises ModforgeError for a path that does not exist or a folder holding no module.
+        `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
+        holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took the
+    module (plain data: it may come back from a worker).
+        Raises ModforgeError for a path that does not exist or a folder holding no module.
     """
     cwd = os.getcwd()
     targets = loader.find_targets(list(paths) if paths else None, Path(cwd))
@@ -169,7 +169,9 @@ def _run(
         for module, outcome in zip(targets.modules, outcomes, strict=True):
             errors = sum(1 for item in outcome[2] if item[5] == "error")
             result.per_module.append(
-                ModuleReport(module, targets.repo_roots[module], errors, len(outcome[2]) - errors, outcome[6], outcome[8])
+                ModuleReport(
+                    module, targets.repo_roots[module], errors, len(outcome[2]) - errors, outcome[6], outcome[8]
+                )
             )
     return result
 

@@ -73,5 +73,6 @@ def refuse_unreadable(diagnostics) -> None:
     for diagnostic in diagnostics:
         if diagnostic.code in UNREADABLE:
             raise ModforgeError(
-                f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}; fix it (see `modforge check`), then run again"
+                f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}; "
+                "fix it (see `modforge check`), then run again"
             )

@@ -25,6 +25,7 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
     from modforge.pipeline import code
 
     settings = load_settings(Path.cwd(), None, None, paths or [])
+
     def also(source, facts: dict, stored: list) -> tuple:
         scanned = code.scan(source)
         if record is None:
@@ -37,7 +38,8 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
     for diagnostic in result.diagnostics:
         if diagnostic.code in UNREADABLE:
             raise ModforgeError(
-                f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}; fix it (see `modforge check`), then run again"
+                f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}; "
+                "fix it (see `modforge check`), then run again"
             )
     views = []
     for m in result.per_module:

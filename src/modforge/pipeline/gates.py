@@ -252,7 +252,9 @@ def task_ids_gap_free(gate: Gate) -> list[Failure]:
         number = int(task.id.rsplit("-", 1)[1])
         if number != expected:
             wanted = format_id(IdKind.TASK, gate.view.prefix, expected)
-            failures.append(Failure(path, task.line, f"{task.id} stands where {wanted} belongs: number tasks 1, 2, 3 ..."))
+            failures.append(
+                Failure(path, task.line, f"{task.id} stands where {wanted} belongs: number tasks 1, 2, 3 ...")
+            )
             break
     if not gate.view.tasks:
         failures.append(Failure(path, 1, f"{layout.TASKS} defines no task"))
@@ -438,11 +440,17 @@ def coverage_goal(gate: Gate) -> list[Failure]:
     percent = 100.0 * covered / total
     if percent >= coverage.GOAL:
         return []
-    return [Failure(os.path.abspath(shown), 1, f"{percent:.1f}% of the module's lines covered, under {coverage.GOAL:.0f}%")]
+    return [
+        Failure(os.path.abspath(shown), 1, f"{percent:.1f}% of the module's lines covered, under {coverage.GOAL:.0f}%")
+    ]
 
 
-COVERAGE = Criterion("coverage", f"coverage of the module's crates at or above {coverage.GOAL:.0f}% (--coverage)", coverage_goal)
-COVERAGE_BY_EYE = Criterion("coverage", f"`make coverage` reports {coverage.GOAL:.0f}%+ (pass --coverage to check it)", None)
+COVERAGE = Criterion(
+    "coverage", f"coverage of the module's crates at or above {coverage.GOAL:.0f}% (--coverage)", coverage_goal
+)
+COVERAGE_BY_EYE = Criterion(
+    "coverage", f"`make coverage` reports {coverage.GOAL:.0f}%+ (pass --coverage to check it)", None
+)
 
 
 # --- the tables -----------------------------------------------------------------------------------------------
@@ -470,7 +478,9 @@ GATES: dict[str, tuple[Criterion, ...]] = {
         Criterion("approved", "PR approved by the stakeholders (2.4)", None),
     ),
     "3.1": (
-        Criterion("scenarios-tasked", "every scenario of the phase is cited by a task of the phase", phase_scenarios_tasked),
+        Criterion(
+            "scenarios-tasked", "every scenario of the phase is cited by a task of the phase", phase_scenarios_tasked
+        ),
         Criterion("task-ids", "task IDs sequential across phases, gap-free", task_ids_gap_free),
         Criterion("unit-tests-task", "the phase has a unit-tests task", unit_test_task),
         CHECKER,
@@ -482,7 +492,9 @@ GATES: dict[str, tuple[Criterion, ...]] = {
         Criterion("routes", "every handler registered via OperationBuilder in routes.rs", handlers_registered),
         Criterion("quickstart", "module registered in config/quickstart.yaml", quickstart),
         Criterion("gts", "GTS schemas present when the module declares GTS", gts_schemas),
-        Criterion("tracing", "tracing instrumentation on handlers and service entry points (REQ-10)", tracing_instrumented),
+        Criterion(
+            "tracing", "tracing instrumentation on handlers and service entry points (REQ-10)", tracing_instrumented
+        ),
         CHECKER,
         Criterion("build", "`make build` passes (production code and unit tests compile)", None),
         Criterion("thin-handlers", "handlers are thin (parse, call the service, map errors)", None),
@@ -494,7 +506,9 @@ GATES: dict[str, tuple[Criterion, ...]] = {
     ),
     "3.6": (
         Criterion("actual-docs", "the four actual documents written", actual_docs_written),
-        Criterion("actual-scenarios", "every intent scenario in ACTUAL_SCENARIOS.md with a status", actual_scenarios_status),
+        Criterion(
+            "actual-scenarios", "every intent scenario in ACTUAL_SCENARIOS.md with a status", actual_scenarios_status
+        ),
         Criterion("gaps", "every partial or missing scenario has an INTENT_VS_ACTUAL.md entry", gaps_explained),
         Criterion("tasks-checked", "all tasks of the phase checked off `- [x]`", phase_tasks_checked),
         CHECKER,
@@ -510,7 +524,9 @@ GATES: dict[str, tuple[Criterion, ...]] = {
     "5": (
         Criterion("tasks-checked", "all tasks of the phase checked off `- [x]`", phase_tasks_checked),
         Criterion("stubs", "later phases represented as `TODO(PHASE-<P>-N)` stubs", later_phase_stubs),
-        Criterion("actual-scenarios", "the phase's scenarios in ACTUAL_SCENARIOS.md with a status", phase_scenarios_in_actual),
+        Criterion(
+            "actual-scenarios", "the phase's scenarios in ACTUAL_SCENARIOS.md with a status", phase_scenarios_in_actual
+        ),
         Criterion("gaps", "every partial or missing scenario has an INTENT_VS_ACTUAL.md entry", gaps_explained),
         Criterion("e2e", "an E2E test for every scenario of the phase", e2e_tests),
         Criterion("changelog", "a dated CHANGELOG.md release lists every scenario of the phase", changelog_release),
@@ -561,4 +577,3 @@ def run_gate(step: str, gate: Gate) -> list[Outcome]:
         failures = criterion.check(gate)
         outcomes.append(Outcome(criterion, FAIL if failures else PASS, failures))
     return outcomes
-

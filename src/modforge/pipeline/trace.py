@@ -51,11 +51,15 @@ def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
     rows = []
     for s in view.scenarios:
         requirements = [c for c in s.cites if is_module_req(c)]
-        globals_ = sorted({*(c for c in s.cites if is_global(c)), *(g for r in requirements for g in globals_of.get(r, ()))})
+        globals_ = sorted(
+            {*(c for c in s.cites if is_global(c)), *(g for r in requirements for g in globals_of.get(r, ()))}
+        )
         tasks = view.tasks_by_scenario.get(s.id, [])
         tests = view.tests.get(s.id, [])
         release = view.releases.get(s.id)
-        code = [{"location": f"{display(os.path.join(repo, p))}:{line}", "kind": "cites"} for p, line in cites.get(s.id, ())]
+        code = [
+            {"location": f"{display(os.path.join(repo, p))}:{line}", "kind": "cites"} for p, line in cites.get(s.id, ())
+        ]
         code += [{"location": location, "kind": "todo"} for location in todos.get(phase_ids.get(s.phase), ())]
         gaps = []
         if not tasks:
@@ -97,7 +101,9 @@ def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
         "module": view.name,
         "path": display(view.root),
         "prefix": view.prefix,
-        "phases": [{"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases],
+        "phases": [
+            {"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases
+        ],
         "requirements": requirements,
         "scenarios": rows,
     }

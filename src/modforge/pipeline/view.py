@@ -237,13 +237,19 @@ def _step(view: ModuleView) -> Step:
     counts = f"{_count(len(view.requirements), 'requirement')}, {_count(len(view.scenarios), 'scenario')}"
     if not view.tasks_by_scenario:
         evidence = (counts, design, f"{layout.TASKS} still the skeleton (no task cites a scenario)")
-        return Step("2", None, "requirements and scenarios", evidence, "tasks" if cross else "requirements-scenarios", None)
+        return Step(
+            "2", None, "requirements and scenarios", evidence, "tasks" if cross else "requirements-scenarios", None
+        )
     numbers = [p.number for p in view.phases] or sorted({s.phase for s in view.scenarios if s.phase})
     for number in numbers:
         progress = view.phase_progress(number)
         scenarios, tasks = progress["scenarios"], progress["tasks"]
         phase_id = view.phase(number).id if view.phase(number) else f"phase {number}"
-        if scenarios["total"] and scenarios["released"] == scenarios["total"] and scenarios["tested"] == scenarios["total"]:
+        if (
+            scenarios["total"]
+            and scenarios["released"] == scenarios["total"]
+            and scenarios["tested"] == scenarios["total"]
+        ):
             continue
         later = number > 1
         task_line = f"{phase_id}: {tasks['done']}/{tasks['total']} tasks done"
@@ -263,4 +269,6 @@ def _step(view: ModuleView) -> Step:
                 f"{scenarios['released']}/{scenarios['total']} in a dated {layout.CHANGELOG} release",
             )
         return Step(step, number, activity, evidence, prompt, number if later else None)
-    return Step("done", None, "every phase released", (f"{_count(len(numbers), 'phase')} tested and released",), None, None)
+    return Step(
+        "done", None, "every phase released", (f"{_count(len(numbers), 'phase')} tested and released",), None, None
+    )

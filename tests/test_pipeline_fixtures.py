@@ -102,3 +102,11 @@ def test_the_prompts_of_the_next_step_render_from_every_stage(tmp_path):
         module = stage(tmp_path / "render", name)
         for step in prompts.STEPS:
             assert prompts.render_for_module(step.key, module, 1 if step.per_phase else None)
+
+
+@pytest.mark.parametrize(("name", "gate"), [("step1", "1"), ("step2", "2"), ("step3.1", "3.1"), ("step3", "3.6")])
+def test_every_stage_passes_the_review_gate_of_its_step(tmp_path, name, gate):
+    """The documents each prompt leads to pass `modforge gate` of that step (the steps whose criteria are all about
+    documents; Steps 3.3 and 4 also look for code and E2E tests, which the fixtures do not hold)."""
+    result = modforge("gate", gate, stage(tmp_path, name))
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -220,3 +220,10 @@ def test_the_readme_step_table_matches_the_steps():
         assert f"`{step.key}`" in rows[number], f"README's row {number} names `{step.key}`"
         if step.number:
             assert f"`{step.key}` or `{step.number}`" in rows[number]
+
+
+def test_the_actual_scenario_statuses_are_the_ones_the_gates_read(tmp_path):
+    text = render(tmp_path, "step3", "actual-docs", 1)
+    line = next(line for line in text.splitlines() if line.startswith("Statuses: "))
+    statuses = [status.split(" (")[0] for status in re.findall(r"`([^`]+)`", line)]
+    assert statuses == list(layout.SCENARIO_STATUSES)

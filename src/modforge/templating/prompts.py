@@ -186,6 +186,7 @@ def prompt_context(
         "held": lambda *numbers: _held(state, numbers),
         "cite": lambda *numbers: "".join(f" ({', '.join(held)})" for held in [_held(state, numbers)] if held),
         "unreleased": layout.UNRELEASED,
+        "scenario_statuses": layout.SCENARIO_STATUSES,
         "module_phases": module_phases,
         "phase": number,
         "phase_id": module_phases[number - 1][0],

@@ -20,6 +20,7 @@ SUMMARIES = {
     "update": "update a module to a newer template release (`copier update`, then a conflict report)",
     "migrate": "apply or preview (--dry-run) the template's migrations on a module",
     "adopt": "bring a hand-made or legacy module under the template",
+    "template": "print the template's path, or restore its release tags in a clone (for plain copier)",
 }
 
 

@@ -96,4 +96,4 @@ def test_update_help_says_it_follows_the_template_the_module_records(tmp_path):
     result = subprocess.run([sys.executable, "-m", "modforge", "update", "--help"], capture_output=True, text=True)
     text = " ".join(result.stdout.split())
     assert "releases.toml stands in for missing tags" in text
-    assert "the template the module records" in text
+    assert "The template is the one the module records" in text

@@ -2,8 +2,9 @@
 
 The template is the one the module records (`_src_path` of its answers file); a clone of it without
 release tags works too (releases.toml names each release's commit). Before: the module must have a
-modforge answers file and sit in a clean git work tree (else exit 2 and nothing changes). The update runs the real copier in-process, trusting the template (its Jinja
-extension and its migrations run on this machine). After: copier exits 0 even when it left conflict
+modforge answers file and sit in a clean git work tree (else exit 2 and nothing changes). The update
+runs the real copier in-process, trusting the template (its Jinja extension and its migrations run on
+this machine). After: copier exits 0 even when it left conflict
 markers or `*.rej` files, so modforge lists every one and exits 1 until they are resolved.
 """
 

@@ -49,7 +49,7 @@ class _JsonErrorParser(argparse.ArgumentParser):
 
 def _wants_json(argv: list[str]) -> bool:
     """Whether the command line asks for `--format json`: then errors are reported as JSON too."""
-    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    pairs = zip(argv, [*argv[1:], ""], strict=False)  # argv may be empty
     return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 

@@ -97,3 +97,10 @@ def test_update_help_says_it_follows_the_template_the_module_records(tmp_path):
     text = " ".join(result.stdout.split())
     assert "releases.toml stands in for missing tags" in text
     assert "The template is the one the module records" in text
+
+
+def test_a_plain_template_folder_still_copies(project, template_dir):
+    """A template that is not a git repository has no releases, but `new` copies it as copier does."""
+    result = modforge("new", "cred-store", "--monorepo", ".", "--defaults", "--template", template_dir, cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "modules" / "cred-store" / layout.DOCS_DIR / layout.INTENT_DESIGN).is_file()

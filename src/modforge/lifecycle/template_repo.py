@@ -109,6 +109,15 @@ def _local_repository(source: str) -> Path | None:
     return path
 
 
+def _is_template_repository(source: str) -> bool:
+    """A git repository, or the shipped template's recorded location (built on demand)."""
+    from modforge.templating import packaged
+
+    if packaged.is_recorded_location(source) and packaged.bundle_root() is not None:
+        return True
+    return is_git_root(Path(source).expanduser().resolve())
+
+
 def _remote_has_releases(source: str) -> bool:
     listed = vcs.git(Path.cwd(), "ls-remote", "--tags", "--refs", "--", source, check=False)
     if listed.returncode:
@@ -160,6 +169,8 @@ def serving(*sources: str | None) -> Iterator[None]:
         for source in dict.fromkeys(s for s in sources if s):
             if is_remote(source) and _remote_has_releases(source):
                 continue  # copier fetches it, tags and all
+            if not is_remote(source) and not _is_template_repository(source):
+                continue  # a plain folder: copier copies it as it is, without versions
             repo = stack.enter_context(tagged(source))
             if is_remote(source) or Path(source).expanduser().resolve() != repo:
                 rewrites.update(dict.fromkeys(_spellings(source), str(repo)))

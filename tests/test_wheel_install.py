@@ -9,6 +9,7 @@ HOME is a fresh folder, so the template repository modforge builds in the user's
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -33,24 +34,30 @@ PAST = [r.version for r in template_repos.past_releases()]
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(REPO_ROOT),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    """The wheel, built once for the whole run: the build writes the checkout's build/ folder, so parallel
+    test workers take a lock and the first one builds it."""
+    shared = tmp_path_factory.getbasetemp().parent  # common to every xdist worker of this run
+    out = shared / "modforge-wheel"
+    with open(shared / "modforge-wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not list(out.glob("modforge-*.whl")):
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "wheel",
+                    "--no-deps",
+                    "--no-build-isolation",
+                    "-q",
+                    "-w",
+                    str(out),
+                    str(REPO_ROOT),
+                ],
+                capture_output=True,
+                text=True,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
     (built,) = out.glob("modforge-*.whl")
     return built
 

@@ -211,13 +211,13 @@ def test_the_fixture_stages_are_listed_in_their_readme():
         assert re.search(rf"^\| `{re.escape(name)}/` \|", readme, re.MULTILINE), name
 
 
-def test_the_readme_step_table_matches_the_steps():
-    readme = (PIPELINE.parents[2] / "README.md").read_text()
-    table = readme[readme.index("## Work through the pipeline") : readme.index("## Check documents")]
+def test_the_documented_step_table_matches_the_steps():
+    page = (PIPELINE.parents[2] / "docs" / "pipeline.md").read_text()
+    table = page[: page.index("\n\n", page.index("| Step |"))]
     rows = {row.split("|")[1].strip(): row.split("|")[2] for row in table.splitlines() if row.startswith("| ")}
     for step in prompts.STEPS:
         number = step.number or step.spec_step
-        assert f"`{step.key}`" in rows[number], f"README's row {number} names `{step.key}`"
+        assert f"`{step.key}`" in rows[number], f"docs/pipeline.md's row {number} names `{step.key}`"
         if step.number:
             assert f"`{step.key}` or `{step.number}`" in rows[number]
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the model is imported where modules are built: a run answer
 # Folders never searched for modules or leftovers: build output, dependencies, virtual environments.
 SKIPPED_DIRS = frozenset({"target", "node_modules", ".venv", "venv", "__pycache__"})
 LEFTOVER_SUFFIX = ".rej"  # what an unresolved `copier update` leaves beside a file
-_DOC_NAMES = {name: name for name in layout.PIPELINE_DOCS} | dict(layout.LEGACY_DOC_NAMES)
+_pipeline_name = layout.pipeline_name  # today's name, or a slot name: `1_INTENT_DESIGN.md`, `2_INTENT_FACTS.md`
 
 
 class ModuleSource:
@@ -86,7 +86,7 @@ def is_module(folder: Path | str) -> bool:
     """Whether `folder/docs` holds a pipeline document."""
     try:
         with os.scandir(os.path.join(folder, layout.DOCS_DIR)) as entries:
-            return any(entry.name in _DOC_NAMES for entry in entries)
+            return any(_pipeline_name(entry.name) for entry in entries)
     except OSError:
         return False
 
@@ -185,14 +185,14 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
             if name.endswith(LEFTOVER_SUFFIX):
                 if entry.is_file(follow_symlinks=False):
                     leftovers.append(entry.path)
-            elif in_docs and name in _DOC_NAMES:
+            elif in_docs and _pipeline_name(name):
                 if entry.is_file():
                     names.append(name)
             elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
     chosen: dict[str, str] = {}
-    for file_name in sorted(names):  # today's name wins over a legacy name for the same document
-        name = _DOC_NAMES[file_name]
+    for file_name in sorted(names):  # today's name wins over a slot name for the same document
+        name = _pipeline_name(file_name)
         if name in chosen and chosen[name] == name:
             leftovers.append(os.path.join(docs_dir, file_name))
             continue

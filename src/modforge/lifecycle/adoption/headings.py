@@ -1,0 +1,72 @@
+"""The older prompt set's headings in the spec's forms: `## Phase 1` becomes `## PHASE-<P>-1: Title` (and
+`### Title (PHASE-<P>-1)` in a design), `### 1. SDK Implementation` becomes `### TASK-<P>-01: SDK Implementation`.
+Only heading lines change, and each keeps its title; `rewritten` records them for the nothing-lost check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modforge.lifecycle import migration
+from modforge.lifecycle.migration import ModuleTree
+from modforge.spec import grammar, layout
+from modforge.spec.grammar import IdKind
+
+PHASE_DOCS = (layout.INTENT_SCENARIOS, layout.ACTUAL_SCENARIOS, layout.TASKS)
+
+Rewritten = dict[str, dict[int, str]]  # document path -> heading line -> the title it keeps
+
+
+def phase_headings(doc: Any) -> list[tuple[int, int, str | None, bool]]:
+    """(heading line, phase number, title or None, legacy form) of every phase the parser found in `doc`."""
+    return [(phase.line, phase.number, phase.title or None, phase.id is None) for phase in doc.phases]
+
+
+def rewrite_phase_headings(tree: ModuleTree, docs: dict[str, Any], answers: dict, rewritten: Rewritten) -> int:
+    """Give every `Phase N` heading its PHASE id; returns how many headings changed."""
+    titles = answers["phase_titles"]
+    count = 0
+    for name, doc in docs.items():
+        if doc is None or name not in (*PHASE_DOCS, *layout.DESIGN_DOCS):
+            continue
+        path = tree.doc_path(name)
+        lines = tree.read(path).splitlines(keepends=True)
+        changed = False
+        for line, number, title, legacy in phase_headings(doc):
+            if not legacy:
+                continue
+            phase_id = grammar.format_id(IdKind.PHASE, answers["id_prefix"], number)
+            title = title or (titles[number - 1] if number <= len(titles) else f"Phase {number}")
+            if name in layout.DESIGN_DOCS:
+                text = layout.design_phase_heading(phase_id, title)
+            else:
+                text = layout.phase_section_heading(phase_id, title)
+            changed |= migration.replace_heading(lines, line, text)
+            rewritten.setdefault(path, {})[line] = title
+            count += 1
+        if changed:
+            tree.write(path, "".join(lines))
+    return count
+
+
+def assign_task_ids(tree: ModuleTree, doc: Any, prefix: str, rewritten: Rewritten) -> list[str]:
+    """Number the task groups without an ID in order, skipping numbers already used; the IDs given."""
+    if doc is None:
+        return []
+    used = {task.id.number for task in doc.tasks if task.id is not None}
+    path = tree.doc_path(layout.TASKS)
+    lines = tree.read(path).splitlines(keepends=True)
+    given: list[str] = []
+    number = 0
+    for task in doc.tasks:
+        if task.id is not None:
+            continue
+        number += 1
+        while number in used:
+            number += 1
+        task_id = grammar.format_id(IdKind.TASK, prefix, number)
+        migration.replace_heading(lines, task.line, layout.definition_heading(task_id, task.title))
+        rewritten.setdefault(path, {})[task.line] = task.title
+        given.append(task_id)
+    if given:
+        tree.write(path, "".join(lines))
+    return given

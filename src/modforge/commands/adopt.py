@@ -94,6 +94,8 @@ def _summary(result: adoption.Plan, root: Path, out, *, dry_run: bool) -> None:
         )
         for line in converted.mapping():
             print(f"  {line}", file=out)
+    for change in result.phase_groups:
+        print(f"{would}{change}", file=out)
     if result.references:
         print(f"{would}rewrite {result.references} reference(s) to renamed documents", file=out)
     for name in result.added:

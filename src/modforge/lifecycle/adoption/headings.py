@@ -4,6 +4,7 @@ Only heading lines change, and each keeps its title; `rewritten` records them fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from modforge.lifecycle import migration
@@ -70,3 +71,38 @@ def assign_task_ids(tree: ModuleTree, doc: Any, prefix: str, rewritten: Rewritte
     if given:
         tree.write(path, "".join(lines))
     return given
+
+
+def group_by_phase(tree: ModuleTree, answers: dict, skeleton: Callable[[str], str]) -> list[str]:
+    """Make a module that uses no phase agree with its answers (phases: 1) once a document groups by phase
+    (the template's TASKS.md does): the kept design gets the skeleton's phases section, and the scenarios and
+    tasks that stand outside every phase get the first phase's section heading above them. Only lines are
+    added. Returns what was done, one sentence each, for the summary."""
+    docs = {name: tree.document(name) for name in (*layout.DESIGN_DOCS, *PHASE_DOCS)}
+    design = docs[layout.INTENT_DESIGN]
+    if design is None or any(doc.phases for name in layout.DESIGN_DOCS if (doc := docs[name]) is not None):
+        return []  # no design to complete, or one that defines its phases
+    if not any(doc.phases for name in PHASE_DOCS if (doc := docs[name]) is not None):
+        return []  # nothing groups by phase: the module stays without phases
+    path = tree.doc_path(layout.INTENT_DESIGN)
+    pristine = skeleton(path)
+    title = layout.DESIGN_SECTION["phases"]
+    section = migration.section_text(pristine, migration.parse_document(tree.root / path, design.name, pristine), title)
+    if not section:
+        return []
+    tree.write(path, tree.read(path).rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n")
+    done = [f"add the section `## {title}` to {path}: it defined no phase, and phase sections name one"]
+    phase_id = grammar.format_id(IdKind.PHASE, answers["id_prefix"], 1)
+    heading = (
+        "#" * layout.PHASE_SECTION_LEVEL + " " + layout.phase_section_heading(phase_id, answers["phase_titles"][0])
+    )
+    for name in PHASE_DOCS:
+        doc = docs[name]
+        items = [] if doc is None or doc.phases else [*doc.scenarios, *doc.tasks]
+        if items:
+            first = min(item.line for item in items)
+            lines = tree.read(tree.doc_path(name)).splitlines(keepends=True)
+            lines.insert(first - 1, heading + "\n\n")
+            tree.write(tree.doc_path(name), "".join(lines))
+            done.append(f"group the {'tasks' if name == layout.TASKS else 'scenarios'} of {name} under `{heading}`")
+    return done

@@ -30,6 +30,7 @@ class Plan:
     left_alone: dict[str, list[str]] = field(default_factory=dict)  # document kept as it is -> skeletons not added
     crate_folders: list[tuple[str, str, str]] = field(default_factory=list)  # (answer, the module's, template's)
     converted: openspec.Conversion | None = None
+    phase_groups: list[str] = field(default_factory=list)  # what was done so that the phase sections resolve
     references: int = 0
     notes: list[str] = field(default_factory=list)
     rewritten: headings.Rewritten = field(default_factory=dict)  # doc path -> heading line -> title kept
@@ -104,6 +105,7 @@ def plan(
             continue
         tree.write(path, renderer.render(path, context))
         result.added.append(name)
+    result.phase_groups = headings.group_by_phase(tree, answers, lambda path: renderer.render(path, context))
     tree.write(layout.ANSWERS_FILE, renderer.answers_text(context, src_path, commit))
     result.answers = renderer.remembered(context)
 

@@ -62,7 +62,7 @@ def rename_documents(tree: ModuleTree) -> Renames:
         if target is not None and name != target:
             by_slot.setdefault(target, []).append(name)
     pairs = []
-    for target, names in sorted(by_slot.items()):
+    for target, names in sorted(by_slot.items(), key=lambda item: layout.SLOT_DOCS.index(item[0])):
         new = tree.doc_path(target)
         if len(names) > 1:
             found = " and ".join(tree.doc_path(n) for n in sorted(names))

@@ -66,14 +66,17 @@ def run_check(
     settings: Settings,
     use_cache: bool = True,
     jobs: int | None = None,
+    *,
+    whole_modules: bool = False,
 ) -> CheckResult:
     """Check the modules `paths` name (the working directory when empty); see the module docstring.
 
-    `jobs` caps the worker processes (default: the usable CPUs). Raises ModforgeError for a path that does
-    not exist or a folder holding no module.
+    `jobs` caps the worker processes (default: the usable CPUs); `whole_modules` makes a file name its whole
+    module (loader.find_targets). Raises ModforgeError for a path that does not exist or a folder holding no
+    module.
     """
     cwd = os.getcwd()
-    targets = loader.find_targets(list(paths) if paths else None, Path(cwd))
+    targets = loader.find_targets(list(paths) if paths else None, Path(cwd), whole_modules=whole_modules)
     collecting = gc.isenabled()
     gc.disable()  # the model is acyclic: collecting during a parse only costs time
     try:

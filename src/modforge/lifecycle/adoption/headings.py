@@ -80,8 +80,10 @@ def group_by_phase(tree: ModuleTree, answers: dict, skeleton: Callable[[str], st
     added. Returns what was done, one sentence each, for the summary."""
     docs = {name: tree.document(name) for name in (*layout.DESIGN_DOCS, *PHASE_DOCS)}
     design = docs[layout.INTENT_DESIGN]
+    if design is None and docs[layout.ACTUAL_DESIGN] is None:
+        return _ungroup_added(tree, docs)
     if design is None or any(doc.phases for name in layout.DESIGN_DOCS if (doc := docs[name]) is not None):
-        return []  # no design to complete, or one that defines its phases
+        return []  # no intent design to complete, or one that defines its phases
     if not any(doc.phases for name in PHASE_DOCS if (doc := docs[name]) is not None):
         return []  # nothing groups by phase: the module stays without phases
     path = tree.doc_path(layout.INTENT_DESIGN)
@@ -105,4 +107,22 @@ def group_by_phase(tree: ModuleTree, answers: dict, skeleton: Callable[[str], st
             lines.insert(first - 1, heading + "\n\n")
             tree.write(tree.doc_path(name), "".join(lines))
             done.append(f"group the {'tasks' if name == layout.TASKS else 'scenarios'} of {name} under `{heading}`")
+    return done
+
+
+def _ungroup_added(tree: ModuleTree, docs: dict[str, Any]) -> list[str]:
+    """No design defines phases (the module has none, or keeps it under a name adoption left alone): the
+    documents adoption adds lose their phase section headings, which would name phases nothing defines."""
+    done = []
+    for name in PHASE_DOCS:
+        doc = docs[name]
+        path = tree.doc_path(name)
+        if doc is None or not doc.phases or not tree.is_new(path):
+            continue  # only what adoption writes; the module's own documents stay as they are
+        lines = tree.read(path).splitlines(keepends=True)
+        for phase in sorted(doc.phases, key=lambda p: p.line, reverse=True):
+            blank = phase.line < len(lines) and not lines[phase.line].strip()
+            del lines[phase.line - 1 : phase.line + (1 if blank else 0)]
+        tree.write(path, "".join(lines))
+        done.append(f"write {path} without phase sections: no design defines phases")
     return done

@@ -228,14 +228,17 @@ def _write_scenarios(tree: ModuleTree, conversion: Conversion, skeleton: Any) ->
 
 
 def _citing(body: list[str], requirement_id: str) -> list[str]:
-    """The scenario's lines with its requirement cited at the end of its first THEN step (else its last step,
-    else on a line of its own): every word as written, the citation added."""
+    """The scenario's lines with its requirement cited at the end of its first THEN step (before a colon that
+    ends it; else at the end of its last step, else on a line of its own): every word as written, the
+    citation added."""
     steps = [i for i, line in enumerate(body) if _STEP_RE.match(line)]
     then = [i for i in steps if _STEP_RE.match(body[i])["keyword"] == "THEN"]
     cited = list(body)
     if then or steps:
         index = (then or steps)[0 if then else -1]
-        cited[index] = f"{cited[index].rstrip()} ({requirement_id})"
+        step = cited[index].rstrip()
+        colon = ":" if step.endswith(":") else ""  # a step that introduces a block keeps its colon last
+        cited[index] = f"{step.removesuffix(colon)} ({requirement_id}){colon}"
     else:
         cited.append(f"Requirement: {requirement_id}")
     return cited

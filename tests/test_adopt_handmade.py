@@ -330,3 +330,11 @@ def test_from_openspec_without_any_requirement_is_refused(template_repo, tmp_pat
     assert result.returncode == 2
     assert "found no `### Requirement:`" in one_error_line(result, "adopt")
     assert files_of(module.parents[1]) == before
+
+
+def test_prompts_name_the_module_crate_folder_recorded(notify_hub) -> None:
+    module, _ = notify_hub
+    result = modforge("prompt", "code", module)
+    assert result.returncode == 0, result.stderr
+    assert "`modules/notify-hub/notify-hub-gw/`" in result.stdout
+    assert "modules/notify-hub/notify-hub/" not in result.stdout

@@ -123,7 +123,7 @@ def test_check_reads_slot_named_documents_before_adoption(tmp_path) -> None:
     module = legacy_module(tmp_path, "notify-hub")
     result = modforge("check", module)
     assert "MF201" not in result.stdout, "the scenarios' REQ-NHUB-* resolve against 2_INTENT_FACTS.md"
-    assert "(1 module, 4 documents checked)" in result.stdout or "(1 module, 4 documents)" in result.stdout
+    assert result.returncode == 0, result.stdout
 
 
 def test_a_slot_two_documents_claim_is_refused(template_repo, tmp_path) -> None:

@@ -155,7 +155,7 @@ def assert_whole(module: Path, label: str, text: str) -> None:
     for path in named_paths(text):
         if path.startswith(f"{layout.MODULES_DIR}/"):
             where = repo_root / path
-        elif path.split("/")[0] in (name, f"{name}-sdk"):
+        elif path.split("/")[0] in (answers.get("crate_dir") or name, answers.get("sdk_dir") or f"{name}-sdk"):
             where = module / path  # relative to the module folder, as the actual documents write code locations
         elif path in layout.PIPELINE_DOCS:
             where = module / layout.DOCS_DIR / path

@@ -430,3 +430,11 @@ def test_library_rejects_answers_that_break_the_rules():
     del answers["rest_api"]
     with pytest.raises(ModforgeError, match="lacks the answers rest_api"):
         prompts.render("tasks", answers)
+
+
+def test_prompts_name_the_crate_folders_an_adopted_module_records():
+    answers = answers_for(module_name="oagw", crate_dir="oagw-gw", sdk_dir="oagw-api")
+    for step in ("code", "unit-tests", "compilation-fix", "actual-docs", "e2e-tests"):
+        text = prompts.render(step, answers)
+        assert "modules/oagw/oagw-gw/" in text or "`oagw-gw/src/" in text, step
+        assert "modules/oagw/oagw/" not in text, step

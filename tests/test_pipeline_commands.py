@@ -235,8 +235,9 @@ def test_facts_from_the_canonical_text_equal_facts_from_the_model(tmp_path: Path
     for module in modules:
         source = loader.read_module(module)
         model_facts = facts.from_module(loader.build_module(source), source)
-        if quickcheck.proven_clean(source, loader.load_global_requirements(source.repo_root)):
+        read: dict = {}
+        if quickcheck.proven_clean(source, loader.load_global_requirements(source.repo_root), read):
             proven += 1
-            assert facts.from_canonical(source) == model_facts, module
+            assert facts.from_canonical(source, read) == model_facts, module
         assert model_facts["defs"]
     assert proven >= 1  # the benchmark's module is canonical

@@ -412,8 +412,9 @@ def _facts_only(work: _Work, source: loader.ModuleSource) -> dict:
     from modforge.checker import quickcheck
     from modforge.pipeline import facts
 
-    if quickcheck.proven_clean(source, _globals(work, source.repo_root)):
-        return facts.from_canonical(source)
+    read: dict = {}
+    if quickcheck.proven_clean(source, _globals(work, source.repo_root), read):
+        return facts.from_canonical(source, read)
     return facts.from_module(loader.build_module(source), source)
 
 
@@ -424,11 +425,12 @@ def _check_source(work: _Work, source: loader.ModuleSource, facts_out: list | No
     from modforge.checker import quickcheck
 
     globals = _globals(work, source.repo_root)
-    if quickcheck.proven_clean(source, globals):
+    read: dict | None = {} if facts_out is not None else None  # facts are read from what the proof read
+    if quickcheck.proven_clean(source, globals, read):
         if facts_out is not None:
             from modforge.pipeline import facts
 
-            facts_out.append(facts.from_canonical(source))
+            facts_out.append(facts.from_canonical(source, read))
         return []
     from modforge.checker.check import check_module  # the rules, imported only for a module not proven clean
 

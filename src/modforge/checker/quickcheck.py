@@ -165,8 +165,12 @@ _ALLOWED_KEYWORDS = {
 }
 
 
-def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements) -> bool:
-    """Whether every rule is proven silent on the module `source` holds (False: not proven, check it)."""
+def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read: dict | None = None) -> bool:
+    """Whether every rule is proven silent on the module `source` holds (False: not proven, check it).
+
+    With `read`, a proven module's texts as the proof read them (comments and code blanked, a newline put in
+    front) and the ID spellings each holds are put in it, as "texts" and "spellings" by document name:
+    modforge.pipeline.facts reads a module's facts from them instead of reading it twice."""
     if source.extra_files:
         return False
     answers, problem = loader.read_answers(source.answers)
@@ -197,7 +201,10 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements) -> bo
                     return False  # MF206
                 found.update(tokens)
         texts[name], spellings[name] = visible, found
-    return _ids_proven(texts, spellings, prefix, globals) and _counts_proven(texts)
+    proven = _ids_proven(texts, spellings, prefix, globals) and _counts_proven(texts)
+    if proven and read is not None:
+        read.update(texts=texts, spellings=spellings)
+    return proven
 
 
 Spellings = dict[str, set[str]]  # document name -> the ID spellings it holds

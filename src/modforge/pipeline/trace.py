@@ -38,51 +38,57 @@ REQUIREMENT_GAPS = ("no-scenario",)
 
 
 def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
+    """One module's part of the document. Built for speed (a monorepo has scenarios by the ten thousand): what
+    rows share (a task, a release, a phase's stubs, a gap list) is made once and shared between them."""
     repo = view.repo_root
-    scenarios_path = display(view.doc_path(layout.INTENT_SCENARIOS) or view.root)
-    requirements_path = display(view.doc_path(layout.INTENT_REQUIREMENTS) or view.root)
-    tasks_path = display(view.doc_path(layout.TASKS) or view.root)
-    changelog_path = display(view.doc_path(layout.CHANGELOG) or view.root)
+
+    def where(name: str) -> str:
+        return display(view.doc_path(name) or view.root) + ":"
+
+    scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
+    tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
     globals_of = {r.id: [c for c in r.cites if is_global(c)] for r in view.requirements}
-    cites, todos = view.code["cites"], {}
+    task_rows = {t.id: {"id": t.id, "location": f"{tasks_at}{t.line}", "done": task_done(t)} for t in view.tasks}
+    tasks_of = {scenario: [task_rows[t.id] for t in tasks] for scenario, tasks in view.tasks_by_scenario.items()}
+    releases = {
+        scenario: {"version": version, "date": date, "location": f"{changelog_at}{line}"}
+        for scenario, (version, date, line) in view.releases.items()
+    }
+    code_of = {
+        scenario: [{"location": f"{display(os.path.join(repo, p))}:{line}", "kind": "cites"} for p, line in found]
+        for scenario, found in view.code["cites"].items()
+    }
+    todos: dict[str, list[dict]] = {}
     for phase_id, path, line in view.todos():
-        todos.setdefault(phase_id, []).append(f"{display(os.path.join(repo, path))}:{line}")
-    phase_ids = {p.number: p.id for p in view.phases}
+        location = f"{display(os.path.join(repo, path))}:{line}"
+        todos.setdefault(phase_id, []).append({"location": location, "kind": "todo"})
+    todos_of = {p.number: todos.get(p.id, []) for p in view.phases}
+    tests_of = {
+        scenario: [{"location": f"{display(os.path.join(repo, p))}:{line}", "name": n} for p, line, n in found]
+        for scenario, found in view.tests.items()
+    }
+    gap_lists = {key: [gap for gap, missing in zip(SCENARIO_GAPS, key, strict=True) if missing] for key in _MISSING}
     rows = []
     for s in view.scenarios:
         requirements = [c for c in s.cites if is_module_req(c)]
-        globals_ = sorted(
-            {*(c for c in s.cites if is_global(c)), *(g for r in requirements for g in globals_of.get(r, ()))}
-        )
-        tasks = view.tasks_by_scenario.get(s.id, [])
-        tests = view.tests.get(s.id, [])
-        release = view.releases.get(s.id)
-        code = [
-            {"location": f"{display(os.path.join(repo, p))}:{line}", "kind": "cites"} for p, line in cites.get(s.id, ())
-        ]
-        code += [{"location": location, "kind": "todo"} for location in todos.get(phase_ids.get(s.phase), ())]
-        gaps = []
-        if not tasks:
-            gaps.append("no-task")
-        if not tests:
-            gaps.append("no-test")
-        if not release:
-            gaps.append("no-release")
+        globals_ = {c for c in s.cites if is_global(c)}
+        for requirement in requirements:
+            globals_.update(globals_of.get(requirement, ()))
+        tasks, tests, release = tasks_of.get(s.id, _NONE), tests_of.get(s.id, _NONE), releases.get(s.id)
+        code = code_of.get(s.id, _NONE) + todos_of.get(s.phase, _NONE)
         rows.append(
             {
                 "id": s.id,
                 "title": s.title,
                 "phase": s.phase,
-                "location": f"{scenarios_path}:{s.line}",
+                "location": f"{scenarios_at}{s.line}",
                 "requirements": requirements,
-                "globals": globals_,
-                "tasks": [{"id": t.id, "location": f"{tasks_path}:{t.line}", "done": task_done(t)} for t in tasks],
+                "globals": sorted(globals_),
+                "tasks": tasks,
                 "code": code,
-                "tests": [{"location": f"{display(os.path.join(repo, p))}:{line}", "name": n} for p, line, n in tests],
-                "release": {"version": release[0], "date": release[1], "location": f"{changelog_path}:{release[2]}"}
-                if release
-                else None,
-                "gaps": gaps,
+                "tests": tests,
+                "release": release,
+                "gaps": gap_lists[not tasks, not tests, release is None],
             }
         )
     covered = view.scenarios_by_requirement
@@ -90,7 +96,7 @@ def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
         {
             "id": r.id,
             "title": r.title,
-            "location": f"{requirements_path}:{r.line}",
+            "location": f"{requirements_at}{r.line}",
             "globals": globals_of[r.id],
             "scenarios": [s.id for s in covered.get(r.id, ())],
             "gaps": [] if r.id in covered else ["no-scenario"],
@@ -109,59 +115,71 @@ def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
     }
 
 
-def matrix(views: list[ModuleView]) -> dict:
-    """The document of `views`; a view's record, when the worker that read it made one, is its matrix."""
-    display = PathDisplay(os.getcwd())
-    return {"version": JSON_VERSION, "modules": [view.record or module_matrix(view, display) for view in views]}
+_NONE: list = []  # shared by the rows that have nothing in a column (never changed)
+_MISSING = [(task, test, release) for task in (False, True) for test in (False, True) for release in (False, True)]
 
 
-def record(view: ModuleView) -> dict:
-    """One module's matrix, made where the module was read (modforge.pipeline.collect)."""
-    return module_matrix(view, PathDisplay(os.getcwd()))
+# --- rendering: each module's part is rendered where it was read (modforge.pipeline.collect), in parallel ---------
+def module_json(view: ModuleView) -> str:
+    """One module's part of the JSON document, as JSON text."""
+    return _compact(module_matrix(view, PathDisplay(os.getcwd())))
 
 
-def render_json(document: dict) -> str:
+def module_markdown(view: ModuleView) -> str:
+    """One module's part of the Markdown matrix."""
+    return _markdown_module(module_matrix(view, PathDisplay(os.getcwd())))
+
+
+def render_json(modules: list[str], **extra: str) -> str:
+    """The JSON document of the modules' parts (module_json); `extra` fields are added after `modules`."""
+    fields = "".join(f",{_compact(key)}:{_compact(value)}" for key, value in extra.items())
+    return f'{{"version":{JSON_VERSION},"modules":[{",".join(modules)}]{fields}}}\n'
+
+
+def render_markdown(modules: list[str]) -> str:
+    return "\n".join(["# Traceability matrix", "", *modules])
+
+
+def _compact(data) -> str:
     # compact: a monorepo's matrix runs to megabytes, and the C encoder writes it only without indentation
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _cell(items: list[str]) -> str:
     return ", ".join(items) if items else "—"
 
 
-def render_markdown(document: dict) -> str:
-    out = ["# Traceability matrix", ""]
-    for module in document["modules"]:
-        out += [f"## {module['module']} (`{module['path']}`)", ""]
-        for phase in module["phases"]:
-            s = phase["scenarios"]
-            out.append(
-                f"- {phase['id']} {phase['title']}: tasks {phase['tasks']['done']}/{phase['tasks']['total']}, "
-                f"scenarios with a task {s['with_task']}/{s['total']}, tested {s['tested']}/{s['total']}, "
-                f"released {s['released']}/{s['total']}"
-            )
-        out += [
-            "",
-            "| Scenario | Phase | Global REQ | Module REQ | Tasks | Code | E2E test | Release | Gaps |",
-            "|---|---|---|---|---|---|---|---|---|",
+def _markdown_module(module: dict) -> str:
+    out = [f"## {module['module']} (`{module['path']}`)", ""]
+    for phase in module["phases"]:
+        s = phase["scenarios"]
+        out.append(
+            f"- {phase['id']} {phase['title']}: tasks {phase['tasks']['done']}/{phase['tasks']['total']}, "
+            f"scenarios with a task {s['with_task']}/{s['total']}, tested {s['tested']}/{s['total']}, "
+            f"released {s['released']}/{s['total']}"
+        )
+    out += [
+        "",
+        "| Scenario | Phase | Global REQ | Module REQ | Tasks | Code | E2E test | Release | Gaps |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in module["scenarios"]:
+        release = row["release"]
+        cells = [
+            f"{row['id']} {row['title']} ({row['location']})",
+            str(row["phase"] or "—"),
+            _cell(row["globals"]),
+            _cell(row["requirements"]),
+            _cell([t["id"] + (" ✓" if t["done"] else "") for t in row["tasks"]]),
+            _cell([c["location"] + (" (TODO)" if c["kind"] == "todo" else "") for c in row["code"]]),
+            _cell([t["name"] for t in row["tests"]]),
+            f"{release['version']} ({release['date']})" if release else "—",
+            _cell([f"**{gap}**" for gap in row["gaps"]]),
         ]
-        for row in module["scenarios"]:
-            release = row["release"]
-            cells = [
-                f"{row['id']} {row['title']} ({row['location']})",
-                str(row["phase"] or "—"),
-                _cell(row["globals"]),
-                _cell(row["requirements"]),
-                _cell([t["id"] + (" ✓" if t["done"] else "") for t in row["tasks"]]),
-                _cell([c["location"] + (" (TODO)" if c["kind"] == "todo" else "") for c in row["code"]]),
-                _cell([t["name"] for t in row["tests"]]),
-                f"{release['version']} ({release['date']})" if release else "—",
-                _cell([f"**{gap}**" for gap in row["gaps"]]),
-            ]
-            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-        uncovered = [r for r in module["requirements"] if r["gaps"]]
-        if uncovered:
-            out += ["", "Requirements no scenario covers:", ""]
-            out += [f"- **{r['id']}** {r['title']} ({r['location']})" for r in uncovered]
-        out.append("")
+        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    uncovered = [r for r in module["requirements"] if r["gaps"]]
+    if uncovered:
+        out += ["", "Requirements no scenario covers:", ""]
+        out += [f"- **{r['id']}** {r['title']} ({r['location']})" for r in uncovered]
+    out.append("")
     return "\n".join(out)

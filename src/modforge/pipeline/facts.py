@@ -66,6 +66,8 @@ def _canonical_of(parsed: ParsedId) -> str:
 
 
 def _relative(path: str, root: str) -> str:
+    if path.startswith(root) and path[len(root) : len(root) + 1] == os.sep:  # a document inside: no relpath
+        return path[len(root) + 1 :].replace(os.sep, "/")
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
 from modforge.pipeline.view import ModuleView, is_global, is_module_req, task_done
@@ -37,97 +38,109 @@ SCENARIO_GAPS = ("no-task", "no-test", "no-release")
 REQUIREMENT_GAPS = ("no-scenario",)
 
 
-def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
-    """One module's part of the document. Built for speed (a monorepo has scenarios by the ten thousand): what
-    rows share (a task, a release, a phase's stubs, a gap list) is made once and shared between them."""
+def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
+    """One module's part of the JSON document, as compact JSON text.
+
+    Written as text, not built as dicts and encoded: a monorepo has scenarios by the ten thousand, and what
+    rows share (a task, a release, a phase's stubs, a gap list) is encoded once and joined into each row. The
+    shape is the module docstring's; module_matrix reads it back for the Markdown view."""
+    display = display or PathDisplay(os.getcwd())
     repo = view.repo_root
 
     def where(name: str) -> str:
         return display(view.doc_path(name) or view.root) + ":"
 
+    def at(path: str, line: int) -> str:  # a location in the module's code, as JSON
+        return _str(f"{display(os.path.join(repo, path))}:{line}")
+
     scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
     tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
     globals_of = {r.id: [c for c in r.cites if is_global(c)] for r in view.requirements}
-    task_rows = {t.id: {"id": t.id, "location": f"{tasks_at}{t.line}", "done": task_done(t)} for t in view.tasks}
-    tasks_of = {scenario: [task_rows[t.id] for t in tasks] for scenario, tasks in view.tasks_by_scenario.items()}
+    task_json = {
+        t.id: f'{{"id":{_str(t.id)},"location":{_str(f"{tasks_at}{t.line}")},"done":{_BOOL[task_done(t)]}}}'
+        for t in view.tasks
+    }
+    tasks_of = {s: ",".join(task_json[t.id] for t in tasks) for s, tasks in view.tasks_by_scenario.items()}
     releases = {
-        scenario: {"version": version, "date": date, "location": f"{changelog_at}{line}"}
-        for scenario, (version, date, line) in view.releases.items()
+        s: f'{{"version":{_str(v)},"date":{_value(d)},"location":{_str(f"{changelog_at}{line}")}}}'
+        for s, (v, d, line) in view.releases.items()
     }
     code_of = {
-        scenario: [{"location": f"{display(os.path.join(repo, p))}:{line}", "kind": "cites"} for p, line in found]
-        for scenario, found in view.code["cites"].items()
+        s: ",".join(f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found)
+        for s, found in view.code["cites"].items()
     }
-    todos: dict[str, list[dict]] = {}
+    todos: dict[str, list[str]] = {}
     for phase_id, path, line in view.todos():
-        location = f"{display(os.path.join(repo, path))}:{line}"
-        todos.setdefault(phase_id, []).append({"location": location, "kind": "todo"})
-    todos_of = {p.number: todos.get(p.id, []) for p in view.phases}
+        todos.setdefault(phase_id, []).append(f'{{"location":{at(path, line)},"kind":"todo"}}')
+    todos_of = {p.number: ",".join(todos.get(p.id, ())) for p in view.phases}
     tests_of = {
-        scenario: [{"location": f"{display(os.path.join(repo, p))}:{line}", "name": n} for p, line, n in found]
-        for scenario, found in view.tests.items()
+        s: ",".join(f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found)
+        for s, found in view.tests.items()
     }
-    gap_lists = {key: [gap for gap, missing in zip(SCENARIO_GAPS, key, strict=True) if missing] for key in _MISSING}
     rows = []
     for s in view.scenarios:
         requirements = [c for c in s.cites if is_module_req(c)]
         globals_ = {c for c in s.cites if is_global(c)}
         for requirement in requirements:
             globals_.update(globals_of.get(requirement, ()))
-        tasks, tests, release = tasks_of.get(s.id, _NONE), tests_of.get(s.id, _NONE), releases.get(s.id)
-        code = code_of.get(s.id, _NONE) + todos_of.get(s.phase, _NONE)
+        tasks, tests, release = tasks_of.get(s.id, ""), tests_of.get(s.id, ""), releases.get(s.id)
+        code = code_of.get(s.id, "")
+        todo = todos_of.get(s.phase, "")
+        if todo:
+            code = f"{code},{todo}" if code else todo
         rows.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "phase": s.phase,
-                "location": f"{scenarios_at}{s.line}",
-                "requirements": requirements,
-                "globals": sorted(globals_),
-                "tasks": tasks,
-                "code": code,
-                "tests": tests,
-                "release": release,
-                "gaps": gap_lists[not tasks, not tests, release is None],
-            }
+            f'{{"id":{_str(s.id)},"title":{_str(s.title)},"phase":{_value(s.phase)},'
+            f'"location":{_str(f"{scenarios_at}{s.line}")},"requirements":{_strs(requirements)},'
+            f'"globals":{_strs(sorted(globals_))},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
+            f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
     covered = view.scenarios_by_requirement
-    requirements = [
-        {
-            "id": r.id,
-            "title": r.title,
-            "location": f"{requirements_at}{r.line}",
-            "globals": globals_of[r.id],
-            "scenarios": [s.id for s in covered.get(r.id, ())],
-            "gaps": [] if r.id in covered else ["no-scenario"],
-        }
+    requirement_rows = [
+        f'{{"id":{_str(r.id)},"title":{_str(r.title)},"location":{_str(f"{requirements_at}{r.line}")},'
+        f'"globals":{_strs(globals_of[r.id])},"scenarios":{_strs([s.id for s in covered.get(r.id, ())])},'
+        f'"gaps":{"[]" if r.id in covered else _NO_SCENARIO}}}'
         for r in view.requirements
     ]
-    return {
-        "module": view.name,
-        "path": display(view.root),
-        "prefix": view.prefix,
-        "phases": [
-            {"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases
-        ],
-        "requirements": requirements,
-        "scenarios": rows,
-    }
+    phases = [{"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases]
+    return (
+        f'{{"module":{_str(view.name)},"path":{_str(display(view.root))},"prefix":{_value(view.prefix)},'
+        f'"phases":{_compact(phases)},"requirements":[{",".join(requirement_rows)}],"scenarios":[{",".join(rows)}]}}'
+    )
 
 
-_NONE: list = []  # shared by the rows that have nothing in a column (never changed)
-_MISSING = [(task, test, release) for task in (False, True) for test in (False, True) for release in (False, True)]
+def module_matrix(view: ModuleView, display: PathDisplay | None = None) -> dict:
+    """One module's part of the document, as data (module_json's text, read back)."""
+    return json.loads(module_json(view, display))
+
+
+# Pieces of JSON text, encoded as json.dumps(ensure_ascii=False) encodes them (the C encoder's own string encoder)
+_str = encode_basestring
+_BOOL = {True: "true", False: "false"}
+
+
+def _strs(items: list[str]) -> str:
+    return f"[{','.join(map(_str, items))}]"
+
+
+def _value(value: object) -> str:
+    return "null" if value is None else _str(value) if isinstance(value, str) else str(value)
+
+
+_NO_SCENARIO = _strs(list(REQUIREMENT_GAPS))
+_GAPS = {  # by (no task, no test, no release)
+    (task, test, release): _strs(
+        [g for g, missing in zip(SCENARIO_GAPS, (task, test, release), strict=True) if missing]
+    )
+    for task in (False, True)
+    for test in (False, True)
+    for release in (False, True)
+}
 
 
 # --- rendering: each module's part is rendered where it was read (modforge.pipeline.collect), in parallel ---------
-def module_json(view: ModuleView) -> str:
-    """One module's part of the JSON document, as JSON text."""
-    return _compact(module_matrix(view, PathDisplay(os.getcwd())))
-
-
 def module_markdown(view: ModuleView) -> str:
     """One module's part of the Markdown matrix."""
-    return _markdown_module(module_matrix(view, PathDisplay(os.getcwd())))
+    return _markdown_module(module_matrix(view))
 
 
 def render_json(modules: list[str], **extra: str) -> str:

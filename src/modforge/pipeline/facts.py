@@ -236,12 +236,9 @@ def _visible_of(path, source) -> str | None:
 # A text the quick proof accepted is a preamble (where alone a `#` title may stand), then sections: a `##` or
 # `###` heading line and the lines under it, none of which opens with `#`. The proof hands over its texts as it
 # read them (comments, code blocks and code spans blanked, a newline in front), and the facts are cut from them
-# in C: one split at the headings; and for what each section cites, each heading is marked with an ID no proven
-# text spells (every ID there is a definition's or a global REQ's, canonical: no `REQ-00`, no `SCEN-00`), so
-# that one findall per kind returns the IDs with a marker where each section starts.
+# with one split at the headings and, per section, C calls only.
 _SECTIONS = re.compile(r"\n(#{2,3}) ([^\n]*)")  # split: the preamble, then hashes, heading text, body per section
-_MARKS = (("REQ", ID_FIND_RES[0], "REQ-00"), ("SCEN", ID_FIND_RES[1], "SCEN-00"))  # the kinds a definition cites
-_MARKED = "".join(f" {mark}" for _, _, mark in _MARKS) + " "
+_FINDS = (("REQ", ID_FIND_RES[0].findall), ("SCEN", ID_FIND_RES[1].findall))  # the kinds a definition cites
 _STATUS = re.compile(r"\n\*\*Status:\*\*[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"\n- \*\*(" + "|".join(layout.GAP_LABELS) + r"):\*\*")
 _DONE, _OPEN = "\n- [x] ", "\n- [ ] "  # a subtask, checked or not (the proof admits no other mark)
@@ -281,19 +278,6 @@ def _sections(text: str) -> list[Section]:
     return out
 
 
-def _links(text: str, sections: list[Section], defines: str) -> list[list[str]]:
-    """The REQ and SCEN IDs of the preamble, then of each section (heading included); `defines`: the keyword of
-    the IDs the document's `###` headings define."""
-    marked = text.replace("\n## ", "\n##" + _MARKED).replace("\n### ", "\n###" + _MARKED)
-    links: list[list[str]] = [[] for _ in range(len(sections) + 1)]
-    for keyword, pattern, mark in _MARKS:
-        own = sum(1 for section in sections if section[0] == layout.DEFINITION_LEVEL) if keyword == defines else 0
-        if text.count(keyword) > own:  # the kind is written somewhere but in the definitions' own IDs
-            for found, chunk in zip(links, " ".join(pattern.findall(marked)).split(mark), strict=True):
-                found += chunk.split()
-    return links
-
-
 def _canonical_design(facts: Facts, sections: list[Section], spellings: set[str]) -> None:
     written_sections = []
     for index, (level, text, line, body) in enumerate(sections):
@@ -326,14 +310,19 @@ def _section_phase(text: str) -> int | None:
 
 def _canonical_defs(name: str, text: str) -> list[list]:
     """Definitions with what their sections cite: a proven text spells every REQ and SCEN ID canonically, so
-    the tokens are the IDs."""
+    the tokens are the IDs. One split at the headings, then per section only C calls (a substring test before
+    each findall: most sections cite one kind)."""
+    parts = _SECTIONS.split(text)
+    line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
+    citing = name in CITING
+    tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
     out = []
     phase = None
-    tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
-    sections = _sections(text)
-    links = _links(text, sections, DEFINING[name].keyword) if name in CITING else None
-    for index, (level, heading, line, body) in enumerate(sections):
-        if level == layout.PHASE_SECTION_LEVEL:
+    for index in range(1, len(parts), 3):
+        heading, body = parts[index + 1].strip(), parts[index + 2]
+        here = line
+        line += body.count("\n") + 1
+        if len(parts[index]) == layout.PHASE_SECTION_LEVEL:
             phase = _section_phase(heading)
             continue
         id_text, _, title = heading.partition(": ")  # a definition: `### <ID>: Title`, exactly
@@ -344,9 +333,17 @@ def _canonical_defs(name: str, text: str) -> list[list]:
         elif statuses:
             status = _STATUS.search(body)
             extra = status.group(1) if status else None
-        cited = set(links[index + 1]) if links else set()
-        cited.discard(id_text)
-        out.append([id_text, line, title, phase, sorted(cited), extra])
+        cited: list[str] = []
+        if citing:
+            found: set[str] = set()
+            for keyword, find in _FINDS:
+                if keyword in body:
+                    found.update(find(body))
+                if keyword in title:
+                    found.update(find(title))
+            found.discard(id_text)
+            cited = sorted(found)
+        out.append([id_text, here, title, phase, cited, extra])
     return out
 
 

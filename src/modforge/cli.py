@@ -20,6 +20,8 @@ SUMMARIES = {
     "update": "update a module to a newer template release (`copier update`, then a conflict report)",
     "migrate": "apply or preview (--dry-run) the template's migrations on a module",
     "adopt": "bring a hand-made or legacy module under the template",
+    "wire": "wire a module into its monorepo (workspace members, server crate, configs, E2E package)",
+    "unwire": "remove what `modforge wire` added for a module",
 }
 
 

@@ -24,6 +24,8 @@ except ImportError:  # a Python built without it
 CONFIG_FILE = ".modforge.toml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("select", "ignore")
+# Tables of the same file that other commands read (modforge.workspace.paths reads [paths]); check skips them.
+OTHER_TABLES = ("paths",)
 ALL = "ALL"  # as in ruff: every rule
 
 
@@ -153,7 +155,7 @@ def _read(path: Path) -> dict:
 def settings_from_table(table: object, source: str) -> Settings:
     if not isinstance(table, dict):
         raise ModforgeError(f"{source} must be a table with the keys {', '.join(KEYS)}")
-    unknown = sorted(set(table) - set(KEYS))
+    unknown = sorted(set(table) - set(KEYS) - set(OTHER_TABLES))
     if unknown:
         raise ModforgeError(f"unknown key {unknown[0]!r} in {source}; the keys are {', '.join(KEYS)}")
     values: dict[str, tuple[str, ...]] = {}

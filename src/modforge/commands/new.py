@@ -22,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
     parser.add_argument("--template", help="template path or URL (default: the template modforge ships with)")
     parser.add_argument("--vcs-ref", help="template git ref to copy (default: the latest release tag, else HEAD)")
+    parser.add_argument(
+        "--no-wire", action="store_true", help="do not wire the module into the monorepo (see `modforge wire`)"
+    )
 
 
 def add_data_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -56,8 +59,31 @@ def run(args: argparse.Namespace) -> int:
     interactive = not args.defaults and sys.stdin.isatty()
     _copy(source, destination, data, defaults=not interactive, vcs_ref=args.vcs_ref)
     print(f"Created module {args.module_name} in {destination}")
+    wired = 0 if args.no_wire else _wire(destination)
     print("Next: commit it, then `modforge prompt intent-design " + f"{destination}` for Step 1.")
     print(f"Check its documents at every review gate: `modforge check {destination}`")
+    return wired
+
+
+def _wire(destination: Path) -> int:
+    """Wire the new module when its monorepo is a Cargo workspace: 0 wired or nothing to wire into (a bare
+    folder is said so, not an error), 1 when the monorepo refused an edit (the module stays; fix and rerun)."""
+    from modforge.commands.wire import report
+    from modforge.workspace import monorepo, wiring
+
+    try:
+        root = monorepo.workspace_root(destination)
+        if root is None:
+            print(f"Not wired: no Cargo workspace holds {destination}; once there is one, run `modforge wire`.")
+            return 0
+        repo = monorepo.open_monorepo(root)
+        plan = wiring.wire(repo, monorepo.read_module(destination, root))
+        plan.transaction.commit()
+    except ModforgeError as error:
+        print(f"modforge new: the module was created but not wired: {error}", file=sys.stderr)
+        print(f"  fix that, then run `modforge wire {destination}`", file=sys.stderr)
+        return 1
+    report(plan, "added")
     return 0
 
 

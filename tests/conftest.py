@@ -15,7 +15,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What copier needs of this repository to render the template.
-TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "src", "migrations")
+TEMPLATE_PARTS = ("copier.yml", "template", "template-workspace", "extensions", "src", "migrations", "prompts")
 
 # Real git in tests needs an identity; CI machines have none configured.
 for _var, _value in {

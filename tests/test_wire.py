@@ -30,7 +30,7 @@ BLOCK.append("    config: {}")
 EXPECTED = {  # the lines wiring cred-store (with persistence) adds to each file, and nothing else
     "Cargo.toml": ['    "modules/cred-store/cred-store-sdk",', '    "modules/cred-store/cred-store",'],
     f"{SERVER}/Cargo.toml": [
-        'cred_store = { package = "cf-cred-store", path = "../../modules/cred-store/cred-store" }'[:]
+        'cred_store = { package = "cf-cred-store", path = "../../modules/cred-store/cred-store" }'
     ],
     f"{SERVER}/src/registered_modules.rs": ["use cred_store as _;"],
     "config/quickstart.yaml": BLOCK,

@@ -139,9 +139,12 @@ def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
 
 
 # --- rendering ---------------------------------------------------------------------------------------------------
-def prompt_context(answers: dict[str, Any], step: Step, phase: int | None = None) -> dict[str, Any]:
+def prompt_context(
+    answers: dict[str, Any], step: Step, phase: int | None = None, *, validate: bool = True
+) -> dict[str, Any]:
     """Everything a prompt template may name besides jinja_api's filters and globals."""
-    check_answers(answers)
+    if validate:
+        check_answers(answers)
     name, prefix = answers["module_name"], answers["id_prefix"]
     names = naming.derived_names(name, answers["category"])
     module_phases = jinja_api.phase_ids(prefix, list(answers["phase_titles"]))
@@ -172,12 +175,12 @@ def prompt_context(answers: dict[str, Any], step: Step, phase: int | None = None
     }
 
 
-def render(step_key: str, answers: dict[str, Any], phase: int | None = None) -> str:
+def render(step_key: str, answers: dict[str, Any], phase: int | None = None, *, validate: bool = True) -> str:
     """The prompt of step `step_key` for the module these answers describe (`phase` for per-phase steps)."""
     import jinja2
 
     step = get_step(step_key)
-    context = prompt_context(answers, step, phase)
+    context = prompt_context(answers, step, phase, validate=validate)
     folder = prompts_dir()
     try:
         text = _environment(folder).get_template(step.file).render(context)
@@ -215,6 +218,29 @@ def _tidy(text: str) -> str:
             continue
         lines.append(line.rstrip())
     return "\n".join(lines) + "\n"
+
+
+# The spec's placeholders instead of one module's answers, for the raw prompts the workspace pack lays down in
+# workflows/prompts/ (people who drive the pipeline without the CLI): a generic module with a REST API and a
+# database, in two phases, each name left for the reader to fill in.
+PLACEHOLDER_ANSWERS: dict[str, Any] = {
+    "module_name": "{module_name}",
+    "id_prefix": "{MODULE}",
+    "description": "{one line saying what the module does}",
+    "category": "generic",
+    "rest_api": True,
+    "persistence": True,
+    "gts": False,
+    "phases": 2,
+    "phase_titles": ["{phase 1 title}", "{phase 2 title}"],
+    "owner": "{owner}",
+}
+
+
+def render_raw(step_key: str) -> str:
+    """The step's prompt in raw form: the same template file and environment as `render`, with the spec's
+    placeholders (`{module_name}`, `REQ-{MODULE}-1`) where a module's facts go."""
+    return render(step_key, PLACEHOLDER_ANSWERS, validate=False)
 
 
 def render_for_module(step_key: str, module_dir: Path, phase: int | None = None) -> str:

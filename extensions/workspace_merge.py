@@ -68,9 +68,10 @@ def merge_precommit(path: Path, repo: str, rev: str) -> str:
         new = yaml.safe_load(merged)
     except yaml.YAMLError:
         return f"left {path.name} alone; {by_hand}"
-    if not isinstance(new, dict) or new.get("repos", [])[:-1] != old["repos"] or {k: v for k, v in new.items() if k != "repos"} != {
-        k: v for k, v in old.items() if k != "repos"
-    }:
+    if not isinstance(new, dict):
+        return f"left {path.name} alone; {by_hand}"
+    others_kept = {k: v for k, v in new.items() if k != "repos"} == {k: v for k, v in old.items() if k != "repos"}
+    if not (new.get("repos", [])[:-1] == old["repos"] and others_kept):
         return f"left {path.name} alone; {by_hand}"
     path.write_bytes(textcodec.encode(merged, decoded))
     return f"merged the modforge-check hook into your {path.name}"

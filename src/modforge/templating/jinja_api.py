@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from modforge.documents import loader
 from modforge import __version__
+from modforge.documents import loader
 from modforge.spec import global_requirements, grammar, layout, naming, scaffold
 from modforge.spec.grammar import IdKind
 from modforge.templating import workspace_pack  # imported here, not lazily: see extensions/modforge_jinja.py

@@ -40,9 +40,14 @@ class TemplateRenderer:
             raise ModforgeError(f"{self.root} is not a modforge template checkout (no {CONFIG})") from None
         except (OSError, yaml.YAMLError) as error:
             raise ModforgeError(f"cannot read {config}: {error}") from None
-        self.subdirectory = self.config.get("_subdirectory", "")
         self.suffix = self.config.get("_templates_suffix", ".jinja")
         self.answers_file = self.config.get("_answers_file", layout.ANSWERS_FILE)
+
+    @cached_property
+    def subdirectory(self) -> str:
+        """The module template's folder: `_subdirectory` rendered for `kind: module` (the template is a
+        collection whose first answer picks the module or the workspace template)."""
+        return str(self._render_value(self.config.get("_subdirectory", ""), {"kind": "module"}))
 
     @property
     def questions(self) -> dict[str, dict[str, Any]]:
@@ -95,6 +100,8 @@ class TemplateRenderer:
         for name, spec in self.questions.items():
             if name in answers:
                 context[name] = answers[name]
+            elif isinstance(spec.get("when"), str) and not _to_bool(self._render_value(spec["when"], context)):
+                context[name] = None  # another kind's question (the workspace's): no module file uses it
             else:
                 context[name] = self._cast(spec, self._render_value(spec.get("default"), context))
         return context

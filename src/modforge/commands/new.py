@@ -16,7 +16,10 @@ from modforge.templating import template_source
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("module_name", help="kebab-case module name, e.g. cred-store")
     parser.add_argument(
-        "--monorepo", type=Path, default=Path("."), help="monorepo root; the module goes to MONOREPO/modules/NAME"
+        "--monorepo",
+        type=Path,
+        default=Path("."),
+        help="monorepo root; the module goes to MONOREPO/modules/NAME (.modforge.toml [paths] modules may move it)",
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
@@ -49,9 +52,16 @@ def run(args: argparse.Namespace) -> int:
     questions = template_source.question_names(source)
     data = parse_data(args.data, questions)
     data["module_name"] = args.module_name
+    if data.get("kind", "module") != "module":
+        raise ModforgeError(
+            "modforge new creates modules; lay down the workspace pack with "
+            "`copier copy --trust --data kind=workspace <template> .` at the monorepo root"
+        )
     if not (args.monorepo.is_dir()):
         raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
-    destination = (args.monorepo / "modules" / args.module_name).resolve()
+    from modforge.workspace import paths  # the monorepo's modules folder ([paths] modules, default modules/)
+
+    destination = (args.monorepo / paths.load(args.monorepo.resolve()).modules / args.module_name).resolve()
     if destination.exists():
         raise ModforgeError(
             f"{destination} already exists; choose another module name, or use `copier update` to update it"

@@ -275,3 +275,12 @@ def test_new_in_a_broken_monorepo_keeps_the_module_and_says_it_is_not_wired(mono
     assert "Traceback" not in result.stderr
     assert (monorepo / "modules/cred-store/.copier-answers.yml").is_file()
     assert "cred" not in (monorepo / "Cargo.toml").read_text(), "nothing half-wired"
+
+
+def test_check_module_is_wire_check_for_other_commands(unwired: Path) -> None:
+    from modforge.workspace import wiring
+
+    lines = wiring.check_module(unwired / "modules/cred-store")
+    assert "config/quickstart.yaml: missing the `modules.cred-store` block" in lines
+    assert modforge("wire", "modules/cred-store", cwd=unwired).returncode == 0
+    assert wiring.check_module(unwired / "modules/cred-store") == []

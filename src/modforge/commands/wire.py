@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         print(f"{module.name} is not fully wired; `modforge wire {args.module}` adds:")
         for step in plan.steps:
-            print(f"  {step.file}: missing {step.what}")
+            print(f"  {step.line('missing')}")
         return 1
     if args.dry_run:
         sys.stdout.write(plan.transaction.diff())

@@ -29,6 +29,9 @@ class Step:
     file: str  # relative to the monorepo root
     what: str  # a noun phrase: "[workspace].members entry modules/x/x"
 
+    def line(self, verb: str) -> str:
+        return f"{self.file}: {verb} {self.what}"
+
 
 @dataclass
 class Plan:
@@ -131,6 +134,14 @@ def _e2e_files_missing(repo: Monorepo, module: Module) -> dict[str, str]:
 def missing(repo: Monorepo, module: Module) -> list[Step]:
     """What the module lacks to be fully wired (empty: wired)."""
     return wire(repo, module).steps
+
+
+def check_module(folder: Path | str) -> list[str]:
+    """`modforge wire --check` as a function, for other commands (the pipeline's gates): one line per
+    missing item, `<file>: missing <what>`, empty when the module is fully wired. ModforgeError (one line,
+    exit 2) when the module is not in a monorepo or a file cannot be read."""
+    repo, module = open_module(str(folder))
+    return [step.line("missing") for step in missing(repo, module)]
 
 
 def unwire(repo: Monorepo, module: Module) -> Plan:

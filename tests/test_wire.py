@@ -284,3 +284,13 @@ def test_check_module_is_wire_check_for_other_commands(unwired: Path) -> None:
     assert "config/quickstart.yaml: missing the `modules.cred-store` block" in lines
     assert modforge("wire", "modules/cred-store", cwd=unwired).returncode == 0
     assert wiring.check_module(unwired / "modules/cred-store") == []
+
+
+def test_gate_3_3_asks_for_the_wiring_wire_check_asks_for(unwired: Path) -> None:
+    result = modforge("gate", "3.3", "modules/cred-store", "--format", "json", cwd=unwired)
+    criteria = {c["key"]: c for c in json.loads(result.stdout)["criteria"]}
+    messages = [f["message"] for f in criteria["wired"]["failures"]]
+    assert "missing the `modules.cred-store` block (run `modforge wire modules/cred-store`)" in messages
+    assert modforge("wire", "modules/cred-store", cwd=unwired).returncode == 0
+    result = modforge("gate", "3.3", "modules/cred-store", "--format", "json", cwd=unwired)
+    assert {c["key"]: c for c in json.loads(result.stdout)["criteria"]}["wired"]["result"] == "pass"

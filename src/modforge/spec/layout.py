@@ -14,6 +14,7 @@ from modforge.spec.grammar import ANY_PREFIX, IdKind
 
 # --- files -------------------------------------------------------------------------------------
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
+E2E_TESTS_DIR = "testing/e2e/modules"  # E2E tests, one folder per module: <here>/<module_snake>/ (MODKIT conventions)
 DOCS_DIR = "docs"
 ANSWERS_FILE = ".copier-answers.yml"
 GLOBAL_REQUIREMENTS_PATH = "guidelines/MODULE_REQUIREMENTS.md"
@@ -126,6 +127,9 @@ STEP_RE = re.compile(r"[-*+]\s+\*\*(?P<keyword>WHEN|THEN|AND)\*\*\s*(?P<text>.*)
 NORMATIVE_KEYWORDS = ("MUST", "SHALL", "SHOULD", "MAY")
 NORMATIVE_RE = re.compile(r"\b(?:MUST|SHALL|SHOULD|MAY)\b")
 TASK_ITEM_RE = re.compile(r"[-*+]\s+\[(?P<mark>[^\]]?)\]\s+(?P<number>\d+(?:\.\d+)*)?\.?\s*(?P<text>.*)$")
+# ACTUAL_SCENARIOS.md: one status line under each scenario heading, a paragraph (`**Status:** Implemented`)
+SCENARIO_STATUSES = ("Implemented", "Partially implemented", "Not implemented", "Stub")
+SCENARIO_STATUS_RE = re.compile(r"\*\*Status:\*\*[ \t]*(?P<status>[^\n]*?)[ \t]*$")
 GAP_LABELS = ("Intent", "Actual", "Gap")
 GAP_RE = re.compile(r"[-*+]\s+\*\*(?P<label>Intent|Actual|Gap):\*\*\s*(?P<text>.*)$")
 

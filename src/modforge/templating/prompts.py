@@ -66,7 +66,7 @@ REQUIRED_ANSWERS = (
     "phase_titles",
     "owner",
 )
-E2E_TESTS_DIR = "testing/e2e/modules"  # MODKIT conventions, "Build, tests, E2E"
+E2E_TESTS_DIR = layout.E2E_TESTS_DIR
 
 
 def get_step(key: str) -> Step:

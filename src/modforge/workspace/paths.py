@@ -19,7 +19,7 @@ from modforge.spec import layout
 
 TABLE = "paths"
 DEFAULT_CONFIGS = ("config/quickstart.yaml", "config/e2e-local.yaml")
-DEFAULT_E2E_TESTS = "testing/e2e/modules"
+DEFAULT_E2E_TESTS = layout.E2E_TESTS_DIR
 REGISTRATION_FILE = "src/registered_modules.rs"  # in the server crate
 
 

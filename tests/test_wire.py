@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cli_helpers import MODFORGE, files_of, modforge, one_error_line
-from conftest import git
+from conftest import copy_module, git
 from monorepo_fixture import make_monorepo, upstream
 
 SERVER = "apps/hyperspot-server"
@@ -41,6 +41,17 @@ EXPECTED = {  # the lines wiring cred-store (with persistence) adds to each file
 def commit_all(root: Path, message: str) -> None:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
+
+
+def copied(template: Path, root: Path, name: str = "cred-store", **answers) -> Path:
+    """The module copied by copier in-process (fast): for tests about wiring rather than about `new`."""
+    return copy_module(template, root / "modules" / name, module_name=name, **answers)
+
+
+def wired_copy(template: Path, root: Path, name: str = "cred-store", **answers) -> None:
+    copied(template, root, name, **answers)
+    result = modforge("wire", f"modules/{name}", cwd=root)
+    assert result.returncode == 0, result.stderr
 
 
 def new_module(root: Path, name: str = "cred-store", *args: str) -> subprocess.CompletedProcess[str]:
@@ -94,15 +105,15 @@ def test_new_wires_the_module_and_only_its_lines_change(monorepo: Path) -> None:
     assert "def auth_headers" in (e2e / "conftest.py").read_text()
 
 
-def test_a_module_without_persistence_gets_no_database_block(monorepo: Path) -> None:
-    assert new_module(monorepo, "audit-log").returncode == 0
+def test_a_module_without_persistence_gets_no_database_block(template_dir: Path, monorepo: Path) -> None:
+    wired_copy(template_dir, monorepo, "audit-log")
     data = yaml.safe_load((monorepo / "config/quickstart.yaml").read_text())
     assert data["modules"]["audit-log"] == {"config": {}}
 
 
 @pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
-def test_cargo_accepts_the_wired_workspace(monorepo: Path) -> None:
-    assert new_module(monorepo, "cred-store", "--data", "persistence=true").returncode == 0
+def test_cargo_accepts_the_wired_workspace(template_dir: Path, monorepo: Path) -> None:
+    wired_copy(template_dir, monorepo, persistence=True)
     result = subprocess.run(
         ["cargo", "metadata", "--offline", "--no-deps", "--format-version", "1"],
         cwd=monorepo,
@@ -117,8 +128,8 @@ def test_cargo_accepts_the_wired_workspace(monorepo: Path) -> None:
 
 
 # --- idempotence, dry run, check, unwire ---------------------------------------------------------------------
-def test_wire_twice_changes_nothing_and_unwire_gives_back_every_byte(monorepo: Path) -> None:
-    assert new_module(monorepo, "cred-store", "--no-wire").returncode == 0
+def test_wire_twice_changes_nothing_and_unwire_gives_back_every_byte(template_dir: Path, monorepo: Path) -> None:
+    copied(template_dir, monorepo)
     commit_all(monorepo, "module")
     before = files_of(monorepo)
     assert modforge("wire", "modules/cred-store", cwd=monorepo).returncode == 0
@@ -134,8 +145,8 @@ def test_wire_twice_changes_nothing_and_unwire_gives_back_every_byte(monorepo: P
     assert git(monorepo, "status", "--porcelain") == ""
 
 
-def test_check_names_what_is_missing_and_dry_run_writes_nothing(monorepo: Path) -> None:
-    assert new_module(monorepo, "cred-store", "--no-wire").returncode == 0
+def test_check_names_what_is_missing_and_dry_run_writes_nothing(template_dir: Path, monorepo: Path) -> None:
+    copied(template_dir, monorepo)
     commit_all(monorepo, "module")
     before = files_of(monorepo)
     check = modforge("wire", "--check", "modules/cred-store", cwd=monorepo)
@@ -157,8 +168,8 @@ def test_check_names_what_is_missing_and_dry_run_writes_nothing(monorepo: Path) 
     assert files_of(monorepo) == applied
 
 
-def test_a_partly_wired_module_gets_only_what_it_lacks(monorepo: Path) -> None:
-    assert new_module(monorepo, "cred-store", "--no-wire", "--data", "persistence=true").returncode == 0
+def test_a_partly_wired_module_gets_only_what_it_lacks(template_dir: Path, monorepo: Path) -> None:
+    copied(template_dir, monorepo, persistence=True)
     quickstart = monorepo / "config/quickstart.yaml"
     quickstart.write_text(quickstart.read_text().replace("# OpenTelemetry", "  cred-store:\n    config: {}\n\n# Open"))
     commit_all(monorepo, "module, half wired by hand")
@@ -169,8 +180,8 @@ def test_a_partly_wired_module_gets_only_what_it_lacks(monorepo: Path) -> None:
     assert (added, removed) == (["    database:", '      server: "sqlite_users"', '      file: "cred-store.db"'], [])
 
 
-def test_unwire_keeps_e2e_files_the_team_changed(monorepo: Path) -> None:
-    assert new_module(monorepo, "cred-store").returncode == 0
+def test_unwire_keeps_e2e_files_the_team_changed(template_dir: Path, monorepo: Path) -> None:
+    wired_copy(template_dir, monorepo)
     smoke = monorepo / "testing/e2e/modules/cred_store/test_cred_store_smoke.py"
     smoke.write_text(smoke.read_text() + "\n# our own check\n")
     result = modforge("unwire", "cred-store", cwd=monorepo)
@@ -181,10 +192,10 @@ def test_unwire_keeps_e2e_files_the_team_changed(monorepo: Path) -> None:
     assert modforge("wire", "--check", "cred-store", cwd=monorepo).returncode == 1
 
 
-def test_the_server_crate_is_found_wherever_it_lives(tmp_path: Path) -> None:
+def test_the_server_crate_is_found_wherever_it_lives(template_dir: Path, tmp_path: Path) -> None:
     root = make_monorepo(tmp_path / "mono", server="apps/cf-server")
     git(root, "init", "-q")
-    assert new_module(root, "cred-store").returncode == 0
+    wired_copy(template_dir, root)
     assert "use cred_store as _;" in (root / "apps/cf-server/src/registered_modules.rs").read_text()
 
 
@@ -192,16 +203,18 @@ def test_paths_come_from_modforge_toml(monorepo: Path) -> None:
     (monorepo / "deploy").mkdir()
     shutil.move(monorepo / "config/quickstart.yaml", monorepo / "deploy/server.yaml")
     (monorepo / ".modforge.toml").write_text(
-        '[paths]\nconfigs = ["deploy/server.yaml"]\ne2e_tests = "e2e/modules"\n', encoding="utf-8"
+        '[paths]\nmodules = "services"\nconfigs = ["deploy/server.yaml"]\ne2e_tests = "e2e/modules"\n', encoding="utf-8"
     )
     assert new_module(monorepo, "cred-store").returncode == 0
+    assert (monorepo / "services/cred-store/.copier-answers.yml").is_file(), "new puts the module in [paths] modules"
     assert "cred-store" in yaml.safe_load((monorepo / "deploy/server.yaml").read_text())["modules"]
     assert (monorepo / "e2e/modules/cred_store/conftest.py").is_file()
-    assert modforge("check", "modules/cred-store", cwd=monorepo).returncode == 0, "check accepts the [paths] table"
+    assert modforge("wire", "--check", "cred-store", cwd=monorepo).returncode == 0, "found by name in services/"
+    assert modforge("check", "services/cred-store", cwd=monorepo).returncode == 0, "check accepts the [paths] table"
 
 
 # --- the platform's own files ----------------------------------------------------------------------------------
-def test_the_platforms_own_files_change_by_the_module_lines_only(tmp_path: Path) -> None:
+def test_the_platforms_own_files_change_by_the_module_lines_only(template_dir: Path, tmp_path: Path) -> None:
     source = upstream()
     root = tmp_path / "platform"
     for relative in WIRED_FILES:
@@ -209,7 +222,7 @@ def test_the_platforms_own_files_change_by_the_module_lines_only(tmp_path: Path)
         shutil.copy(source / relative, root / relative)
     git(root, "init", "-q")
     commit_all(root, "the platform's files")
-    assert new_module(root, "cred-store", "--data", "persistence=true").returncode == 0
+    wired_copy(template_dir, root, persistence=True)
     for relative in WIRED_FILES:
         added, removed = added_and_removed(root, relative)
         assert removed == [], relative
@@ -230,8 +243,8 @@ def _refused(root: Path, command: str, text: str, *args: str) -> None:
 
 
 @pytest.fixture
-def unwired(monorepo: Path) -> Path:
-    assert new_module(monorepo, "cred-store", "--no-wire").returncode == 0
+def unwired(template_dir: Path, monorepo: Path) -> Path:
+    copied(template_dir, monorepo)
     commit_all(monorepo, "module")
     return monorepo
 

@@ -9,6 +9,7 @@ COMMANDS = (
     "update",
     "migrate",
     "adopt",
+    "template",
     "status",
     "gate",
     "next-id",

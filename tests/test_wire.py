@@ -307,3 +307,12 @@ def test_gate_3_3_asks_for_the_wiring_wire_check_asks_for(unwired: Path) -> None
     assert modforge("wire", "modules/cred-store", cwd=unwired).returncode == 0
     result = modforge("gate", "3.3", "modules/cred-store", "--format", "json", cwd=unwired)
     assert {c["key"]: c for c in json.loads(result.stdout)["criteria"]}["wired"]["result"] == "pass"
+
+
+def test_an_adopted_modules_own_crate_folders_are_wired(template_dir: Path, monorepo: Path) -> None:
+    copied(template_dir, monorepo, crate_dir="cred-store-gw")
+    assert (monorepo / "modules/cred-store/cred-store-gw/Cargo.toml").is_file()
+    assert modforge("wire", "cred-store", cwd=monorepo).returncode == 0
+    text = (monorepo / "Cargo.toml").read_text()
+    assert '"modules/cred-store/cred-store-gw",' in text
+    assert "../../modules/cred-store/cred-store-gw" in (monorepo / SERVER / "Cargo.toml").read_text()

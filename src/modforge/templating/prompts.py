@@ -153,6 +153,9 @@ def prompt_context(
     return {
         **answers,
         **names,
+        # The crates' folders: the template's unless the answers record the module's own (an adopted module).
+        "crate_dir": answers.get("crate_dir") or name,
+        "sdk_dir": answers.get("sdk_dir") or names["sdk_name"],
         "answers": answers,
         "has_rest": naming.has_rest(answers["category"], answers.get("rest_api")),
         "modules_dir": layout.MODULES_DIR,

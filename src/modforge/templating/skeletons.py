@@ -100,11 +100,16 @@ class TemplateRenderer:
         for name, spec in self.questions.items():
             if name in answers:
                 context[name] = answers[name]
-            elif isinstance(spec.get("when"), str) and not _to_bool(self._render_value(spec["when"], context)):
-                context[name] = None  # another kind's question (the workspace's): no module file uses it
+            elif self._other_kind(spec, context):
+                context[name] = None  # a question of the collection's other template: no module file uses it
             else:
                 context[name] = self._cast(spec, self._render_value(spec.get("default"), context))
         return context
+
+    def _other_kind(self, spec: dict[str, Any], context: dict[str, Any]) -> bool:
+        """Whether the question belongs to the other template of the collection (its `when` names `kind`)."""
+        when = spec.get("when")
+        return isinstance(when, str) and "kind" in when and not _to_bool(self._render_value(when, context))
 
     def remembered(self, context: dict[str, Any]) -> dict[str, Any]:
         """The answers copier stores: questions it asks (`when` holds), not the computed ones."""

@@ -175,14 +175,15 @@ def read_module(folder: Path, root: Path) -> Module:
     answers_path = folder / layout.ANSWERS_FILE
     answers = loader.load_answers(answers_path) if answers_path.is_file() else {}
     name = str(answers.get("module_name") or folder.name)
-    module_crate = f"{relative}/{name}"
+    # The crate folders: the template's (<name>/, <name>-sdk/), or the ones an adopted module records.
+    module_crate = f"{relative}/{answers.get('crate_dir') or name}"
     if confine.kind_of(root / module_crate / MANIFEST) != "file":
         raise ModforgeError(
-            f"{relative} has no module crate ({module_crate}/{MANIFEST}); wire a module made by `modforge new`, "
-            "whose crates sit in <module>/<name>/ and <module>/<name>-sdk/"
+            f"{relative} has no module crate ({module_crate}/{MANIFEST}); wire a module made by `modforge new` "
+            "or adopted (its answers name the crate folders)"
         )
     crates = [crate_at(root, module_crate)]
-    sdk = f"{relative}/{name}-sdk"
+    sdk = f"{relative}/{answers.get('sdk_dir') or name + '-sdk'}"
     if confine.kind_of(root / sdk / MANIFEST) == "file":
         crates.insert(0, crate_at(root, sdk))
     if "persistence" in answers and "category" in answers:

@@ -26,6 +26,19 @@ for _var, _value in {
 }.items():
     os.environ.setdefault(_var, _value)
 
+# Under mutation testing (`make mutation`) the tests run from mutmut's copy of the checkout, whose src/ holds the
+# mutated package: the processes the tests start (`python -m modforge ...`) import that one too, and run the mutant.
+if "MUTANT_UNDER_TEST" in os.environ:
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO_ROOT / "src"), os.environ.get("PYTHONPATH"))))
+
+
+@pytest.fixture(autouse=True)
+def _mutation_stats_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While mutmut records which tests call which function ("stats"), a started process runs the original code
+    (mutmut keeps the mode in-process too, and a started process could not report its calls anyway)."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        monkeypatch.delenv("MUTANT_UNDER_TEST")
+
 
 def snapshot_template(destination: Path) -> Path:
     """Copy the template's parts of this checkout into `destination` (no .git, no caches)."""

@@ -31,8 +31,15 @@ def versions() -> list[str]:
     return [r.version for r in past_releases()] + [__version__]
 
 
+def _git_top() -> Path:
+    """The checkout's top folder (REPO_ROOT, or its parent when the tests run from a copy inside the checkout,
+    as mutmut's mutants/ is), where git archive takes the release commits' files."""
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=REPO_ROOT, capture_output=True, text=True)
+    return Path(top.stdout.strip()) if top.returncode == 0 else REPO_ROOT
+
+
 def _extract(commit: str, destination: Path) -> None:
-    listed = subprocess.run(["git", "ls-tree", "--name-only", commit], cwd=REPO_ROOT, capture_output=True, text=True)
+    listed = subprocess.run(["git", "ls-tree", "--name-only", commit], cwd=_git_top(), capture_output=True, text=True)
     if listed.returncode != 0:
         raise AssertionError(
             f"release commit {commit} (releases.toml) is not in this clone; fetch the full history "
@@ -40,7 +47,7 @@ def _extract(commit: str, destination: Path) -> None:
         )
     parts = sorted(set(listed.stdout.split()) & set(TEMPLATE_PARTS))
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "--", *parts], cwd=REPO_ROOT, capture_output=True
+        ["git", "archive", "--format=tar", commit, "--", *parts], cwd=_git_top(), capture_output=True
     )
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(destination, filter="data")

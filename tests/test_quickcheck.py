@@ -4,12 +4,14 @@ finding (differential tests against the full parse and rules), and must accept c
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from modforge.checker import quickcheck
@@ -242,16 +244,114 @@ VOCABULARY = [
     "### SCEN-{p}-04: Hash #",
 ]
 
-edits = st.lists(
+
+# The spec's own spellings of the phase groups (README, "How modforge reads the spec"), which the proof reads too.
+def _spec_spelled(source: loader.ModuleSource) -> loader.ModuleSource:
+    """`source` with its phase groups headed as the spec's examples head them: `## PHASE-OAGW-01` (untitled, two
+    digits) over the intent scenarios, `## PHASE-OAGW-1` (untitled) over the actual ones, `## Phase 1` over tasks."""
+    forms = {
+        layout.INTENT_SCENARIOS: lambda m: f"## PHASE-{m[1]}-{int(m[2]):02d}",
+        layout.ACTUAL_SCENARIOS: lambda m: f"## PHASE-{m[1]}-{m[2]}",
+        layout.TASKS: lambda m: f"## Phase {m[2]}",
+    }
+    for name, form in forms.items():
+        text = re.sub(r"(?m)^## PHASE-([A-Z][A-Z0-9]*)-([0-9]+): .*$", form, _text(source, name))
+        source = _with_document(source, name, text)
+    return source
+
+
+SPEC_FIXTURE = _spec_spelled(FIXTURE)
+
+
+def test_the_spec_spellings_are_proven_clean(clean_source, tmp_path):
+    """`check` is as fast on the spec's spellings as on modforge's: the proof accepts them (the benchmark's
+    spec corpus and the fixture respelled), and the full check agrees they are clean."""
+    BENCH.generate(tmp_path / "spec", 1, "spec")
+    generated = loader.read_module(loader.find_modules(tmp_path / "spec")[0])
+    for source in (generated, _spec_spelled(FIXTURE), _spec_spelled(clean_source)):
+        assert "\n## Phase 1\n" in _text(source, layout.TASKS)
+        assert re.search(r"\n## PHASE-[A-Z]+-01\n", _text(source, layout.INTENT_SCENARIOS))
+        assert quickcheck.proven_clean(source, _globals(source))
+        assert _findings(source) == []
+
+
+# What the differential test changes, beside the vocabulary's lines: leftover files on disk (module-relative
+# path, and what it is), the answers file, the releases of the changelog, the padding of any ID, the steps of
+# any scenario.
+LEFTOVERS = {
+    "docs/TASKS.md.rej": "rejected hunks",
+    "TASKS.md.rej": "rejected hunks",
+    "src/lib.rs.rej": "rejected hunks",
+    "src/deep/er/mod.rs.rej": "rejected hunks",
+    "docs/TASKS.md.orig": "a merge tool's backup",
+    "src/lib.rs.orig": "a merge tool's backup",
+    "target/debug/lib.rs.rej": "build output (not searched)",
+    "node_modules/pkg/a.rej": "dependencies (not searched)",
+    ".cache/a.rej": "a hidden folder (not searched)",
+    "docs/1_INTENT_DESIGN.md": "a legacy name beside today's",
+    "docs/7_INTENT_VS_ACTUAL.md": "a legacy name beside today's",
+    "docs/3_INTENT_SCENARIOS.md": "a legacy name beside today's",
+    "docs/notes.rej/": "a folder named like a leftover",
+    "docs/link.rej@": "a symbolic link named like a leftover",
+}
+ANSWERS = {
+    "as copied": None,
+    "conflict": "<<<<<<< before updating\nid_prefix: {p}\n=======\nid_prefix: {p}X\n>>>>>>> after updating\n",
+    "diff3 conflict": "<<<<<<< ours\nid_prefix: {p}\n||||||| base\nid_prefix: {p}\n=======\n>>>>>>> theirs\n",
+    "not a mapping": "- id_prefix: {p}\n",
+    "empty": "",
+    "no prefix": "module_name: m\n",
+    "lower-case prefix": "id_prefix: {lower}\n",
+    "reserved prefix": "id_prefix: TASK\n",
+    "other prefix": "id_prefix: ZZ\n",
+    "padded prefix": "id_prefix: ' {p} '\n",
+}
+# A changelog is written valid (newest first, dates falling) and then changed once in one of these ways.
+RELEASE_CHANGES = (
+    "none",
+    "a release repeated",
+    "a version repeated, dated later",
+    "a version repeated, dated earlier",
+    "two releases on the same day",
+    "two releases swapped",
+    "[Unreleased] below a release",
+    "[Unreleased] dated",
+    "an impossible date",
+    "a release undated",
+    "a version of two numbers",
+)
+SECTIONS = ("Added", "Fixed", "Added", "Changed", "Misc")
+_ID_DIGITS = re.compile(r"(?:REQ|SCEN|TASK|PHASE)-(?:[A-Z][A-Z0-9]*-)?([0-9]+)")
+_STEP = re.compile(r"- \*\*(?:WHEN|THEN|AND)\*\*")
+
+# One change of each kind; an example makes one to three of them.
+changes = st.one_of(
     st.tuples(
+        st.just("line"),
         st.sampled_from(layout.PIPELINE_DOCS),
         st.sampled_from(("insert", "replace", "delete", "swap", "drop the document")),
         st.integers(min_value=0, max_value=10_000),
         st.sampled_from(VOCABULARY),
     ),
-    min_size=1,
-    max_size=3,
+    st.tuples(st.just("respell"), st.sampled_from(layout.PIPELINE_DOCS), st.integers(0, 10_000), st.integers(1, 4)),
+    st.tuples(
+        st.just("steps"),
+        st.sampled_from(layout.SCENARIO_DOCS),
+        st.integers(0, 100),
+        st.lists(st.sampled_from(layout.STEP_KEYWORDS), max_size=4),
+    ),
+    st.tuples(
+        st.just("changelog"),
+        st.booleans(),
+        st.integers(1, 4),
+        st.sampled_from(RELEASE_CHANGES),
+        st.integers(0, 10),
+        st.lists(st.sampled_from(SECTIONS), max_size=2),
+    ),
+    st.tuples(st.just("leftover"), st.sampled_from(sorted(LEFTOVERS))),
+    st.tuples(st.just("answers"), st.sampled_from(sorted(ANSWERS))),
 )
+examples = st.tuples(st.sampled_from(("bench", "fixture", "spec spellings")), st.lists(changes, min_size=1, max_size=3))
 
 
 def _edit(text: str, operation: str, where: int, line: str) -> str:
@@ -269,22 +369,126 @@ def _edit(text: str, operation: str, where: int, line: str) -> str:
     return "\n".join(lines)
 
 
+def _respell(text: str, which: int, width: int) -> str:
+    """The `which`-th ID of `text` (modulo their count) with its number written in `width` digits at least."""
+    found = list(_ID_DIGITS.finditer(text))
+    if not found:
+        return text
+    match = found[which % len(found)]
+    return text[: match.start(1)] + str(int(match[1])).zfill(width) + text[match.end(1) :]
+
+
+def _reorder_steps(text: str, which: int, keywords: list[str]) -> str:
+    """The `which`-th scenario of `text` (modulo their count) with its steps replaced by `keywords`, in order."""
+    lines = text.split("\n")
+    headings = [i for i, line in enumerate(lines) if line.startswith("### SCEN-")]
+    if not headings:
+        return text
+    at = headings[which % len(headings)] + 1
+    end = at
+    while end < len(lines) and _STEP.match(lines[end]):
+        end += 1
+    lines[at:end] = [f"- **{keyword}** step {n}" for n, keyword in enumerate(keywords)]
+    return "\n".join(lines)
+
+
+def _changelog(prefix: str, unreleased: bool, count: int, change: str, where: int, sections: list[str]) -> str:
+    """A changelog of `count` releases (and [Unreleased] on top), valid, then changed as `change` (RELEASE_CHANGES)
+    says at the `where`-th release (modulo their count)."""
+    releases = [[f"0.{count - n}.0", f"2024-{count - n:02d}-15"] for n in range(count)]  # newest first
+    at = where % count
+    below = min(at + 1, count - 1)
+    if change == "a release repeated":
+        releases.insert(at, list(releases[at]))
+    elif change.startswith("a version repeated"):
+        day = "16" if change.endswith("later") else "14"
+        releases.insert(at + 1, [releases[at][0], releases[at][1][:-2] + day])
+    elif change == "two releases on the same day":
+        releases[below][1] = releases[at][1]
+    elif change == "two releases swapped":
+        releases[at], releases[below] = releases[below], releases[at]
+    elif change == "an impossible date":
+        releases[at][1] = "2024-02-30"
+    elif change == "a release undated":
+        releases[at][1] = None
+    elif change == "a version of two numbers":
+        releases[at][0] = releases[at][0].rpartition(".")[0]
+    if unreleased or change.startswith("[Unreleased]"):
+        top = ["Unreleased", "2024-12-01" if change == "[Unreleased] dated" else None]
+        releases.insert(1 if change == "[Unreleased] below a release" else 0, top)
+    out = ["# Changelog", "", "All notable changes to this module are documented here.", ""]
+    for version, date in releases:
+        out += [f"## [{version}]" + (f" - {date}" if date else ""), ""]
+        for section in sections:
+            out += [f"### {section}", f"- SCEN-{prefix}-01: Case 1", ""]
+    return "\n".join(out)
+
+
+def _write_module(source: loader.ModuleSource, folder: Path, leftovers, answers: str | None) -> Path:
+    """`source` as a module folder on disk, with the `leftovers` (LEFTOVERS) beside its files."""
+    docs = folder / layout.DOCS_DIR
+    docs.mkdir(parents=True)
+    for name, _path, data in source.documents:
+        (docs / name).write_bytes(data)
+    (folder / layout.ANSWERS_FILE).write_bytes(source.answers if answers is None else answers.encode())
+    for relative in leftovers:
+        path = folder / relative.rstrip("/@")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if relative.endswith("/"):
+            path.mkdir()
+        elif relative.endswith("@"):
+            path.symlink_to(layout.TASKS)
+        elif relative.removeprefix("docs/") in layout.LEGACY_DOC_NAMES:
+            today = docs / layout.LEGACY_DOC_NAMES[relative.removeprefix("docs/")]
+            path.write_bytes(today.read_bytes() if today.exists() else b"# Old\n")
+        else:
+            path.write_text("--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n", encoding="utf-8")
+    return folder
+
+
+def _changed(base: loader.ModuleSource, changes) -> tuple[loader.ModuleSource, list[str], str | None]:
+    """`base` with its documents changed, the leftover files to write beside them, the answers file's text."""
+    prefix = _prefix(base)
+    source, leftovers, answers = base, [], None
+    for kind, *change in changes:
+        present = {name for name, _, _ in source.documents}
+        if kind == "line":
+            name, operation, where, line = change
+            if operation == "drop the document":
+                documents = tuple(document for document in source.documents if document[0] != name)
+                source = loader.ModuleSource(source.root, source.repo_root, documents, source.answers, ())
+            elif name in present:
+                text = _edit(_text(source, name), operation, where, line.format(p=prefix))
+                source = _with_document(source, name, text)
+        elif kind == "respell" and change[0] in present:
+            source = _with_document(source, change[0], _respell(_text(source, change[0]), *change[1:]))
+        elif kind == "steps" and change[0] in present:
+            source = _with_document(source, change[0], _reorder_steps(_text(source, change[0]), *change[1:]))
+        elif kind == "changelog" and layout.CHANGELOG in present:
+            source = _with_document(source, layout.CHANGELOG, _changelog(prefix, *change))
+        elif kind == "leftover":
+            leftovers.append(change[0])
+        elif kind == "answers" and ANSWERS[change[0]] is not None:
+            answers = ANSWERS[change[0]].format(p=prefix, lower=prefix.lower())
+    return source, sorted(set(leftovers)), answers
+
+
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.booleans(), edits)
-def test_a_module_proven_clean_has_no_finding(clean_source, from_fixture, changes):
-    """The differential test: after any few edits to a clean module (the benchmark's, or the spec-form
-    fixture), a module the proof calls clean is clean to the full check."""
-    source = FIXTURE if from_fixture else clean_source
-    prefix = _prefix(source)
-    for name, operation, where, line in changes:
-        if operation == "drop the document":
-            documents = tuple(document for document in source.documents if document[0] != name)
-            source = loader.ModuleSource(source.root, source.repo_root, documents, source.answers, source.extra_files)
-        elif any(document[0] == name for document in source.documents):
-            text = _edit(_text(source, name), operation, where, line.format(p=prefix))
-            source = _with_document(source, name, text)
-    if quickcheck.proven_clean(source, _globals(source)):
-        assert _findings(source) == []
+@given(examples)
+def test_a_module_proven_clean_has_no_finding(clean_source, example):
+    """The differential test: after one to three changes to a clean module (the benchmark's, the spec-form fixture,
+    or that fixture in the spec's own spellings), written to disk with any leftover files and read back as `check`
+    reads it, a module the proof calls clean is clean to the full check."""
+    base_name, changes = example
+    base = {"bench": clean_source, "fixture": FIXTURE, "spec spellings": SPEC_FIXTURE}[base_name]
+    changed, leftovers, answers = _changed(base, changes)
+    with tempfile.TemporaryDirectory() as folder:
+        module = _write_module(changed, Path(folder) / "module", leftovers, answers)
+        source = loader.read_module(module, base.repo_root)
+        proven = quickcheck.proven_clean(source, _globals(source))
+        event("proven clean" if proven else "not proven")
+        if proven:
+            assert _findings(source) == []
 
 
 @settings(max_examples=400, deadline=None)

@@ -70,6 +70,8 @@ def test_a_warm_run_parses_nothing_and_imports_no_rule(monorepo: Path) -> None:
     assert cold.stdout.splitlines()[-1].startswith("1 ['dataclasses', 'modforge.checker.rules'")
     assert "'modforge.documents.parser'" in cold.stdout.splitlines()[-1]
     assert warm.stdout.splitlines()[-1] == "1 []"
+    finding = "modules/oagw/docs/INTENT_DESIGN.md:65:5: MF202 SCEN-OAGW-99 is not defined"
+    assert cold.stdout.splitlines()[0].startswith(finding)
     assert warm.stdout.splitlines()[:-1] == cold.stdout.splitlines()[:-1], "the same findings"
 
 

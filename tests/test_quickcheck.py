@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -129,6 +130,22 @@ DEFECTS = [
     (layout.INTENT_VS_ACTUAL, "- **Gap:** Timeout differs (ADR-003)", "- **Gaps:** Timeout", "MF702"),
     (layout.INTENT_DESIGN, "### Advanced Configuration (PHASE-{p}-2)", "### Advanced (PHASE-{p}-3)", "MF803"),
     (layout.ACTUAL_SCENARIOS, "- **WHEN** a caller sends request 1", "<<<<<<< HEAD", "MF011"),
+    (layout.ACTUAL_SCENARIOS, "- **WHEN** a caller sends request 1", "||||||| base", "MF011"),
+    (layout.INTENT_REQUIREMENTS, "### REQ-{p}-1: Capability 1", "### Open questions\n\n### REQ-{p}-1: C", "MF301"),
+    (layout.INTENT_SCENARIOS, "- **AND** a span is recorded", "- a span is recorded", "MF403"),
+    (layout.TASKS, "### TASK-{p}-01: Package 1", "### Package 1", "MF501"),
+    (layout.CHANGELOG, "## [0.1.0] - 2024-01-15", "## [0.1.0] - 2024-01-15\n\n## [0.1.0] - 2024-01-15", "MF604"),
+    (layout.CHANGELOG, "## [0.1.0] - 2024-01-15", "## [Unreleased]\n\n## [0.1.0] - 2024-01-15", "MF604"),
+    (layout.CHANGELOG, "### Added", "### Added\n\n### Added", "MF605"),
+    (layout.INTENT_DESIGN, "### Advanced Configuration (PHASE-{p}-2)", "### Phase 2: Advanced", "MF802"),
+    (
+        layout.INTENT_REQUIREMENTS,
+        "### REQ-{p}-1: Capability 1",
+        "### REQ-{p}-51: Spare\nIt MUST.\n\n### REQ-{p}-1: C",
+        "MF901",
+    ),
+    (layout.INTENT_SCENARIOS, "## PHASE-{p}-2: Advanced Configuration", "## Notes", "MF902"),
+    (layout.TASKS, "## PHASE-{p}-2: Advanced Configuration", "## Phase 3", "MF204"),
 ]
 
 
@@ -140,6 +157,67 @@ def test_a_defect_is_never_proven_clean(clean_source, name, old, new, code):
     source = _with_document(clean_source, name, text.replace(old.format(p=prefix), new.format(p=prefix), 1))
     assert not quickcheck.proven_clean(source, _globals(source))
     assert code in {d.code for d in _findings(source)}
+
+
+# Defects that are files, not text: on disk, as `check` finds them (MF012 and the documents family).
+FILE_DEFECTS = [
+    ("docs/TASKS.md.rej", "MF012"),
+    ("src/lib.rs.rej", "MF012"),
+    ("docs/1_INTENT_DESIGN.md", "MF012"),
+    ("docs/TASKS.md:\xff\xfe not UTF-8", "MF001"),
+    ("docs/TASKS.md: ", "MF002"),
+    (".copier-answers.yml:<<<<<<< ours", "MF003"),
+    (".copier-answers.yml:id_prefix: oagw", "MF105"),
+]
+
+
+@pytest.mark.parametrize(("defect", "code"), FILE_DEFECTS, ids=[f"{c}:{d}" for d, c in FILE_DEFECTS])
+def test_a_file_defect_is_never_proven_clean(clean_source, tmp_path, defect, code):
+    module = _write_module(clean_source, tmp_path / "module", [], None)
+    relative, _, content = defect.partition(":")
+    path = module / relative
+    if content:
+        path.write_bytes(content.encode("utf-8", "surrogateescape") if "\xff" not in content else b"\xff\xfe x\n")
+    elif relative.removeprefix("docs/") in layout.LEGACY_DOC_NAMES:
+        path.write_bytes((module / layout.DOCS_DIR / layout.INTENT_DESIGN).read_bytes())
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("@@ -1 +1 @@\n-old\n+new\n", encoding="utf-8")
+    source = loader.read_module(module, clean_source.repo_root)
+    assert not quickcheck.proven_clean(source, _globals(source))
+    assert code in {d.code for d in _findings(source)}
+
+
+def test_every_rule_family_has_a_defect_the_proof_declines():
+    """One example at least per family of rules (modforge.checker.rules.FAMILIES) in the lists above."""
+    from modforge.checker.rules import FAMILY_TITLES
+
+    codes = {code for *_, code in DEFECTS} | {code for _, code in FILE_DEFECTS}
+    assert {BY_CODE[code].family for code in codes} == set(FAMILY_TITLES)
+
+
+def test_an_unmerged_document_is_never_proven_clean(tmp_path):
+    """A real merge conflict in git: the document git holds as unmerged carries the markers (MF011)."""
+    root = tmp_path / "monorepo"
+    module = root / "modules" / "oagw"
+    shutil.copytree(REPO / "tests" / "fixtures" / "check" / "clean-module", module)
+    tasks = module / layout.DOCS_DIR / layout.TASKS
+    git = ["git", "-C", str(root)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "module"], check=True)
+    subprocess.run([*git, "checkout", "-qb", "theirs"], check=True)
+    tasks.write_text(tasks.read_text().replace("Define domain models", "Define the domain model"))
+    subprocess.run([*git, "commit", "-qam", "theirs"], check=True)
+    subprocess.run([*git, "checkout", "-q", "main"], check=True)
+    tasks.write_text(tasks.read_text().replace("Define domain models", "Define domain types"))
+    subprocess.run([*git, "commit", "-qam", "ours"], check=True)
+    merge = subprocess.run([*git, "merge", "-q", "theirs"], capture_output=True, text=True)
+    assert merge.returncode != 0
+    assert "docs/TASKS.md" in subprocess.run([*git, "ls-files", "-u"], capture_output=True, text=True).stdout
+    source = loader.read_module(module)
+    assert not quickcheck.proven_clean(source, _globals(source))
+    assert "MF011" in {d.code for d in _findings(source)}
 
 
 def _prefix(source: loader.ModuleSource) -> str:

@@ -178,7 +178,9 @@ def main() -> int:
         for module in modules:
             print(f"--- {module}", flush=True)
             command = [sys.executable, __file__, "--mutmut", "run", f"{module}.*", "--max-children"]
-            subprocess.run([*command, str(args.max_children)], cwd=REPO, check=False)
+            if subprocess.run([*command, str(args.max_children)], cwd=REPO, check=False).returncode != 0:
+                print(f"mutmut stopped on {module}: see its output above", file=sys.stderr)
+                return 2
     return 0 if report(modules) else 1
 
 

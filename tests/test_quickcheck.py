@@ -339,6 +339,19 @@ def _spec_spelled(source: loader.ModuleSource) -> loader.ModuleSource:
 
 
 SPEC_FIXTURE = _spec_spelled(FIXTURE)
+SPEC_EXAMPLES = loader.read_module(REPO / "tests" / "fixtures" / "check" / "spec-examples", REPO / "tests" / "fixtures")
+
+
+def test_the_spec_examples_are_proven_clean():
+    """A module assembled from the spec's own examples (its TASKS.md example verbatim, `## Phase 1` groups and all;
+    its design, requirement, scenario, changelog and gap-analysis examples) is clean, and proven so."""
+    source = SPEC_EXAMPLES
+    spec_tasks = (
+        "## Phase 1\n\n### TASK-OAGW-01: SDK Implementation\n- [ ] 1.1 Define API traits (REQ-OAGW-42, REQ-OAGW-43)"
+    )
+    assert _text(source, layout.TASKS).startswith(spec_tasks)
+    assert quickcheck.proven_clean(source, _globals(source))
+    assert _findings(source) == []
 
 
 def test_the_spec_spellings_are_proven_clean(clean_source, tmp_path):
@@ -429,7 +442,8 @@ changes = st.one_of(
     st.tuples(st.just("leftover"), st.sampled_from(sorted(LEFTOVERS))),
     st.tuples(st.just("answers"), st.sampled_from(sorted(ANSWERS))),
 )
-examples = st.tuples(st.sampled_from(("bench", "fixture", "spec spellings")), st.lists(changes, min_size=1, max_size=3))
+BASES = ("bench", "fixture", "spec spellings", "spec examples")
+examples = st.tuples(st.sampled_from(BASES), st.lists(changes, min_size=1, max_size=3))
 
 
 def _edit(text: str, operation: str, where: int, line: str) -> str:
@@ -555,10 +569,12 @@ def _changed(base: loader.ModuleSource, changes) -> tuple[loader.ModuleSource, l
 @given(examples)
 def test_a_module_proven_clean_has_no_finding(clean_source, example):
     """The differential test: after one to three changes to a clean module (the benchmark's, the spec-form fixture,
-    or that fixture in the spec's own spellings), written to disk with any leftover files and read back as `check`
-    reads it, a module the proof calls clean is clean to the full check."""
+    that fixture in the spec's own spellings, or the spec's examples), written to disk with any leftover files and
+    read back as `check` reads it, a module the proof calls clean is clean to the full check."""
     base_name, changes = example
-    base = {"bench": clean_source, "fixture": FIXTURE, "spec spellings": SPEC_FIXTURE}[base_name]
+    base = {"bench": clean_source, "fixture": FIXTURE, "spec spellings": SPEC_FIXTURE, "spec examples": SPEC_EXAMPLES}[
+        base_name
+    ]
     changed, leftovers, answers = _changed(base, changes)
     with tempfile.TemporaryDirectory() as folder:
         module = _write_module(changed, Path(folder) / "module", leftovers, answers)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Fixtures hold other projects' test files (the pipeline walk's E2E tests): data, never collected here.
+collect_ignore_glob = ["fixtures/*"]
 # What copier needs of this repository to render the template.
 TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "src", "migrations")
 

@@ -20,6 +20,10 @@ SUMMARIES = {
     "update": "update a module to a newer template release (`copier update`, then a conflict report)",
     "migrate": "apply or preview (--dry-run) the template's migrations on a module",
     "adopt": "bring a hand-made or legacy module under the template",
+    "status": "show the pipeline step each module has reached, and its progress",
+    "gate": "check a pipeline step's acceptance criteria for a module (its review gate)",
+    "next-id": "print the next free REQ, SCEN, TASK or PHASE id of a module",
+    "trace": "print the traceability matrix (markdown, json or a self-contained html page)",
 }
 
 
@@ -39,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _command_parser(name: str) -> argparse.ArgumentParser:
     """The parser of one command, built alone: a run builds no parser for the commands it does not run."""
-    module = importlib.import_module(f"modforge.commands.{name}")
+    module = importlib.import_module(f"modforge.commands.{name.replace('-', '_')}")
     parser = argparse.ArgumentParser(prog=f"modforge {name}", description=module.__doc__)
     module.add_arguments(parser)
     parser.set_defaults(run=module.run, command=name)

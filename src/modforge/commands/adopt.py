@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         commit=releases.tag(version),
     )
     if args.dry_run:
-        sys.stdout.write(result.outcome.diff())
+        sys.stdout.write(result.outcome.diff(root))
         _summary(result, root, sys.stderr, dry_run=True)
         return 0
     migration.apply(root, result.outcome)

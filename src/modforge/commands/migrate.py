@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     for path, reason in outcome.skipped.items():
         print(f"modforge migrate: left {path} alone: {reason}", file=sys.stderr)
     if args.dry_run:
-        sys.stdout.write(outcome.diff())
+        sys.stdout.write(outcome.diff(root))
         count = len(outcome.changes)
         print(f"migrations {names} would change {count} file{'s' * (count != 1)} in {root.name}", file=sys.stderr)
         return 1 if outcome.changes or outcome.skipped else 0

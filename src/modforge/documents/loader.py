@@ -262,9 +262,23 @@ def load_answers(path: Path) -> dict:
 
 def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
     """The answers file as a mapping (None when missing or unreadable), and why a present file could not be
-    read: not YAML (an unresolved `copier update` conflict, a hand edit), or YAML but not a mapping."""
+    read: not YAML (an unresolved `copier update` conflict, a hand edit), or YAML but not a mapping.
+
+    The same bytes object read twice in a row (the quick proof, then the pipeline's facts) is parsed once:
+    callers read the mapping and never change it."""
     if not data:
         return None, None
+    if data is _LAST_ANSWERS[0]:
+        return _LAST_ANSWERS[1]
+    result = _read_answers(data)
+    _LAST_ANSWERS[:] = [data, result]
+    return result
+
+
+_LAST_ANSWERS: list = [None, (None, None)]
+
+
+def _read_answers(data: bytes) -> tuple[dict | None, Problem | None]:
     import yaml  # only on a cache miss; the C loader when PyYAML was built with it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

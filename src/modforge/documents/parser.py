@@ -364,7 +364,17 @@ class _Builder:
         raw = self.scan.headings
         deeper = index + 1 < len(raw) and raw[index + 1][3] < self.extent_end[index]
         nested = self._nested_headings(index) if deeper else ()
-        return _new(Scenario, (parsed, title, line, phase, tuple(steps), tuple(others), nested))
+        status = self._status(index) if self.name == layout.ACTUAL_SCENARIOS else None
+        return _new(Scenario, (parsed, title, line, phase, tuple(steps), tuple(others), nested, status))
+
+    def _status(self, index: int) -> str | None:
+        """The implementation status an actual scenario states on a line of its own (`**Status:** Implemented`)."""
+        first, stop = self._section(index)
+        for number in range(first, stop):
+            match = layout.SCENARIO_STATUS_RE.match(self._lines[number])
+            if match:
+                return match.group("status")
+        return None
 
     def _nested_headings(self, index: int) -> tuple[Heading, ...]:
         end = self.extent_end[index]

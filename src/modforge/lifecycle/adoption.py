@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import textcodec
 from modforge.lifecycle import migration
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import grammar, layout, naming
@@ -127,7 +128,10 @@ def _rewrite_references(tree: ModuleTree, root: Path, result: Plan) -> None:
     renamed_to = dict(result.renamed)
     for path in _text_files(root):
         current = renamed_to.get(path, path)
-        text = tree.read(current)
+        try:
+            text = tree.read(current)
+        except textcodec.NotText:
+            continue  # not UTF-8: its bytes stay as they are (result.notes says so below)
         if text is None or not LEGACY_REFERENCE_RE.search(text):
             continue
         new, count = LEGACY_REFERENCE_RE.subn(lambda m: layout.LEGACY_DOC_NAMES[m.group("name")], text)
@@ -373,18 +377,16 @@ def _validate(context: dict[str, Any], destination: Path) -> None:
 
 # --- the promise: nothing lost --------------------------------------------------------------------
 def _check_nothing_lost(tree: ModuleTree, result: Plan) -> None:
-    """Every non-blank line of every document is still there; a rewritten heading keeps its title."""
-    renamed_to = dict(result.renamed)
-    docs_dir = tree.root / layout.DOCS_DIR
-    for file in sorted(docs_dir.glob("*.md")) if docs_dir.is_dir() else []:
-        old = f"{layout.DOCS_DIR}/{file.name}"
-        new = renamed_to.get(old, old)
-        before = tree.original(old) or ""
-        after = tree.read(new) or ""
+    """Every non-blank line of every file the plan changes is still there (references to renamed documents
+    renamed); a rewritten heading keeps its title."""
+    for change in tree.changes():
+        if change.before is None or change.old_path is None:
+            continue  # a new file: nothing to lose
+        old, new = change.old_path, change.path
         rewritten = result.rewritten.get(new, {})
-        headings = [h.text for h in migration.parse_document(tree.root / new, file.name, after).headings]
-        remaining = Counter(after.splitlines())
-        for number, line in enumerate(before.splitlines(), start=1):
+        headings = [h.text for h in migration.parse_document(tree.root / new, Path(new).name, change.after).headings]
+        remaining = Counter(change.after.splitlines())
+        for number, line in enumerate(change.before.splitlines(), start=1):
             if number in rewritten:
                 if not any(rewritten[number] in heading for heading in headings):
                     raise _lost(line, old)

@@ -104,7 +104,9 @@ HARMLESS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "old", "new"), HARMLESS, ids=[f"{n}:{o[:20]}" for n, o, _ in HARMLESS])
+@pytest.mark.parametrize(
+    ("name", "old", "new"), HARMLESS, ids=[f"{n.removesuffix('.md')}-{i}" for i, (n, _, _) in enumerate(HARMLESS)]
+)
 def test_canonical_edits_stay_proven(clean_source, name, old, new):
     prefix = _prefix(clean_source)
     text = _text(clean_source, name)
@@ -172,7 +174,7 @@ FILE_DEFECTS = [
 ]
 
 
-@pytest.mark.parametrize(("defect", "code"), FILE_DEFECTS, ids=[f"{c}:{d}" for d, c in FILE_DEFECTS])
+@pytest.mark.parametrize(("defect", "code"), FILE_DEFECTS, ids=[f"{c}-{i}" for i, (_, c) in enumerate(FILE_DEFECTS)])
 def test_a_file_defect_is_never_proven_clean(clean_source, tmp_path, defect, code):
     module = _write_module(clean_source, tmp_path / "module", [], None)
     relative, _, content = defect.partition(":")

@@ -101,6 +101,11 @@ HARMLESS = [
         "## [0.1.0] - 2024-01-15",
         "## [0.2.0] - 2024-02-01\n### Fixed\n- SCEN-{p}-01\n\n## [0.1.0] - 2024-01-15",
     ),
+    (  # two releases on the same day: dates must not rise, and equal is no rise
+        layout.CHANGELOG,
+        "## [0.1.0] - 2024-01-15",
+        "## [0.1.1] - 2024-01-15\n### Fixed\n- SCEN-{p}-01\n\n## [0.1.0] - 2024-01-15",
+    ),
 ]
 
 

@@ -132,13 +132,13 @@ def report(modules: list[str]) -> bool:
     totals: Counter[str] = Counter()
     ok = True
     print(f"{'module':<40} {'mutants':>7} {'killed':>6} {'equiv':>5} {'survived':>8} ", end="")
-    print(f"{'no test':>7} {'timeout':>7} score")
+    print(f"{'no test':>7} {'timeout':>7} {'not run':>7} score")
     for module in modules:
         codes = found.get(module, {})
         counts: Counter[str] = Counter()
         for name, code in codes.items():
             status = STATUS.get(code, "suspicious")
-            if status != "killed" and name in excused:
+            if status not in ("killed", "not run") and name in excused:
                 if changed_lines(mutant_diff(name)) != excused[name]["change"].strip():
                     print(f"  stale entry in {EQUIVALENTS.name}: {name} no longer changes what it records")
                     ok = False
@@ -146,20 +146,27 @@ def report(modules: list[str]) -> bool:
                     continue
                 status = "equivalent"
             counts[status] += 1
-        total = sum(counts.values())
-        judged = total - counts["equivalent"]
-        score = counts["killed"] / judged if judged else 1.0
         totals.update(counts)
-        ok = ok and score >= GOAL and not counts["not run"]
-        print(
-            f"{module:<40} {total:>7} {counts['killed']:>6} {counts['equivalent']:>5} {counts['survived']:>8} "
-            f"{counts['no tests']:>7} {counts['timeout']:>7} {score:6.1%}"
-        )
-    judged = sum(totals.values()) - totals["equivalent"]
-    print(f"{'all':<40} {sum(totals.values()):>7} {totals['killed']:>6} {totals['equivalent']:>5} ", end="")
-    print(f"{totals['survived']:>8} {totals['no tests']:>7} {totals['timeout']:>7} {totals['killed'] / judged:6.1%}")
-    print(f"goal: at least {GOAL:.0%} of the mutants that are not equivalent killed, in every module")
+        ok = ok and not counts["not run"] and _score(counts) >= GOAL
+        _row(module, counts)
+    _row("all", totals)
+    print(f"goal: at least {GOAL:.0%} of the mutants run that are not equivalent killed, in every module;")
+    print("a module with mutants not run (a run stopped early) is marked *")
     return ok
+
+
+def _score(counts: Counter[str]) -> float:
+    judged = sum(counts.values()) - counts["equivalent"] - counts["not run"]
+    return counts["killed"] / judged if judged else 1.0
+
+
+def _row(module: str, counts: Counter[str]) -> None:
+    mark = "*" if counts["not run"] else ""
+    print(
+        f"{module:<40} {sum(counts.values()):>7} {counts['killed']:>6} {counts['equivalent']:>5} "
+        f"{counts['survived']:>8} {counts['no tests']:>7} {counts['timeout']:>7} {counts['not run']:>7} "
+        f"{_score(counts):6.1%}{mark}"
+    )
 
 
 def main() -> int:

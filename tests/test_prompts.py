@@ -152,6 +152,7 @@ def test_options_may_stand_anywhere_among_the_positionals(new_module, order):
     result = run_cli(*(str(module) if arg == "MODULE" else arg for arg in order))
     assert result.returncode == 0, result.stderr
     assert result.stdout == prompts.render("code", prompts.read_answers(module), 2)
+    assert "PHASE-CREDSTORE-2" in result.stdout, "the phase-2 code prompt, not an empty one"
 
 
 def test_module_dir_defaults_to_the_current_folder(new_module):

@@ -94,6 +94,8 @@ def lay_outside(root: Path, name: str) -> None:
                 target = root / path.relative_to(source)
                 _unlink_upstream(root, target.parent)
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if target.is_symlink():  # a file linked to the upstream snapshot: replaced, never written through
+                    target.unlink()
                 shutil.copy2(path, target)
 
 

@@ -230,8 +230,7 @@ def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
 
     if markdown:
         return list(parser.parse_text(text, Path("conflicts.md"), "conflicts.md").conflict_markers)
-    src = "\n" + text
-    return [src.count("\n", 0, match.start() + 1) for match in doctext.CONFLICT_MARKER_RE.finditer(src)]
+    return doctext.conflict_marker_lines("\n" + text)
 
 
 def read_answers(root: Path) -> dict[str, Any]:

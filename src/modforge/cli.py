@@ -4,12 +4,16 @@ an exit code (0 fine, 1 findings or failure, 2 usage or I/O problem). Commands l
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import os
 import sys
 
 from modforge import __version__
 from modforge.commands import COMMANDS
 from modforge.errors import ModforgeError
+from modforge.filesystem.names import ESCAPE, install_escape_handler
 
 # Short help per command, kept here so `modforge --help` does not import every command module.
 SUMMARIES = {
@@ -46,8 +50,30 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _parse_command(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    """`parser.parse_intermixed_args(args)`, also when `--` ends the options (`check -- -file.md`), which
+    Python 3.11's argparse refuses there: the arguments after `--` are parsed as stand-ins, then put back."""
+    if "--" not in args:
+        return parser.parse_intermixed_args(args)
+    cut = args.index("--")
+    stand_ins = {f"modforge-argument-{index}": value for index, value in enumerate(args[cut + 1 :])}
+    namespace = parser.parse_intermixed_args(args[:cut] + list(stand_ins))
+    for action in parser._actions:
+        if action.option_strings:
+            continue
+        convert = action.type if callable(action.type) else str
+
+        def back(value: object, convert=convert) -> object:
+            return convert(stand_ins[str(value)]) if str(value) in stand_ins else value
+
+        value = getattr(namespace, action.dest, None)
+        setattr(namespace, action.dest, [back(v) for v in value] if isinstance(value, list) else back(value))
+    return namespace
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _escape_undecodable_names()
     selected = next((a for a in argv if not a.startswith("-")), None)
     if selected not in COMMANDS:
         args = _parser().parse_args(argv)  # help, version, or a usage error naming the commands
@@ -57,20 +83,63 @@ def main(argv: list[str] | None = None) -> int:
         position = argv.index(selected)
         if position:
             _parser().parse_args(argv[:position])  # --version, --help before the command
-        args = _command_parser(selected).parse_intermixed_args(argv[position + 1 :])
+        args = _parse_command(_command_parser(selected), argv[position + 1 :])
     if not getattr(args, "run", None):
         _parser().print_help()
         return 2
     try:
-        return args.run(args)
+        if sys.stdout is None:
+            raise ModforgeError("standard output is closed; run it with an output (a terminal, a file or a pipe)")
+        code = args.run(args)
+        sys.stdout.flush()  # a full or closed output fails here, inside the error handling, not at exit
+        return code
     except ModforgeError as error:
-        print(f"modforge {args.command}: error: {error}", file=sys.stderr)
-        return error.exit_code
+        return _fail(args.command, str(error), error.exit_code)
     except KeyboardInterrupt:
-        print("modforge: interrupted", file=sys.stderr)
+        _say(f"modforge {args.command}: interrupted")
         return 130
-    except BrokenPipeError:
-        return 1
+    except OSError as error:
+        if error.filename is None and error.errno in _OUTPUT_ERRORS:
+            _silence_stdout()
+            return _fail(args.command, f"cannot write to standard output ({error.strerror}); the output is incomplete")
+        where = f" {error.filename}" if error.filename is not None else ""
+        return _fail(args.command, f"cannot use{where}: {error.strerror or error}")
+
+
+# errno values of a write to a standard output that cannot take it: closed pipe, full disk, I/O error, quota
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF, errno.EINVAL}
+
+
+def _fail(command: str, message: str, code: int = 2) -> int:
+    _say(f"modforge {command}: error: {message}")
+    return code
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if it can take it."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that what is still buffered does not fail again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):  # not a real file (tests capture it): nothing left to fail
+        pass
+
+
+def _escape_undecodable_names() -> None:
+    """Print a file name that is not UTF-8 as `\\xNN` instead of failing on a strict output (see
+    modforge.filesystem.names)."""
+    install_escape_handler()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors=ESCAPE)
 
 
 if __name__ == "__main__":

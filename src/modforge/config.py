@@ -10,6 +10,7 @@ rule but the orphan warnings, and `select = ["MF901"]` over `ignore = ["MF9"]` b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,6 +36,11 @@ class Settings:
 
     def __init__(self, select: Iterable[str] = (ALL,), ignore: Iterable[str] = (), source: str = "defaults") -> None:
         self.select, self.ignore, self.source = _normalise(select), _normalise(ignore), source
+        if not self.select:  # an empty CI variable must not switch the check off
+            raise ModforgeError(
+                f"select in {source} names no rule, so nothing would be checked; "
+                "name rule codes or prefixes (for example MF1), or ALL"
+            )
         self._enabled: tuple[str, ...] | None = None
         named = [entry for entry in (*self.select, *self.ignore) if entry != ALL]
         codes = _codes() if named else ()  # the defaults need no rule imported (a warm run imports none)
@@ -61,8 +67,13 @@ class Settings:
 
     def with_overrides(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> Settings:
         """The command line's `--select` (replaces) and `--ignore` (adds) over these settings."""
-        select = tuple(select or ())
+        select = tuple(select) if select is not None else ()
         ignore = tuple(ignore or ())
+        if select is not None and select and not _normalise(select):
+            raise ModforgeError(
+                "--select names no rule, so nothing would be checked; "
+                "name rule codes or prefixes (for example --select MF1), or ALL"
+            )
         if not select and not ignore:
             return self
         source = f"{self.source} and the command line" if self.source != "defaults" else "the command line"
@@ -121,14 +132,15 @@ def _fingerprint() -> str:
 # --- the configuration file ---------------------------------------------------------------------
 def find_config(start: Path) -> tuple[Path, dict] | None:
     """The nearest `.modforge.toml`, or `pyproject.toml` with a `[tool.modforge]` table, from `start` up to
-    the repository root (the first folder holding `.git`), with its table."""
+    the repository root (the first folder holding `.git`), with its table. Something by either name that is
+    no readable file (a link to nothing, a FIFO) stops the run: its settings would be silently lost."""
     start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate, _read(candidate)
         candidate = folder / PYPROJECT
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             table = _read(candidate).get("tool", {})
             table = table.get("modforge") if isinstance(table, dict) else None
             if table is not None:
@@ -138,16 +150,27 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
     return None
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a settings file is a few lines; more is not one
+
+
 def _read(path: Path) -> dict:
     import tomllib  # only when a configuration file exists
 
+    from modforge.filesystem import confine
+
+    data = confine.read_regular(path, follow_links=True, limit=MAX_CONFIG_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ModforgeError(f"cannot read {path}: {error.strerror or error}; check its permissions") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from modforge.filesystem import textcodec
+
+        text = textcodec.read_text(data, path)  # raises, naming the byte that is not UTF-8
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ModforgeError(f"{path} is not valid TOML ({error}); fix the syntax") from None
+    except RecursionError:
+        raise ModforgeError(f"{path} nests tables or arrays too deeply to be a settings file; fix it") from None
 
 
 def settings_from_table(table: object, source: str) -> Settings:

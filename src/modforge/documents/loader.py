@@ -11,12 +11,14 @@ its cache on the bytes and parse only what changed, in worker processes.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import confine
 from modforge.spec import layout
 from modforge.spec.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.spec.grammar import IdKind
@@ -186,8 +188,7 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
                 if entry.is_file(follow_symlinks=False):
                     leftovers.append(entry.path)
             elif in_docs and name in _DOC_NAMES:
-                if entry.is_file():
-                    names.append(name)
+                names.append(name)  # whatever it is: a document that is no readable file stops the check
             elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
     chosen: dict[str, str] = {}
@@ -210,11 +211,19 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
 
 
 def _read(path: Path | str) -> bytes | None:
+    """The bytes of the file at `path`, None when nothing is there. Anything else that is not a regular file
+    (a link to nothing, a loop of links, a folder, a FIFO, a device) or cannot be read raises ModforgeError:
+    `modforge check` cannot say anything true about a module whose files it cannot read (exit 2), and
+    opening a FIFO would hang it."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
+        os.lstat(path)
+    except FileNotFoundError:
         return None
+    except OSError as error:
+        if error.errno == errno.ENOTDIR:
+            return None
+        raise ModforgeError(f"cannot inspect {path} ({error.strerror or error})") from None
+    return confine.read_regular(Path(path), follow_links=True)
 
 
 # --- building ---------------------------------------------------------------------------------------
@@ -229,6 +238,9 @@ def build_module(source: ModuleSource) -> Module:
     declared = answers.get("id_prefix") if answers else None
     if isinstance(declared, str) and declared.strip():
         prefix, prefix_source = declared.strip(), "answers"
+    elif declared is not None and not isinstance(declared, str):  # `id_prefix: 123`: declared, and wrong (MF105)
+        shown = str(declared)
+        prefix, prefix_source = shown if len(shown) <= 40 else shown[:40] + "...", "answers"
     else:
         prefix = infer_prefix(documents.values())
         if prefix:
@@ -270,6 +282,10 @@ def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         answers = yaml.load(data, Loader=loader)
+    except RecursionError:
+        from modforge.documents.model import Problem
+
+        return None, Problem("answers-not-yaml", "nests too deeply to be an answers file", 1, 1)
     except (yaml.YAMLError, ValueError) as error:
         from modforge.documents.doctext import CONFLICT_MARKER_RE
         from modforge.documents.model import (

@@ -29,7 +29,8 @@ def expected_heading(ctx: Context, kind: IdKind, text: str, word: str) -> str:
         title = (text[:column] + text[column + len(parsed.text) :]).strip(" \t-:–—.()") or word
     else:  # perhaps the older `### 1. SDK Implementation` form: keep its number
         rest = text.lstrip("0123456789")
-        number = int(text[: len(text) - len(rest)]) if rest != text else None
+        digits = text[: len(text) - len(rest)]
+        number = int(digits) if 0 < len(digits) <= grammar.MAX_DIGITS else None
         title = rest.strip(" \t-:–—.") or word
     prefix = ctx.prefix or "<P>"
     digits = "<N>" if number is None else str(number).zfill(kind.width)

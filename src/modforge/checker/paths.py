@@ -20,4 +20,3 @@ class PathDisplay:
         if path == self.cwd:
             return "."
         return path
-

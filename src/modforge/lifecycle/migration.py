@@ -38,6 +38,7 @@ from modforge.filesystem import confine, textcodec
 from modforge.filesystem.transaction import Transaction
 from modforge.lifecycle import releases, vcs
 from modforge.spec import layout
+from modforge.templating import template_source
 
 MIGRATIONS_DIR = "migrations"
 STAGES = ("before", "after")
@@ -244,7 +245,7 @@ def read_answers(root: Path) -> dict[str, Any]:
     return loader.load_answers(path)
 
 
-MODFORGE_KEYS = ("module_name", "id_prefix")
+MODFORGE_KEYS = template_source.MODFORGE_QUESTIONS
 
 
 def check_modforge_answers(root: Path, answers: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         raise ModforgeError(f"{root / layout.ANSWERS_FILE} does not say which template made the module (_src_path)")
     preconditions.git_root(root, "copier update needs git to merge the template's changes with yours")
     preconditions.clean(root, whole_repository=True, action="the update")
+    preconditions.no_links(root, "modforge update")
     before = answers.get("_commit", "?")
     _update(root, args.vcs_ref)
     after = migration.read_answers(root).get("_commit", "?")

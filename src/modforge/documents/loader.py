@@ -256,10 +256,7 @@ def load_module(root: Path) -> Module:
 def load_answers(path: Path) -> dict:
     """The answers file at `path` (which exists) as a mapping; ModforgeError saying what is wrong with it and
     how to fix it otherwise. For the commands that need the answers; `modforge check` reports MF003 instead."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ModforgeError(f"cannot read {path}: {error.strerror or error}; check the file's permissions") from None
+    data = _read(path) or b""  # a FIFO, a link to nothing or an unreadable file: ModforgeError, never a hang
     answers, problem = read_answers(data)
     if problem is None and answers is None:  # empty
         problem_text, line = "holds nothing, not a mapping of question names to answers", 1

@@ -307,7 +307,9 @@ _HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 def _git(top: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, input=input)
+    result = subprocess.run(
+        ["git", *args], cwd=top, capture_output=True, encoding="utf-8", errors="surrogateescape", input=input
+    )
     if result.returncode != 0:
         raise ModforgeError(f"`git {' '.join(args[:2])}` failed: {result.stderr.strip()}")
     return result
@@ -315,7 +317,13 @@ def _git(top: Path, *args: str, input: str | None = None) -> subprocess.Complete
 
 def _git_toplevel(path: Path) -> Path | None:
     try:
-        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True)
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
     except OSError:
         return None
     return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
@@ -323,6 +331,10 @@ def _git_toplevel(path: Path) -> Path | None:
 
 def _index_path(top: Path) -> Path | None:
     result = subprocess.run(
-        ["git", "rev-parse", "--path-format=absolute", "--git-path", "index"], cwd=top, capture_output=True, text=True
+        ["git", "rev-parse", "--path-format=absolute", "--git-path", "index"],
+        cwd=top,
+        capture_output=True,
+        encoding="utf-8",
+        errors="surrogateescape",
     )
     return Path(result.stdout.strip()) if result.returncode == 0 else None

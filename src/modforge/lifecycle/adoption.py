@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from modforge.errors import ModforgeError
-from modforge.filesystem import textcodec
+from modforge.filesystem import confine, textcodec
 from modforge.lifecycle import migration
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import grammar, layout, naming
@@ -335,10 +335,11 @@ def code_facts(root: Path) -> dict[str, Any]:
     sources = {}
     for file in root.rglob("*.rs"):
         if not any(part in SKIP_DIRS for part in file.relative_to(root).parts):
-            try:
-                sources[file.relative_to(root).as_posix()] = file.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            try:  # a regular file only: a FIFO or a link to /dev/zero named lib.rs would never end
+                data = confine.read_regular(file, limit=MAX_BYTES)
+            except ModforgeError:
                 continue
+            sources[file.relative_to(root).as_posix()] = data.decode("utf-8", errors="replace")
     if not sources:
         return {}
     code = "\n".join(sources.values())

@@ -108,7 +108,7 @@ def test_update_names_each_line_of_the_owner_that_only_a_rej_file_holds(template
     reported = [line for line in result.stdout.splitlines() if "TASKS.md.rej" in line]
     assert reported == [
         "cred-store/docs/TASKS.md.rej: apply its 1 line(s) to TASKS.md by hand, then delete it",
-        "cred-store/docs/TASKS.md.rej:4: your line is only here, not in TASKS.md: \"- [ ] 1.9 Owner's own task\"",
+        'cred-store/docs/TASKS.md.rej:4: your line is only here, not in TASKS.md: "- [ ] 1.9 Owner\'s own task"',
     ]
 
 

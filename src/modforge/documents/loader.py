@@ -173,7 +173,7 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
     docs_dir = os.path.join(top, layout.DOCS_DIR)
     names: list[str] = []
     leftovers: list[str] = []
-    stack = [top]
+    stack = [top, docs_dir]  # docs/ by its path: read through a link, as is_module found the module through it
     while stack:
         current = stack.pop()
         try:
@@ -189,7 +189,7 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
                     leftovers.append(entry.path)
             elif in_docs and name in _DOC_NAMES:
                 names.append(name)  # whatever it is: a document that is no readable file stops the check
-            elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
+            elif not _skipped(name) and entry.path != docs_dir and entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
     chosen: dict[str, str] = {}
     for file_name in sorted(names):  # today's name wins over a legacy name for the same document

@@ -15,6 +15,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -38,13 +39,34 @@ class Result(NamedTuple):
     err: str
 
 
+class Hung(Exception):
+    """A command still running after TIMEOUT seconds (blocked on a FIFO, say)."""
+
+
+@contextlib.contextmanager
+def within(seconds: int = TIMEOUT):
+    """Fail with Hung instead of blocking the suite when the body takes longer than `seconds`."""
+
+    def give_up(_signal: int, _frame: object) -> None:
+        raise Hung(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run(*args: object, cwd: Path | None = None) -> Result:
     """`modforge ARGS` in this process, its output captured. An exception escaping main() fails the test with
-    its traceback: a traceback is what these tests exist to rule out."""
+    its traceback: a traceback is what these tests exist to rule out; so does a hang (see `within`)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = cli.main([str(arg) for arg in args])
+            with within():
+                code = cli.main([str(arg) for arg in args])
         except SystemExit as exit:  # argparse's usage errors
             code = exit.code if isinstance(exit.code, int) else 2
     return Result(code, out.getvalue(), err.getvalue())

@@ -36,7 +36,7 @@ def questions(source: str) -> dict[str, dict]:
     import yaml
 
     try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, ValueError, yaml.YAMLError, RecursionError) as error:
         raise ModforgeError(f"cannot read {config}: {error}") from None
     if not isinstance(data, dict):

@@ -144,10 +144,11 @@ def test_an_answers_file_that_is_not_utf8(monorepo: Monorepo, command: str) -> N
 
 
 # --- generated: any bytes in the design, any line endings ---------------------------------------------
+_CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\r\n")  # one ending
 _LINES = st.lists(
     st.one_of(
         st.sampled_from(["## Security and Tenancy", "## Overview", "## Implementation Phases", "- item", "", "text"]),
-        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\r\n"), max_size=12),
+        st.text(alphabet=_CHARACTERS, max_size=12),
     ),
     max_size=12,
 )

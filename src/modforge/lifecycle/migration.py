@@ -32,7 +32,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from modforge.documents import loader
+from modforge.documents import doctext, loader
 from modforge.errors import ModforgeError
 from modforge.filesystem import confine, textcodec
 from modforge.filesystem.transaction import Transaction
@@ -45,6 +45,7 @@ STAGES = ("before", "after")
 _FILE_RE = re.compile(r"v\d+_\d+_\d+\.py")
 # The labels copier gives `git merge-file` (copier/_main.py), reused so a re-merge reads the same.
 MERGE_LABELS = ("before updating", "last update", "after updating")
+MAX_FILE_BYTES = doctext.MAX_DOCUMENT_BYTES  # a file migrations or adoption read: larger is no document
 
 
 class MigrationError(ModforgeError):
@@ -143,7 +144,7 @@ class ModuleTree:
                 what = {"dir": "a folder", "other": "a FIFO, device or socket"}[kind]
                 raise ModforgeError(f"{target} is {what}, not a file; move it away, then run again")
             else:
-                decoded = textcodec.decode(confine.read_regular(target), target)
+                decoded = textcodec.decode(confine.read_regular(target, limit=MAX_FILE_BYTES), target)
                 self._encoding[path] = decoded
                 self._disk[path] = decoded.text
         return self._disk[path]
@@ -227,7 +228,7 @@ def parse_document(path: Path, name: str, text: str) -> Any:
 def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
     """Lines (1-based) of merge conflict markers, as the parser finds them: in Markdown, outside code blocks
     (parser.parse_text); in any other file, every line the marker pattern (doctext.CONFLICT_MARKER_RE) matches."""
-    from modforge.documents import doctext, parser
+    from modforge.documents import parser
 
     if markdown:
         return list(parser.parse_text(text, Path("conflicts.md"), "conflicts.md").conflict_markers)

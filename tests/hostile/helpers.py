@@ -157,7 +157,12 @@ class Monorepo(NamedTuple):
         return self.module / "docs" / name
 
     def commit(self, message: str = "hostile input") -> None:
-        git(self.root, "add", "-A")
+        """Commit everything git can hold; a FIFO or device stays beside a clean work tree, untracked (git
+        keeps neither: the file it replaced is committed as deleted)."""
+        special = [path for path, entry in snapshot(self.root).items() if entry[0] == "special"]
+        for path in special:
+            git(self.root, "rm", "-q", "--cached", "--ignore-unmatch", "--", path)
+        subprocess.run(["git", "add", "-A", "--ignore-errors"], cwd=self.root, capture_output=True)
         git(self.root, "commit", "-q", "--allow-empty", "-m", message)
 
 

@@ -207,8 +207,9 @@ class Transaction:
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
-            kind = confine.kind_of(target)
-            mode = stat.S_IMODE(os.stat(target).st_mode) if kind == "file" else 0o666 & ~_umask()
+            source = self.root / self._origin.get(path, path)  # a renamed file keeps its mode (read-only, say)
+            kind = confine.kind_of(source)
+            mode = stat.S_IMODE(os.stat(source).st_mode) if kind == "file" else 0o666 & ~_umask()
             os.chmod(name, mode)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -311,8 +312,13 @@ def _git(top: Path, *args: str, input: str | None = None) -> subprocess.Complete
         ["git", *args], cwd=top, capture_output=True, encoding="utf-8", errors="surrogateescape", input=input
     )
     if result.returncode != 0:
-        raise ModforgeError(f"`git {' '.join(args[:2])}` failed: {result.stderr.strip()}")
+        raise ModforgeError(f"`git {' '.join(args[:2])}` failed: {_first_line(result.stderr)}")
     return result
+
+
+def _first_line(text: str) -> str:
+    """git's first line of complaint (the rest is advice for its own command line): messages stay one line."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "no reason given")
 
 
 def _git_toplevel(path: Path) -> Path | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import re
 import sys
 import tempfile
@@ -238,7 +239,7 @@ def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
 def read_answers(root: Path) -> dict[str, Any]:
     """The module's answers file; ModforgeError naming the fix when it is missing or unreadable."""
     path = Path(root) / layout.ANSWERS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # something else by that name (a FIFO, a link to nothing): load_answers says what
         raise ModforgeError(
             f"{path.parent} has no {layout.ANSWERS_FILE}: it was not made by the modforge template; "
             f"run `modforge adopt {path.parent}` to bring it under the template"

@@ -20,7 +20,8 @@ def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> 
         ["git", *args], cwd=cwd, capture_output=True, encoding="utf-8", errors="surrogateescape", input=input
     )
     if check and result.returncode != 0:
-        raise ModforgeError(f"`git {' '.join(args)}` failed in {cwd}: {result.stderr.strip()}")
+        complaint = next((line.strip() for line in result.stderr.splitlines() if line.strip()), "no reason given")
+        raise ModforgeError(f"`git {' '.join(args)}` failed in {cwd}: {complaint}")  # one line: git's first
     return result
 
 

@@ -23,8 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
-    parser.add_argument("--template", help="template path or URL (default: the template modforge ships with)")
-    parser.add_argument("--vcs-ref", help="template git ref to copy (default: the latest release tag, else HEAD)")
+    parser.add_argument("--template", help=f"template path or git URL ({template_source.DEFAULT_HELP})")
+    parser.add_argument(
+        "--vcs-ref",
+        help="template release tag (v0.2.0) or git ref to copy (default: the latest release; releases.toml "
+        "stands in for missing tags)",
+    )
 
 
 def add_data_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -86,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
     problem = naming.module_name_error(args.module_name)
     if problem:
         raise ModforgeError(f"{problem}; nothing was created")
-    source = template_source.locate(args.template)
     if not (args.monorepo.is_dir()):
         raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
+    source = template_source.locate(args.template, args.monorepo)
     destination = (args.monorepo / "modules" / args.module_name).resolve()
     if os.path.lexists(destination):
         raise ModforgeError(
@@ -108,18 +112,23 @@ def _copy(source: str, destination: Path, pairs: list[str], name: str, *, defaul
     from copier._main import Worker  # what copier.run_copy runs; `copier.Worker` is deprecated as internal
     from copier.errors import CopierError
 
+    from modforge.lifecycle import template_repo
+
     warnings.filterwarnings("ignore", module="copier")  # dirty-template notices are for template authors
     data = {**parse_data(pairs), "module_name": name}
     try:
-        with Worker(
-            src_path=source,
-            dst_path=destination,
-            data=data,
-            defaults=defaults,
-            unsafe=True,
-            quiet=True,
-            vcs_ref=vcs_ref,
-        ) as worker:
+        with (
+            template_repo.serving(source),
+            Worker(
+                src_path=source,
+                dst_path=destination,
+                data=data,
+                defaults=defaults,
+                unsafe=True,
+                quiet=True,
+                vcs_ref=vcs_ref,
+            ) as worker,
+        ):
             asked = template_source.asked_questions(worker.template.questions_data)
             template_source.require_modforge(asked, source)
             check_data(data, asked)

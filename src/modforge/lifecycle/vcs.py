@@ -13,11 +13,19 @@ from pathlib import Path
 from modforge.errors import ModforgeError
 
 
-def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def git(
+    cwd: Path, *args: str, check: bool = True, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
         raise ModforgeError("git is not installed; install git, which copier needs too")
     result = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, encoding="utf-8", errors="surrogateescape", input=input
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding="utf-8",
+        errors="surrogateescape",  # names that are not UTF-8 come through, and go back to git, unchanged
+        input=input,
+        env=env,
     )
     if check and result.returncode != 0:
         complaint = next((line.strip() for line in result.stderr.splitlines() if line.strip()), "no reason given")

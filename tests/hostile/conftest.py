@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_template_repo
+import template_repos
 
 from hostile.helpers import LEGACY_MODULE, Monorepo, make_monorepo
-from modforge import __version__
 
 
 @pytest.fixture
@@ -25,5 +24,5 @@ def legacy(tmp_path: Path) -> Monorepo:
 
 @pytest.fixture(scope="session")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This checkout's template as a git repository tagged with its release (adopt records the tag)."""
-    return make_template_repo(tmp_path_factory.mktemp("hostile-template") / "modforge", __version__)
+    """A template repository holding every release, the working tree last (adopt records the release)."""
+    return template_repos.build(tmp_path_factory.mktemp("hostile-template") / "modforge")

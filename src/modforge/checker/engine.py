@@ -263,9 +263,12 @@ def _store_cache(root: Path, fresh: dict[str, tuple[str, list[Stored]]]) -> None
     (for a module outside git, `root` is the folder around it, which is not the module's to write into), and
     never through a link."""
     folder = root / CACHE_DIR
-    if not os.path.isdir(root / ".git") and not os.path.isfile(root / ".git"):
+    if not os.path.exists(root / ".git"):
         return
-    if confine.kind_of(folder) not in (None, "dir") or confine.kind_of(folder / CACHE_FILE) not in (None, "file"):
+    try:
+        if confine.kind_of(folder) not in (None, "dir") or confine.kind_of(folder / CACHE_FILE) not in (None, "file"):
+            return
+    except ModforgeError:
         return
     entries = _load_cache(root)
     entries = {name: entry for name, entry in entries.items() if os.path.isdir(root / name)}

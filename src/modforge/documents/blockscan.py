@@ -607,7 +607,9 @@ class _State:
             if self.level >= _MAX_NESTING:  # markdown-it's guard: deeper content is left unparsed
                 self.line = end_line
                 break
-            for rule in _RULES:
+            position = self.b_marks[line] + self.t_shift[line]
+            char = self.src[position] if position < self.e_marks[line] else ""
+            for rule in _RULES.get(char, _RULES[None]):
                 if rule(self, line, end_line, False):
                     break
             line = self.line
@@ -615,8 +617,11 @@ class _State:
                 line += 1
                 self.line = line
 
-    def terminates(self, rules: tuple, line: int, end_line: int) -> bool:
-        return any(rule(self, line, end_line, True) for rule in rules)
+    def terminates(self, rules: dict, line: int, end_line: int) -> bool:
+        """Whether one of `rules` (a table of `_by_first_char`) would start a block at `line`."""
+        position = self.b_marks[line] + self.t_shift[line]
+        char = self.src[position] if position < self.e_marks[line] else ""
+        return any(rule(self, line, end_line, True) for rule in rules.get(char, rules[None]))
 
 
 def _rule_code(state: _State, start: int, end_line: int, silent: bool) -> bool:
@@ -1021,17 +1026,42 @@ def _rule_paragraph(state: _State, start: int, end_line: int, silent: bool) -> b
     return True
 
 
-_RULES = (
-    _rule_code,
-    _rule_fence,
-    _rule_blockquote,
-    _rule_hr,
-    _rule_list,
-    _rule_html,
-    _rule_heading,
-    _rule_lheading,
-    _rule_paragraph,
+# The characters a block of each rule can start with, after the line's indentation (None: any line).
+_FIRST_CHARS = {
+    _rule_code: None,  # indentation alone
+    _rule_fence: "`~",
+    _rule_blockquote: ">",
+    _rule_hr: "*-_",
+    _rule_list: "*-+0123456789",
+    _rule_html: "<",
+    _rule_heading: "#",
+    _rule_lheading: None,
+    _rule_paragraph: None,
+}
+
+
+def _by_first_char(rules: tuple) -> dict:
+    """`rules` in their order, by the first character of a line: only those that can start a block there
+    (each of the others would return False at once, with nothing changed), under None for any other line."""
+    table: dict = {None: tuple(rule for rule in rules if _FIRST_CHARS[rule] is None)}
+    for char in "".join(chars for chars in _FIRST_CHARS.values() if chars):
+        table[char] = tuple(rule for rule in rules if _FIRST_CHARS[rule] is None or char in _FIRST_CHARS[rule])
+    return table
+
+
+_RULES = _by_first_char(
+    (
+        _rule_code,
+        _rule_fence,
+        _rule_blockquote,
+        _rule_hr,
+        _rule_list,
+        _rule_html,
+        _rule_heading,
+        _rule_lheading,
+        _rule_paragraph,
+    )
 )
-_TERMINATE_PARAGRAPH = (_rule_fence, _rule_blockquote, _rule_hr, _rule_list, _rule_html, _rule_heading)
+_TERMINATE_PARAGRAPH = _by_first_char((_rule_fence, _rule_blockquote, _rule_hr, _rule_list, _rule_html, _rule_heading))
 _TERMINATE_BLOCKQUOTE = _TERMINATE_PARAGRAPH
-_TERMINATE_LIST = (_rule_fence, _rule_blockquote, _rule_hr)
+_TERMINATE_LIST = _by_first_char((_rule_fence, _rule_blockquote, _rule_hr))

@@ -10,6 +10,7 @@ cannot read through (to nothing, a loop, a folder, a device) stops it with exit 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,5 +113,18 @@ def test_a_link_elsewhere_in_the_module_stops_update_before_copier_runs(monorepo
     before = monorepo.snapshot()
 
     refused(run("update", monorepo.module), "update", says="README.md is a symbolic link")
+
+    assert monorepo.snapshot() == before
+
+
+@pytest.mark.parametrize("shape", ["to a folder outside", "to nothing", "to itself"])
+def test_new_never_creates_a_module_through_a_link(monorepo: Monorepo, template_dir: Path, shape: str) -> None:
+    modules = monorepo.root / "modules"
+    shutil.rmtree(modules)
+    modules.symlink_to(SHAPES[shape](monorepo, modules), target_is_directory=True)
+    before = monorepo.snapshot()
+
+    args = ["new", "cred-store", "--monorepo", monorepo.root, "--defaults", "--template", template_dir]
+    refused(run(*args), "new", says="symbolic link")
 
     assert monorepo.snapshot() == before

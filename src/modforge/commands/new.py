@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import confine
 from modforge.spec import naming
 from modforge.templating import template_source
 
@@ -93,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     if not (args.monorepo.is_dir()):
         raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
     source = template_source.locate(args.template, args.monorepo)
-    destination = (args.monorepo / "modules" / args.module_name).resolve()
+    # No link on the way: copier would write the module wherever `modules/` points.
+    destination = confine.confined(args.monorepo.resolve(), f"modules/{args.module_name}")
     if os.path.lexists(destination):
         raise ModforgeError(
             f"{destination} already exists; choose another module name, or use `copier update` to update it"

@@ -2,10 +2,10 @@
 its size, whatever its shape.
 
 Usage: .venv/bin/python bench/adversarial.py [--sizes 64,256,1024] [--shapes a,b] [--stages scan,parse,...]
-                                             [--repeat 2]
+                                             [--repeat 3]
 
-Each shape is a pattern repeated (or a generator) up to each size in kB. For each shape and size it times,
-best of --repeat runs:
+Each shape is a pattern repeated whole (or a generator) up to about each size in kB. For each shape and size
+it times, best of --repeat runs, the stages asked for (scan and parse by default):
 
 - scan:    modforge.documents.blockscan.scan, the CommonMark block scanner (its usual path: whole-text
            patterns, then the exact line rules over the sections that need them);
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -45,7 +45,9 @@ from modforge.spec import layout  # noqa: E402
 
 
 def _repeat(unit: str) -> Callable[[int], str]:
-    return lambda size: (unit * (size // len(unit) + 1))[:size]
+    """`unit` repeated, whole, to about `size` characters (a cut unit would end the text differently at each
+    size, and the scanner may take another path for that last line)."""
+    return lambda size: unit * max(1, size // len(unit))
 
 
 def _backtick_ladder(size: int) -> str:
@@ -118,6 +120,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
 }
 
 STAGES = ("scan", "exact", "parse", "check", "migrate", "adopt")
+DEFAULT_STAGES = ("scan", "parse")  # the others take minutes at 1 MB: --stages check,migrate,adopt --shapes ...
+MEASURABLE = 0.01  # seconds: shorter times are mostly the clock's grain
 MODULE_DOCS = (layout.INTENT_DESIGN, layout.INTENT_REQUIREMENTS, layout.INTENT_SCENARIOS, layout.TASKS)
 ANSWERS = "_commit: v0.1.0\n_src_path: {src}\nmodule_name: bench\nid_prefix: X\nphases: 1\n"
 
@@ -180,8 +184,8 @@ def _run(stage: str, text: str, scratch: Path) -> Callable[[], object]:
 
 def _cpu() -> float:
     """CPU seconds of this process and of the children it waited for (git, for migrate and adopt)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure(stage: str, text: str, scratch: Path, repeat: int) -> float:
@@ -205,7 +209,9 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     options.add_argument("--sizes", default="64,256,1024", help="sizes in kB, comma-separated (default 64,256,1024)")
     options.add_argument("--shapes", help="only these shapes (comma-separated names, or a part of a name)")
-    options.add_argument("--stages", default=",".join(STAGES), help=f"among {', '.join(STAGES)}")
+    options.add_argument(
+        "--stages", default=",".join(DEFAULT_STAGES), help=f"among {', '.join(STAGES)} (default: scan,parse)"
+    )
     options.add_argument("--repeat", type=int, default=3, help="runs per measurement, the best counts")
     args = options.parse_args()
     sizes = [int(size) * 1024 for size in args.sizes.split(",")]
@@ -220,14 +226,17 @@ def main() -> None:
         for name, make in shapes.items():
             for stage in stages:
                 times = [measure(stage, make(size), Path(scratch), args.repeat) for size in sizes]
-                growth = [later / max(earlier, 1e-6) for earlier, later in pairwise(times)]
+                # a ratio of times too short to measure says nothing
+                growth = [later / earlier if earlier >= MEASURABLE else None for earlier, later in pairwise(times)]
                 cells = " ".join(f"{seconds:>8.3f} s" for seconds in times)
-                print(f"{name:<28} {stage:<8} {cells}   {'':6} {' '.join(f'{g:6.1f}' for g in growth)}", flush=True)
-                top = max(growth, default=0.0)
+                ratios = " ".join(f"{g:6.1f}" if g is not None else f"{'-':>6}" for g in growth)
+                print(f"{name:<28} {stage:<8} {cells}   {'':6} {ratios}", flush=True)
+                top = max((g for g in growth if g is not None), default=0.0)
                 if top > worst.get(name, (0.0, ""))[0]:
                     worst[name] = (top, stage)
     step = sizes[-1] // sizes[-2] if len(sizes) > 1 else 1
-    print(f"\nworst growth per shape (x{step} in size; linear work grows about as much):")
+    print(f"\nworst growth per shape (x{step} in size; linear work grows about as much; times under {MEASURABLE} s")
+    print("are left out):")
     for name, (ratio, stage) in sorted(worst.items(), key=lambda item: -item[1][0]):
         print(f"  {name:<28} {ratio:5.1f}  ({stage})")
 

@@ -42,6 +42,7 @@ test: lint
 bench: venv
 	$(BIN)/python bench/copy.py
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/adversarial.py
 
 clean:
 	rm -rf $(VENV) scratch bench/out .pytest_cache .ruff_cache .hypothesis

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hostile.helpers import LEGACY_MODULE, Monorepo, make_monorepo, no_traceback, refused, run
+from hostile.helpers import Monorepo, make_monorepo, no_traceback, refused, run
 
 LATIN1 = "## Overview\nCafé gateway, naïve retries\n".encode("latin-1")  # 0xe9 at offset 16: not UTF-8
 ENCODINGS = {
@@ -194,8 +194,3 @@ def _not_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return True
     return False
-
-
-def test_the_legacy_fixture_is_utf8() -> None:  # the adopt cases above change exactly one byte run
-    for path in (LEGACY_MODULE / "docs").iterdir():
-        path.read_bytes().decode("utf-8")

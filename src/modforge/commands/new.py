@@ -20,7 +20,10 @@ from modforge.templating import template_source
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("module_name", help="kebab-case module name, e.g. cred-store")
     parser.add_argument(
-        "--monorepo", type=Path, default=Path("."), help="monorepo root; the module goes to MONOREPO/modules/NAME"
+        "--monorepo",
+        type=Path,
+        default=Path("."),
+        help="monorepo root; the module goes to MONOREPO/modules/NAME (.modforge.toml [paths] modules may move it)",
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
@@ -29,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--vcs-ref",
         help="template release tag (v0.2.0) or git ref to copy (default: the latest release; releases.toml "
         "stands in for missing tags)",
+    )
+    parser.add_argument(
+        "--no-wire", action="store_true", help="do not wire the module into the monorepo (see `modforge wire`)"
     )
 
 
@@ -94,8 +100,16 @@ def run(args: argparse.Namespace) -> int:
     if not (args.monorepo.is_dir()):
         raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
     source = template_source.locate(args.template, args.monorepo)
+    if parse_data(args.data).get("kind", "module") != "module":
+        raise ModforgeError(
+            "modforge new creates modules; lay down the workspace pack with "
+            "`copier copy --trust --data kind=workspace <template> .` at the monorepo root"
+        )
+    from modforge.workspace import paths  # the monorepo's modules folder ([paths] modules, default modules/)
+
+    modules = paths.load(args.monorepo.resolve()).modules
     # No link on the way: copier would write the module wherever `modules/` points.
-    destination = confine.confined(args.monorepo.resolve(), f"modules/{args.module_name}")
+    destination = confine.confined(args.monorepo.resolve(), f"{modules}/{args.module_name}")
     if os.path.lexists(destination):
         raise ModforgeError(
             f"{destination} already exists; choose another module name, or use `copier update` to update it"
@@ -103,8 +117,31 @@ def run(args: argparse.Namespace) -> int:
     interactive = not args.defaults and sys.stdin.isatty()
     _copy(source, destination, args.data, args.module_name, defaults=not interactive, vcs_ref=args.vcs_ref)
     print(f"Created module {args.module_name} in {destination}")
+    wired = 0 if args.no_wire else _wire(destination)
     print("Next: commit it, then `modforge prompt intent-design " + f"{destination}` for Step 1.")
     print(f"Check its documents at every review gate: `modforge check {destination}`")
+    return wired
+
+
+def _wire(destination: Path) -> int:
+    """Wire the new module when its monorepo is a Cargo workspace: 0 wired or nothing to wire into (a bare
+    folder is said so, not an error), 1 when the monorepo refused an edit (the module stays; fix and rerun)."""
+    from modforge.commands.wire import report
+    from modforge.workspace import monorepo, wiring
+
+    try:
+        root = monorepo.workspace_root(destination)
+        if root is None:
+            print(f"Not wired: no Cargo workspace holds {destination}; once there is one, run `modforge wire`.")
+            return 0
+        repo = monorepo.open_monorepo(root)
+        plan = wiring.wire(repo, monorepo.read_module(destination, root))
+        plan.transaction.commit()
+    except ModforgeError as error:
+        print(f"modforge new: the module was created but not wired: {error}", file=sys.stderr)
+        print(f"  fix that, then run `modforge wire {destination}`", file=sys.stderr)
+        return 1
+    report(plan, "added")
     return 0
 
 

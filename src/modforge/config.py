@@ -173,12 +173,13 @@ def _read(path: Path) -> dict:
         from modforge.filesystem import textcodec
 
         text = textcodec.read_text(data, path)  # raises, naming the byte that is not UTF-8
+    from modforge.filesystem import structured
+
     try:
-        return tomllib.loads(text)
+        with structured.parsing(path):  # nested past the recursion limit, numbers past int()'s
+            return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ModforgeError(f"{path} is not valid TOML ({error}); fix the syntax") from None
-    except RecursionError:
-        raise ModforgeError(f"{path} nests tables or arrays too deeply to be a settings file; fix it") from None
 
 
 def _check_keys(table: object, source: str) -> None:

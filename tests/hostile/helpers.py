@@ -19,6 +19,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -70,6 +71,27 @@ def run(*args: object, cwd: Path | None = None) -> Result:
         except SystemExit as exit:  # argparse's usage errors
             code = exit.code if isinstance(exit.code, int) else 2
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def interrupted(delay: float, *args: object) -> Result:
+    """`modforge ARGS` in this process, with SIGINT arriving after `delay` seconds (as from Ctrl-C): the
+    interrupt is raised only while the command runs, never in the test after it."""
+    inside = True
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        if inside:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        return run(*args)
+    finally:
+        inside = False
+        timer.cancel()
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_process(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None, **options) -> Result:

@@ -8,37 +8,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from hostile.helpers import LEGACY_MODULE, TIMEOUT, Monorepo, Result, make_monorepo, run, snapshot
+from hostile.helpers import LEGACY_MODULE, TIMEOUT, Monorepo, interrupted, make_monorepo, run, snapshot
 
 
 def _tree(mono: Monorepo) -> dict[str, tuple]:
     """The monorepo's snapshot with paths relative to it, so two copies compare."""
     return {os.path.relpath(path, mono.root): entry for path, entry in snapshot(mono.root).items()}
-
-
-def interrupted(delay: float, *args: object) -> Result:
-    """`modforge ARGS` in this process, with SIGINT arriving after `delay` seconds (as from Ctrl-C): the
-    interrupt is raised only while the command runs, never in the test after it."""
-    inside = True
-
-    def interrupt(_signal: int, _frame: object) -> None:
-        if inside:
-            raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, interrupt)
-    timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    try:
-        return run(*args)
-    finally:
-        inside = False
-        timer.cancel()
-        timer.join()
-        signal.signal(signal.SIGINT, previous)
 
 
 def test_adopt_interrupted_at_any_moment_is_all_or_nothing(tmp_path: Path, template_repo: Path) -> None:

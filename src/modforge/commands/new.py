@@ -81,10 +81,14 @@ def _type_error(kind: str, value: str) -> str:
     if kind in ("yaml", "json"):
         import yaml
 
+        from modforge.filesystem import structured
+
         try:
-            yaml.safe_load(value)
+            loaded = yaml.safe_load(value)
         except (yaml.YAMLError, ValueError, RecursionError):
             return 'not valid YAML; write a YAML value, such as ["Core API", "Health checks"]'
+        if structured.expanded_size(loaded) > structured.MAX_VALUES:
+            return "its aliases expand past what any answer holds; write the values out"
     return ""
 
 

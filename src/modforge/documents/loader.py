@@ -336,6 +336,13 @@ def _read_answers(data: bytes) -> tuple[dict | None, Problem | None]:
 
         held = "nothing" if answers is None else f"a {type(answers).__name__}"
         return None, Problem("answers-not-mapping", f"holds {held}, not a mapping of question names to answers")
+    from modforge.filesystem import structured
+
+    if structured.expanded_size(answers) > structured.MAX_VALUES:  # aliases of aliases: every reader would hang
+        from modforge.documents.model import Problem
+
+        reason = f"expands its aliases past {structured.MAX_VALUES:,} values, which no answers file holds"
+        return None, Problem("answers-not-yaml", reason, 1, 1)
     return answers, None
 
 

@@ -45,13 +45,18 @@ def confined(root: Path, relative: str) -> Path:
         except OSError as error:
             raise OutsideRoot(f"cannot inspect {current}: {error.strerror or error}") from None
         if stat.S_ISLNK(mode):
-            raise OutsideRoot(
-                f"{current} is a symbolic link; modforge never reads or writes through links: "
-                "replace it with the real file or folder"
-            )
+            raise link_refused(current)
         if index < len(parts) - 1 and not stat.S_ISDIR(mode):
             raise OutsideRoot(f"{current} is not a folder, so {root / relative} cannot be written")
     return root / relative
+
+
+def link_refused(path: Path) -> OutsideRoot:
+    """The error for a link found where modforge would read or write."""
+    return OutsideRoot(
+        f"{path} is a symbolic link; modforge never reads or writes through links: replace it with the real "
+        "file or folder"
+    )
 
 
 def kind_of(path: Path) -> str | None:

@@ -116,6 +116,15 @@ def test_settings_nested_thousands_deep_are_refused(monorepo: Monorepo) -> None:
     assert monorepo.snapshot() == before
 
 
+def test_settings_holding_a_number_past_the_int_limit_are_refused(monorepo: Monorepo) -> None:
+    (monorepo.root / ".modforge.toml").write_text(f"[paths]\nx = {DIGITS}\n")
+    before = monorepo.snapshot()
+
+    refused(run("check", monorepo.module), "check", says="4,300 digits")
+
+    assert monorepo.snapshot() == before
+
+
 def test_an_answers_file_nested_thousands_deep(monorepo: Monorepo) -> None:
     (monorepo.module / ".copier-answers.yml").write_text("id_prefix: " + "[" * 5000 + "]" * 5000 + "\n")
     before = monorepo.snapshot()
@@ -139,6 +148,19 @@ def test_a_cache_nested_thousands_deep_is_replaced_not_a_traceback_on_every_run(
         assert result.code == 0, result.err
 
     assert json.loads((cache / "results.json").read_text())["modules"]  # rewritten with this run's results
+
+
+def test_data_whose_aliases_expand_past_any_answer_is_refused(legacy: Monorepo, template_repo: Path) -> None:
+    # Twelve anchors of nine references each: 9**12 titles once expanded, which every reader of the answers
+    # would walk. Refused as it is read, like an answers file holding the same.
+    levels = ["&l0 [a, a, a, a, a, a, a, a, a]"]
+    levels += [f"&l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 13)]
+    bomb = "phase_titles=[" + ", ".join(levels) + "]"
+    before = legacy.snapshot()
+
+    refused(run("adopt", legacy.module, "--template", template_repo, "--data", bomb), "adopt", says="aliases")
+
+    assert legacy.snapshot() == before
 
 
 def test_data_nested_thousands_deep_is_refused(legacy: Monorepo, template_repo: Path) -> None:

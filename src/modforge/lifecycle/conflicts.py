@@ -60,18 +60,23 @@ def _rejected(root: Path, rej: Path, relative: str) -> list[Leftover]:
     text, current = _text(rej) or "", _text(target) or ""
     present = {line.strip() for line in current.splitlines()}
     lost = []
+    added = 0
     in_hunk = False
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("@@"):
             in_hunk = True
-        elif in_hunk and line.startswith("+") and line[1:].strip() and line[1:].strip() not in present:
-            lost.append(
-                Leftover(relative, number, f"your line is only here, not in {target.name}: {line[1:].strip()!r}")
-            )
+        elif in_hunk and line.startswith("+") and line[1:].strip():
+            added += 1
+            if line[1:].strip() not in present:
+                lost.append(
+                    Leftover(relative, number, f"your line is only here, not in {target.name}: {line[1:].strip()!r}")
+                )
     if lost:
         lost.append(Leftover(relative, 0, f"apply its {len(lost)} line(s) to {target.name} by hand, then delete it"))
         return lost
-    return [Leftover(relative, 0, f"rejected hunks; {target.name} holds every line they add: delete the file")]
+    if added:
+        return [Leftover(relative, 0, f"rejected hunks; {target.name} holds every line they add: delete the file")]
+    return [Leftover(relative, 0, "rejected hunks of the update; apply them by hand, then delete the file")]
 
 
 def _text(file: Path) -> str | None:

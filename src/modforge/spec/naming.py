@@ -113,11 +113,14 @@ def _prefix_candidates(name: str) -> Iterator[str]:
         yield first[: limit - len(digits)] + digits
 
 
+_SHOWN_MAX = 60  # a longer name (a pasted paragraph, 300 characters) is shown by its start
+
+
 def module_name_error(name: object) -> str:
     """Why `name` cannot be a module name, or ''."""
     if not isinstance(name, str) or not MODULE_NAME_RE.fullmatch(name):
-        if isinstance(name, str) and len(name) > MODULE_NAME_MAX:
-            name = name[:MODULE_NAME_MAX]  # the message shows the start of a long name
+        if isinstance(name, str) and len(name) > _SHOWN_MAX:
+            name = name[:_SHOWN_MAX]  # the message shows the start of a very long name
         suggestion = _kebab(str(name or ""))
         hint = f" such as '{suggestion}'" if suggestion and MODULE_NAME_RE.fullmatch(suggestion) else ""
         return (
@@ -126,8 +129,8 @@ def module_name_error(name: object) -> str:
             f"type a name{hint or ' such as cred-store'}"
         )
     if len(name) > MODULE_NAME_MAX:
-        shown = name[:MODULE_NAME_MAX]
-        return f"module_name {shown!r}... is longer than {MODULE_NAME_MAX} characters; type a shorter name"
+        shown = repr(name) if len(name) <= _SHOWN_MAX else f"{name[:_SHOWN_MAX]!r}..."
+        return f"module_name {shown} is longer than {MODULE_NAME_MAX} characters; type a shorter name"
     crate = snake(name)
     if crate in RUST_KEYWORDS:
         return (

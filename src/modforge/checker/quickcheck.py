@@ -33,7 +33,15 @@ from modforge.documents import blockscan, loader
 from modforge.documents.doctext import may_hold_conflict_marker, readable_text
 from modforge.spec import layout
 from modforge.spec.global_requirements import GlobalRequirements
-from modforge.spec.grammar import ANY_PREFIX, ID_FIND_RES, KEYWORDS, IdKind, canonical_pattern, prefix_error
+from modforge.spec.grammar import (
+    ANY_PREFIX,
+    ID_FIND_RES,
+    KEYWORDS,
+    IdKind,
+    canonical_pattern,
+    number_order,
+    prefix_error,
+)
 
 # How each rule is proven silent here. A rule added to modforge.checker.rules must be added (a test checks it).
 PROOFS = {
@@ -297,7 +305,7 @@ def _counts_proven(texts: dict[str, str]) -> bool:
 def _releases_proven(changelog: str) -> bool:
     """MF603-MF605 over the releases the grammar let through: Unreleased first, versions falling with real
     dates not rising, each section once per release."""
-    above: tuple[tuple[int, ...], str] | None = None
+    above: tuple[tuple[tuple[int, str], ...], str] | None = None
     sections: set[str] = set()
     first = True
     for version, date, section in _RELEASES_AND_SECTIONS.findall(changelog):
@@ -315,7 +323,7 @@ def _releases_proven(changelog: str) -> bool:
             datetime.date.fromisoformat(date)
         except ValueError:
             return False
-        mine = tuple(int(part) for part in version.split("."))
+        mine = tuple(map(number_order, version.split(".")))
         if above is not None and (mine >= above[0] or date > above[1]):
             return False
         above = (mine, date)

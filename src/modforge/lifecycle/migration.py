@@ -188,9 +188,9 @@ class ModuleTree:
 
     @cached_property
     def _renderer(self) -> Any:
-        from modforge.templating.skeletons import TemplateRenderer
+        from modforge.templating.skeletons import renderer
 
-        return TemplateRenderer(self.template)
+        return renderer(self.template)
 
     def skeleton(self, path: str) -> str:
         """What the template renders at `path` for this module's answers (the new version's skeleton)."""

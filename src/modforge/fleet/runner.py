@@ -1,0 +1,124 @@
+"""A fleet update: every selected module brought to the target release, in parallel, written one at a time.
+
+1. For each module still pending, the target is `--vcs-ref` or the newest release of the template its
+   answers file records; a module already there is `current` and nothing is rendered for it.
+2. The template checkouts the run needs (each recorded release, each target) are made once, before any
+   worker starts (modforge.fleet.copier_seams), so the forked workers share them.
+3. Workers update modules in scratch repositories (modforge.fleet.module_update), `jobs` at a time; as
+   each result arrives, this process writes it into the monorepo in one transaction (modforge.fleet.apply)
+   and reports it. A dry run writes nothing.
+
+An interrupt stops the run between two modules, or after the module being written is complete or put back
+(the transaction holds SIGINT while it swaps files): every module is untouched or fully updated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from modforge.errors import ModforgeError
+from modforge.fleet import apply, module_update, pool
+from modforge.fleet import scratch as scratch_repo
+from modforge.fleet.copier_seams import Seams
+from modforge.fleet.outcome import CURRENT, Outcome
+from modforge.fleet.selection import PENDING
+from modforge.spec import layout
+
+_PLAIN_RELEASE = re.compile(r"v?\d+(?:\.\d+)*")
+
+
+def update(
+    top: Path,
+    outcomes: list[Outcome],
+    *,
+    vcs_ref: str | None,
+    dry_run: bool,
+    jobs: int,
+    report: Callable[[Outcome], None],
+) -> list[Outcome]:
+    """Run the update (module docstring); `report` is called once per module as it ends, in that order."""
+    for outcome in outcomes:
+        if outcome.state != PENDING:
+            report(outcome)
+    base = Path(tempfile.mkdtemp(prefix="modforge-update-"))
+    try:
+        with Seams(base).installed_in() as seams:
+            todo = []
+            for position, outcome in enumerate(outcomes):
+                if outcome.state != PENDING:
+                    continue
+                if _prepare(seams, top, outcome, vcs_ref):
+                    todo.append(position)
+                else:
+                    report(outcome)  # current, or its template cannot be read
+            monorepo = scratch_repo.Monorepo.read(top, layout.ANSWERS_FILE)
+
+            def work(index: int) -> Outcome:
+                outcome = outcomes[todo[index]]
+                with _in_folder(top / outcome.module):  # a relative `_src_path` is relative to the module
+                    return module_update.update(monorepo, outcome, base, vcs_ref, seams.inline.take_output)
+
+            def lost(index: int) -> Outcome:
+                return outcomes[todo[index]].fail("the worker process updating it died; nothing was changed")
+
+            with contextlib.closing(pool.stream(work, len(todo), jobs, lost)) as results:
+                for index, outcome in results:
+                    outcomes[todo[index]] = outcome
+                    if not dry_run and outcome.changes is not None:
+                        _write(top, outcome)
+                    outcome.changes = None
+                    report(outcome)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return outcomes
+
+
+def _prepare(seams: Seams, top: Path, outcome: Outcome, vcs_ref: str | None) -> bool:
+    """Whether `outcome` needs an update: false when it is current or its template cannot be read (failed)."""
+    from copier import _template
+
+    try:
+        with _in_folder(top / outcome.module):
+            template = _template.Template(url=str(outcome.source), ref=vcs_ref)
+            target = vcs_ref or _template.get_latest_tag(template.url_expanded, False)
+            if _same_release(str(outcome.before), str(target)):
+                outcome.state, outcome.after = CURRENT, outcome.before
+                return False
+            seams.prepare(str(outcome.source), [outcome.before, vcs_ref])
+    except Exception as error:  # (a template copier cannot read fails this module only)
+        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        outcome.fail(f"cannot read the template {outcome.source} at {outcome.before} and the target: {text}")
+        return False
+    return True
+
+
+def _same_release(recorded: str, target: str) -> bool:
+    """Both name the same release tag (`v0.2.0`, not a commit after it)."""
+    if not (_PLAIN_RELEASE.fullmatch(recorded) and _PLAIN_RELEASE.fullmatch(target)):
+        return recorded == target
+    return recorded.lstrip("v") == target.lstrip("v")
+
+
+def _write(top: Path, outcome: Outcome) -> None:
+    """One module's changes, all or nothing; a failure leaves the module as it was and fails it."""
+    assert outcome.changes is not None
+    try:
+        apply.transaction(top / outcome.module, outcome.changes).commit()
+    except ModforgeError as error:
+        outcome.fail(str(error))
+
+
+@contextlib.contextmanager
+def _in_folder(folder: Path) -> Iterator[None]:
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)

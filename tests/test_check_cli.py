@@ -250,7 +250,7 @@ def test_broken_config_file_is_a_one_line_error(monorepo: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(monorepo: Path) -> None:
-    result = modforge("check", "--format", "sarif", cwd=monorepo)
+    result = modforge("check", "--format", "xml", cwd=monorepo)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from modforge.commands.new import add_data_argument, parse_data
 from modforge.errors import ModforgeError
-from modforge.lifecycle import adoption, migration, preconditions, releases, vcs
+from modforge.lifecycle import adoption, migration, preconditions, releases, template_repo, vcs
 from modforge.spec import layout
 from modforge.templating import template_source
 
@@ -27,14 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id-prefix", help="ID prefix when the documents define no IDs yet (e.g. OAGW)")
     add_data_argument(parser, "answer a question adoption cannot infer (repeatable), as copier's --data")
     parser.add_argument("--dry-run", action="store_true", help="print the unified diff and change nothing")
-    parser.add_argument("--template", help="template checkout (default: the template modforge ships with)")
+    parser.add_argument("--template", help=f"template checkout ({template_source.DEFAULT_HELP})")
 
 
 def run(args: argparse.Namespace) -> int:
     root = preconditions.module_dir(args.module_dir)
-    template = preconditions.local_template(args.template)
+    source, template = preconditions.local_template(args.template, root)
     version = preconditions.template_version(template)
-    _require_release_tag(template, version)
+    _require_release(source, version)
     data = parse_data(args.data, template_source.question_names(str(template)))
     if vcs.toplevel(root) and not args.dry_run:
         preconditions.clean(root, whole_repository=False, action="the adoption")
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         template,
         id_prefix=args.id_prefix,
         data=data,
-        src_path=str(template),
+        src_path=source,
         commit=releases.tag(version),
     )
     if args.dry_run:
@@ -55,15 +55,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _require_release_tag(template: Path, version: str) -> None:
-    """The answers record `v<version>` as the module's template version; copier update must find that tag."""
+def _require_release(source: str, version: str) -> None:
+    """The answers record `v<version>` as the module's template version; updates must find that release,
+    as a tag or, in a clone without tags, in the template's releases.toml."""
     tag = releases.tag(version)
-    top = vcs.toplevel(template)
-    if top is None or vcs.git(template, "rev-parse", "-q", "--verify", f"refs/tags/{tag}", check=False).returncode:
-        raise ModforgeError(
-            f"the template at {template} has no git tag {tag}, so `copier update` could not find the version "
-            "the adopted module would record; pass --template with a clone of a released modforge template"
-        )
+    with template_repo.tagged(source) as repo:
+        if tag not in template_repo.tags(repo):
+            raise ModforgeError(
+                f"the template at {source} is at version {version}, which is not a release (no tag {tag}, "
+                "no entry in its releases.toml), so `modforge update` could not find the version the adopted "
+                "module would record; pass --template with a clone of a released modforge template"
+            )
 
 
 def _summary(result: adoption.Plan, root: Path, out, *, dry_run: bool) -> None:

@@ -5,6 +5,8 @@ copier exits 0 even when it leaves conflict markers, `*.rej` files or unmerged f
 (nothing rendered); or failed, left exactly as it was (files and git index) while the others go on.
 Modules are updated in parallel, each alone in a scratch repository, and written into the monorepo one at
 a time, all or nothing. The result is the one `copier update --trust --defaults` gives in each module.
+The template is the one each module records (`_src_path`); a clone of it without release tags works too
+(releases.toml names each release's commit).
 
 Before anything is written the run needs git and a clean work tree (else exit 2, nothing changed).
 Exit codes: 0 every module clean or current; 1 a module has conflicts or failed (with --dry-run: a module
@@ -34,7 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--all", dest="every", action="store_true", help="every module of the monorepo (the git work tree here)"
     )
-    parser.add_argument("--vcs-ref", help="template git ref to update to (default: each template's latest release tag)")
+    parser.add_argument(
+        "--vcs-ref",
+        help="template release tag (v0.2.0) or git ref to update to (default: the latest release of each module's "
+        "template; releases.toml stands in for missing tags)",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="say per module which files would change and where conflicts would be"
     )

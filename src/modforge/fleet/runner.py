@@ -46,9 +46,14 @@ def update(
     for outcome in outcomes:
         if outcome.state != PENDING:
             report(outcome)
+    from modforge.lifecycle import template_repo
+
     base = Path(tempfile.mkdtemp(prefix="modforge-update-"))
+    sources = sorted({str(o.source) for o in outcomes if o.state == PENDING})
     try:
-        with Seams(base).installed_in() as seams:
+        # Every release of each template is a tag for copier, even from a clone without tags (git fetches
+        # the template from a tagged repository for the run; the forked workers inherit the setting).
+        with template_repo.serving(*sources), Seams(base).installed_in() as seams:
             todo = []
             for position, outcome in enumerate(outcomes):
                 if outcome.state != PENDING:

@@ -9,7 +9,6 @@ checker use. Rendering is strict: a name a template does not know is a bug, not 
 from __future__ import annotations
 
 import functools
-import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,10 +77,11 @@ def get_step(key: str) -> Step:
 
 def prompts_dir() -> Path:
     """The folder holding the templates: the checkout's `prompts/` (source or editable install), else the copy a
-    wheel installs under `<prefix>/share/modforge/prompts` (pyproject.toml, data-files)."""
-    candidates = [Path(__file__).resolve().parents[3] / "prompts"]
-    for scheme in dict.fromkeys((sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))):
-        candidates.append(Path(sysconfig.get_path("data", scheme)) / "share" / "modforge" / "prompts")
+    regular install carries in the package's template bundle (modforge/_template/prompts, setup.py)."""
+    from modforge.templating import bundle
+
+    package = Path(__file__).resolve().parents[1]
+    candidates = [package.parent.parent / "prompts", package / bundle.BUNDLE_DIR / "prompts"]
     for folder in candidates:
         if (folder / STEPS[0].file).is_file():
             return folder

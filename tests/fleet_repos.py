@@ -89,13 +89,15 @@ def copier_command() -> str:
     return str(script) if script.exists() else f"{sys.executable} -m copier"
 
 
-def run_loop(monorepo: Path, modules: list[str]) -> subprocess.CompletedProcess[str]:
-    """The shell loop over `modules` (paths relative to the monorepo), run from the monorepo's root."""
+def loop_command(monorepo: Path, modules: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The shell loop over `modules` (paths relative to the monorepo), to run from the monorepo's root."""
     aside = monorepo.parent / f".{monorepo.name}-unmerged"
-    env = {**os.environ, "COPIER": copier_command()}
-    return subprocess.run(
-        ["bash", "-c", LOOP, "loop", str(aside), *modules], cwd=monorepo, env=env, capture_output=True, text=True
-    )
+    return ["bash", "-c", LOOP, "loop", str(aside), *modules], {**os.environ, "COPIER": copier_command()}
+
+
+def run_loop(monorepo: Path, modules: list[str]) -> subprocess.CompletedProcess[str]:
+    command, env = loop_command(monorepo, modules)
+    return subprocess.run(command, cwd=monorepo, env=env, capture_output=True, text=True)
 
 
 def duplicate(monorepo: Path, destination: Path) -> Path:

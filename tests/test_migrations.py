@@ -20,7 +20,7 @@ from conftest import REPO_ROOT
 
 from modforge import __version__
 from modforge.documents import parser
-from modforge.lifecycle import migration, releases
+from modforge.lifecycle import docops, migration, releases
 from modforge.spec import layout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
@@ -112,13 +112,13 @@ def _copies(module: Path, path: str, text: str) -> Counter:
     sections: dict[str, list[str]] = {}
     for h in doc.headings:
         if h.level == layout.DESIGN_SECTION_LEVEL:
-            end = migration.section_end(doc, h.line, h.level, len(lines))
+            end = docops.section_end(doc, h.line, h.level, len(lines))
             sections.setdefault(h.text, []).append("".join(lines[h.line - 1 : end - 1]).strip("\n"))
     template = migration.ModuleTree(module, REPO_ROOT).skeleton(path)
     skeleton = parser.parse_text(template, Path(path), Path(path).name)
     extra = Counter()
     for title, texts in sections.items():
-        pristine = (migration.section_text(template, skeleton, title) or "").strip("\n")
+        pristine = (docops.section_text(template, skeleton, title) or "").strip("\n")
         copies = [s for s in texts if s == pristine]
         for section in copies[: len(texts) - 1]:
             extra.update(section.splitlines())

@@ -27,7 +27,7 @@ from typing import Any
 
 from modforge.errors import ModforgeError
 from modforge.filesystem import textcodec
-from modforge.lifecycle import migration
+from modforge.lifecycle import docops, migration
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import grammar, layout, naming
 from modforge.spec.grammar import IdKind
@@ -173,7 +173,7 @@ def _rewrite_phase_headings(tree: ModuleTree, docs: dict[str, Any], answers: dic
                 text = layout.design_phase_heading(phase_id, title)
             else:
                 text = layout.phase_section_heading(phase_id, title)
-            changed |= migration.replace_heading(lines, line, text)
+            changed |= docops.replace_heading(lines, line, text)
             result.rewritten.setdefault(path, {})[line] = title
             result.headings += 1
         if changed:
@@ -194,7 +194,7 @@ def _assign_task_ids(tree: ModuleTree, doc: Any, prefix: str, result: Plan) -> N
         while number in used:
             number += 1
         task_id = grammar.format_id(IdKind.TASK, prefix, number)
-        migration.replace_heading(lines, task.line, layout.definition_heading(task_id, task.title))
+        docops.replace_heading(lines, task.line, layout.definition_heading(task_id, task.title))
         result.rewritten.setdefault(path, {})[task.line] = task.title
         result.task_ids.append(task_id)
     if result.task_ids:
@@ -306,7 +306,7 @@ def _section(doc: Any, text: str | None, title: str) -> str:
         return ""
     for heading in doc.headings:
         if heading.level == 2 and heading.text.lower().startswith(title.lower()):
-            return migration.section_text(text, doc, heading.text) or ""
+            return docops.section_text(text, doc, heading.text) or ""
     return ""
 
 

@@ -361,46 +361,6 @@ def apply(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> None:
     transaction(root, outcome, stage_changes=stage_changes).commit()
 
 
-# --- heading-level edits shared by migrations ---------------------------------------------------------
-_ATX_PREFIX = re.compile(r"(?P<prefix>[ ]{0,3}#{1,6}[ \t]+)(?P<text>.*?)(?P<closing>[ \t]+#+)?[ \t]*$")
-
-
-def rename_heading(lines: list[str], line: int, old: str, new: str) -> bool:
-    """Replace the leading `old` of the heading text on 1-based `line` with `new`, keeping the marker and
-    whatever the user wrote after the old title. Returns whether the line changed."""
-    index = line - 1
-    text = lines[index]
-    body = text.rstrip("\n")
-    ending = text[len(body) :]
-    match = _ATX_PREFIX.fullmatch(body)
-    if match:
-        head, rest, closing = match.group("prefix"), match.group("text"), match.group("closing") or ""
-    else:  # a setext heading's first line
-        rest = body.lstrip()
-        head, closing = body[: len(body) - len(rest)], ""
-    if not rest.startswith(old) or rest[len(old) : len(old) + 1].isalnum():
-        return False
-    lines[index] = f"{head}{new}{rest[len(old) :]}{closing}{ending}"
-    return True
-
-
-def section_end(doc: Any, line: int, level: int, total: int) -> int:
-    """The 1-based line after the section whose heading is on `line`: the next heading of `level` or higher."""
-    for heading in doc.headings:
-        if heading.line > line and heading.level <= level:
-            return heading.line
-    return total + 1
-
-
-def section_text(text: str, doc: Any, title: str, level: int = 2) -> str | None:
-    """The lines of the section headed `title` at `level` (heading included), or None when absent."""
-    lines = text.splitlines(keepends=True)
-    for heading in doc.headings:
-        if heading.level == level and heading.text == title:
-            return "".join(lines[heading.line - 1 : section_end(doc, heading.line, level, len(lines)) - 1])
-    return None
-
-
 # --- inside copier update ------------------------------------------------------------------------------
 def copier_main(argv: list[str], template: Path) -> int:
     """Entry point of migrations/run.py: run the migrations of one copier `_migrations` entry in the module
@@ -428,39 +388,3 @@ def copier_main(argv: list[str], template: Path) -> int:
     for path, reason in outcome.skipped.items():
         print(f"modforge migration {args.to_version}: left {path} alone: {reason}", file=sys.stderr)
     return 0
-
-
-def replace_heading(lines: list[str], line: int, text: str) -> bool:
-    """Make the heading on 1-based `line` read `text`, keeping its marker (`## `); a setext heading's first
-    line is replaced. Returns whether the line changed."""
-    index = line - 1
-    body = lines[index].rstrip("\n")
-    ending = lines[index][len(body) :]
-    match = _ATX_PREFIX.fullmatch(body)
-    head = match.group("prefix") if match else body[: len(body) - len(body.lstrip())]
-    new = f"{head}{text}{ending}"
-    changed = new != lines[index]
-    lines[index] = new
-    return changed
-
-
-def drop_copies_of_section(text: str, doc: Any, title: str, pristine: str, level: int = 2) -> str:
-    """Remove extra sections headed `title` that are exact copies of the template's `pristine` section.
-
-    `copier update` re-applies a user's change on top of the new release; when the user's side already
-    had a section the release adds (from `modforge migrate` run before the update), the section appears
-    twice. Copies of the template's own text are dropped, the first copy or the user's edited one stays.
-    """
-    lines = text.splitlines(keepends=True)
-    spans = [
-        (h.line, section_end(doc, h.line, level, len(lines)))
-        for h in doc.headings
-        if h.level == level and h.text == title
-    ]
-    if len(spans) < 2:
-        return text
-    copies = [span for span in spans if "".join(lines[span[0] - 1 : span[1] - 1]).strip("\n") == pristine.strip("\n")]
-    keep = next((span for span in spans if span not in copies), spans[0])
-    for start, end in sorted((span for span in copies if span != keep), reverse=True):
-        del lines[start - 1 : end - 1]
-    return "".join(lines)

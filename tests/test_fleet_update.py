@@ -132,8 +132,8 @@ def test_the_report_lists_each_conflict_where_it_is(fleet_result):
         assert listed == found, name
         assert git(monorepo, "ls-files", "-u", "--", f"modules/{name}"), "the conflict is unmerged in the index"
     assert report["oagw"]["messages"] == [
-        "modforge migration 0.2.0: left docs/INTENT_DESIGN.md alone: you changed lines the template's process "
-        "change rewrites; resolve the conflict by hand"
+        "modforge migration 0.2.0: left docs/INTENT_DESIGN.md alone: you and release 0.2.0 changed the same "
+        "lines; resolve the conflict by hand"
     ]
     assert "is not valid YAML" in report["broken"]["error"]
     assert report["events"]["files"] == []

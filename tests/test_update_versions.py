@@ -123,3 +123,34 @@ def test_migrating_first_then_updating_leaves_no_duplicate(lived_in):
     _assert_updated_cleanly(module, kept)
     design = level2(module / layout.DOCS_DIR / layout.INTENT_DESIGN)
     assert design.count(layout.DESIGN_SECTION["testing"]) == 1
+
+
+@pytest.mark.parametrize(
+    "old", [v for v in OLD_VERSIONS if releases.parse_version(v) < releases.parse_version("0.2.0")]
+)
+def test_the_migration_resolves_a_conflict_block_by_block(template_repo, tmp_path, old):
+    """The owner renamed `## Security and Tenancy` (a real conflict with 0.2.0's rename) and wrote a line right
+    above `## Implementation Phases`, where 0.2.0 adds `## Testing Strategy` (a conflict only because the
+    lines touch). The migration resolves the second and leaves the first, naming the release."""
+    monorepo = tmp_path / "monorepo"
+    module = copy_at(template_repo, monorepo / "modules" / "cred-store", old, {})
+    init_repo(monorepo)
+    design = module / "docs" / layout.INTENT_DESIGN
+    text = design.read_text().replace("## Security and Tenancy\n", "## Tenancy and Access\n")
+    owner_line = "Owners review the phases every quarter."
+    design.write_text(text.replace("\n\n## Implementation Phases", f"\n{owner_line}\n## Implementation Phases"))
+    git(monorepo, "commit", "-qam", "our own title, and a note above the phases")
+
+    result = modforge("update", module)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = design.read_text().splitlines()
+    markers = [n for n, line in enumerate(lines, 1) if line.startswith("<<<<<<<")]
+    assert len(markers) == 1, "one conflict is left"
+    assert lines[markers[0] : markers[0] + 3] == ["## Tenancy and Access", "=======", "## Security"]
+    assert lines.count("## Testing Strategy") == 1, "the other conflict is resolved: the new section is in"
+    assert owner_line in lines
+    assert "resolved part of the conflict in docs/INTENT_DESIGN.md: 1 conflict left" in result.stdout
+    assert "release 0.2.0" in result.stdout
+    stages = git(monorepo, "ls-files", "-u", "--", "modules/cred-store/docs/INTENT_DESIGN.md").splitlines()
+    assert [line.split()[2] for line in stages] == ["1", "2", "3"], "still unmerged in the index, for the owner"

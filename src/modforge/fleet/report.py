@@ -38,9 +38,9 @@ def shown(top: str, module: str, cwd: str) -> str:
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
-def describe(outcome: Outcome, dry_run: bool) -> str:
-    """The module's state in words."""
-    would = "would be updated" if dry_run else "updated"
+def describe(outcome: Outcome, dry_run: bool, verb: str = "updated") -> str:
+    """The module's state in words (`verb`: what the command does to a module, "updated" or "migrated")."""
+    would = f"would be {verb}" if dry_run else verb
     if outcome.state == CLEAN:
         return f"{would} cleanly"
     if outcome.state == CONFLICTS:
@@ -51,9 +51,9 @@ def describe(outcome: Outcome, dry_run: bool) -> str:
     return f"failed, nothing changed: {outcome.error}"
 
 
-def lines(outcome: Outcome, where: str, dry_run: bool) -> list[str]:
+def lines(outcome: Outcome, where: str, dry_run: bool, verb: str = "updated") -> list[str]:
     versions = f"{outcome.before} -> {outcome.after}" if outcome.after and outcome.after != outcome.before else None
-    head = f"{where}: {versions + ', ' if versions else ''}{describe(outcome, dry_run)}"
+    head = f"{where}: {versions + ', ' if versions else ''}{describe(outcome, dry_run, verb)}"
     out = [head]
     if dry_run and outcome.state in (CLEAN, CONFLICTS):
         conflicted = set(outcome.conflict_files)
@@ -69,9 +69,17 @@ class Progress:
     """Called once per finished module: a bar on a terminal, the module's lines otherwise."""
 
     def __init__(
-        self, total: int, *, top: str, cwd: str, dry_run: bool, lines_to: TextIO | None, bar_to: TextIO | None
+        self,
+        total: int,
+        *,
+        top: str,
+        cwd: str,
+        dry_run: bool,
+        lines_to: TextIO | None,
+        bar_to: TextIO | None,
+        verb: str = "updated",
     ) -> None:
-        self.total, self.top, self.cwd, self.dry_run = total, top, cwd, dry_run
+        self.total, self.top, self.cwd, self.dry_run, self.verb = total, top, cwd, dry_run, verb
         self.lines_to, self.bar_to = lines_to, bar_to
         self.done = 0
 
@@ -84,7 +92,7 @@ class Progress:
             self.bar_to.write(f"\r[{bar}] {self.done}/{self.total} modules  {where}: {outcome.state}\033[K")
             self.bar_to.flush()
         elif self.lines_to is not None:
-            body = lines(outcome, where, self.dry_run)
+            body = lines(outcome, where, self.dry_run, self.verb)
             body[0] = f"[{self.done}/{self.total}] {body[0]}"
             self.lines_to.write("\n".join(body) + "\n")
             self.lines_to.flush()
@@ -112,10 +120,10 @@ def table(outcomes: list[Outcome], top: str, cwd: str) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows) + "\n"
 
 
-def totals(outcomes: list[Outcome], dry_run: bool, seconds: float | None = None) -> str:
+def totals(outcomes: list[Outcome], dry_run: bool, seconds: float | None = None, verb: str = "updated") -> str:
     count = Counter(outcome.state for outcome in outcomes)
     words = {
-        CLEAN: "would update cleanly" if dry_run else "updated cleanly",
+        CLEAN: f"would be {verb} cleanly" if dry_run else f"{verb} cleanly",
         CONFLICTS: "with conflicts",
         CURRENT: "current",
         FAILED: "failed (nothing changed)",
@@ -156,7 +164,9 @@ def as_json(outcomes: list[Outcome], *, command: str, top: str, cwd: str, dry_ru
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def progress_for(total: int, *, top: str, cwd: str, dry_run: bool, json_output: bool) -> Progress:
+def progress_for(
+    total: int, *, top: str, cwd: str, dry_run: bool, json_output: bool, verb: str = "updated"
+) -> Progress:
     """A bar on stderr when it is a terminal; otherwise module lines (on stdout, or stderr beside JSON)."""
     terminal = sys.stderr.isatty()
     return Progress(
@@ -166,4 +176,5 @@ def progress_for(total: int, *, top: str, cwd: str, dry_run: bool, json_output: 
         dry_run=dry_run,
         lines_to=None if terminal else (sys.stderr if json_output else sys.stdout),
         bar_to=sys.stderr if terminal else None,
+        verb=verb,
     )

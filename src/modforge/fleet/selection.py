@@ -44,22 +44,24 @@ def select(paths: list[Path], every: bool, *, action: str, need_clean: bool = Tr
     return top, roots
 
 
-def outcomes(top: Path, roots: list[Path]) -> list[Outcome]:
-    """One outcome per module: pending, or failed when its answers file cannot be used."""
+def outcomes(top: Path, roots: list[Path], *, need_source: bool = True) -> list[Outcome]:
+    """One outcome per module: pending, or failed when its answers file cannot be used (an update also needs
+    the template it records, `need_source`)."""
     found = []
     for root in roots:
         outcome = Outcome(root.relative_to(top).as_posix(), root.name, state=PENDING)
         try:
             answers = loader.load_answers(root / layout.ANSWERS_FILE)
             migration.check_modforge_answers(root, answers)
-            for key, what in (("_src_path", "which template made the module"), ("_commit", "its template release")):
+            needed = (("_src_path", "which template made the module"),) if need_source else ()
+            for key, what in (*needed, ("_commit", "its template release")):
                 if not answers.get(key):
                     raise ModforgeError(f"{root / layout.ANSWERS_FILE} does not say {what} ({key})")
         except ModforgeError as error:
             outcome.fail(str(error))
         else:
             outcome.before = str(answers["_commit"])
-            outcome.source = str(answers["_src_path"])
+            outcome.source = str(answers.get("_src_path", ""))
         found.append(outcome)
     return found
 

@@ -22,7 +22,7 @@ def update(monorepo: scratch_repo.Monorepo, outcome: Outcome, base: Path, vcs_re
     migrations printed. Any error leaves the outcome `failed` with one line saying why."""
     scratch = None
     try:
-        scratch = scratch_repo.prepare(monorepo, outcome.module, base)
+        scratch = scratch_repo.prepare(monorepo, outcome.module, base, layout.ANSWERS_FILE)
         _run_copier(scratch.root, vcs_ref)
         outcome.messages = [line for line in messages().splitlines() if line.strip()]
         from modforge.lifecycle import conflicts

@@ -6,10 +6,11 @@ one index; and one after the other, a conflict left by the first stops every lat
 refuses an index with unmerged entries). Each module is therefore updated in its own repository holding
 what copier can see of the monorepo from the module: the module's committed files at the same path, the
 `.gitignore` and `.gitattributes` files above it, the repository's ignore and attribute rules and the git
-settings that change how files are read, and the answers files of the modules beside it (the template's
-ID-prefix validator reads them). What the rest of the monorepo would add to copier's diff are files copier
-cannot apply there ("already exists"), so the module's result is the one `copier update` gives in the
-monorepo. `collect` then reads what changed, the index's unmerged stages included, as plain data.
+settings that change how files are read, and the answers files of the modules beside it that the
+template's ID-prefix validator would object to (those with the module's own prefix: usually none). What
+the rest of the monorepo would add to copier's diff are files copier cannot apply there ("already
+exists"), so the module's result is the one `copier update` gives in the monorepo. `collect` then reads
+what changed, the index's unmerged stages included, as plain data.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Monorepo:
     info: dict[str, bytes]  # .git/info/exclude and .git/info/attributes
     rules: list[str]  # tracked .gitignore / .gitattributes files, relative to top
     answers: dict[str, list[str]]  # folder -> tracked answers files of the modules in it
+    prefixes: dict[str, object]  # answers file -> the ID prefix it records (None when unreadable)
 
     @classmethod
     def read(cls, top: Path, answers_file: str) -> Monorepo:
@@ -60,14 +62,15 @@ class Monorepo:
             if path.is_file():
                 info[name] = path.read_bytes()
         listed = _git(top, "ls-files", "-z", "--", *(f":(glob)**/{name}" for name in (*RULE_FILES, answers_file)))
-        rules, answers = [], {}
+        rules, answers, prefixes = [], {}, {}
         for name in filter(None, listed.stdout.decode().split("\0")):
             if PurePosixPath(name).name in RULE_FILES:
                 rules.append(name)
             else:
                 module = PurePosixPath(name).parent
                 answers.setdefault(module.parent.as_posix(), []).append(name)
-        return cls(top, settings, info, rules, answers)
+                prefixes[name] = _prefix(top / name)
+        return cls(top, settings, info, rules, answers, prefixes)
 
 
 @dataclass
@@ -94,12 +97,15 @@ class Result:
     links: list[str] = field(default_factory=list)  # symbolic links the update made (never written by modforge)
 
 
-def prepare(monorepo: Monorepo, module: str, base: Path) -> Scratch:
+def prepare(monorepo: Monorepo, module: str, base: Path, answers_file: str) -> Scratch:
     """A new repository under `base` holding `module` (a path relative to the monorepo) as committed."""
     repo = Path(tempfile.mkdtemp(prefix="module-", dir=base))
     _git(repo, "init", "-q")
-    for key, value in monorepo.settings.items():
-        _git(repo, "config", key, value)
+    if monorepo.settings:  # appended: a later value wins over the one `git init` wrote
+        with open(repo / ".git" / "config", "a", encoding="utf-8") as config:
+            config.writelines(
+                f"[{k.rsplit('.', 1)[0]}]\n\t{k.rsplit('.', 1)[1]} = {v}\n" for k, v in monorepo.settings.items()
+            )
     for name, data in monorepo.info.items():
         (repo / ".git" / "info").mkdir(exist_ok=True)
         (repo / ".git" / "info" / name).write_bytes(data)
@@ -118,8 +124,9 @@ def prepare(monorepo: Monorepo, module: str, base: Path) -> Scratch:
         folder = PurePosixPath(rule).parent.as_posix()
         if folder in parents and not rule.startswith(prefix):
             _copy(monorepo.top / rule, repo / rule, 0o100644)
+    own = monorepo.prefixes.get(f"{prefix}{answers_file}")
     for sibling in monorepo.answers.get(PurePosixPath(module).parent.as_posix(), []):
-        if not sibling.startswith(prefix) and (monorepo.top / sibling).is_file():
+        if not sibling.startswith(prefix) and own is not None and monorepo.prefixes.get(sibling) == own:
             _copy(monorepo.top / sibling, repo / sibling, 0o100644)
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "the module as committed in the monorepo")
@@ -177,6 +184,17 @@ def _copy(source: Path, target: Path, mode: int) -> None:
     else:
         shutil.copyfile(source, target)
         os.chmod(target, stat.S_IMODE(os.stat(source).st_mode))
+
+
+def _prefix(path: Path) -> object:
+    """The `id_prefix` an answers file records, read as the template's validator reads it (None: unreadable)."""
+    import yaml
+
+    try:
+        data = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    return data.get("id_prefix") if isinstance(data, dict) else None
 
 
 def _state(path: Path) -> tuple[int, bytes] | None:

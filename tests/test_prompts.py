@@ -28,7 +28,7 @@ STEP_DOCS = {
     "unit-tests": (layout.INTENT_SCENARIOS, layout.INTENT_REQUIREMENTS, layout.TASKS),
     "compilation-fix": (),  # reads the build output, writes code only; checked below
     "actual-docs": (*layout.INTENT_DOCS, layout.TASKS, *layout.ACTUAL_DOCS),
-    "e2e-tests": (layout.INTENT_SCENARIOS, layout.ACTUAL_SCENARIOS, layout.CHANGELOG),
+    "e2e-tests": (layout.INTENT_SCENARIOS, layout.INTENT_VS_ACTUAL, layout.CHANGELOG),
 }
 # The kinds of ID each step's prompt must show in this module's concrete form.
 STEP_ID_KINDS = {
@@ -242,15 +242,13 @@ def test_requirements_prompt_shows_definition_headings_and_scenario_steps():
     assert "Implements: SCEN-CREDSTORE-01" in text
 
 
-def test_tasks_prompt_carries_the_scaffolded_plan_with_sequential_ids():
+def test_tasks_prompt_lists_the_tasks_of_a_fresh_copy_with_sequential_ids():
     answers = answers_for(persistence=True, phases=3)
     text = prompts.render("tasks", answers)
     plan = jinja_api.task_plan(**answers)
     for phase_plan in plan:
         for task in phase_plan.tasks:
-            assert f"### {layout.definition_heading(task.id, task.title)}" in text
-            for subtask in task.subtasks:
-                assert f"- [ ] {subtask}" in text
+            assert f"`{task.id}` {task.title}" in text
     numbers = [task.number for phase_plan in plan for task in phase_plan.tasks]
     assert numbers == list(range(1, len(numbers) + 1))
 
@@ -297,8 +295,7 @@ def test_e2e_prompt_names_files_fixtures_marker_test_names_coverage_and_changelo
     assert "90%" in text
     assert "make coverage" in text
     assert "## [0.1.0] - YYYY-MM-DD" in text
-    for change_type in layout.CHANGE_TYPES:
-        assert f"### {change_type}" in text
+    assert ", ".join(f"`{change_type}`" for change_type in layout.CHANGE_TYPES) in text
     later = prompts.render("e2e-tests", answers, 2)
     assert "## [0.2.0] - YYYY-MM-DD" in later
 
@@ -306,7 +303,7 @@ def test_e2e_prompt_names_files_fixtures_marker_test_names_coverage_and_changelo
 def test_worker_prompts_have_no_rest_api_of_their_own():
     answers = answers_for(category="worker", gts=True)
     code = prompts.render("code", answers)
-    assert "src/api/rest/" not in code.split("## Module layout")[1].split("```")[1]
+    assert "src/api/rest/" not in code
     assert "register_scoped" in code
     assert "through the gateway" in prompts.render("e2e-tests", answers)
 
@@ -433,3 +430,11 @@ def test_library_rejects_answers_that_break_the_rules():
     del answers["rest_api"]
     with pytest.raises(ModforgeError, match="lacks the answers rest_api"):
         prompts.render("tasks", answers)
+
+
+def test_prompts_name_the_crate_folders_an_adopted_module_records():
+    answers = answers_for(module_name="oagw", crate_dir="oagw-gw", sdk_dir="oagw-api")
+    for step in ("code", "unit-tests", "compilation-fix", "actual-docs", "e2e-tests"):
+        text = prompts.render(step, answers)
+        assert "modules/oagw/oagw-gw/" in text or "`oagw-gw/src/" in text, step
+        assert "modules/oagw/oagw/" not in text, step

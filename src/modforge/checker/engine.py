@@ -88,16 +88,19 @@ def run_check(
     jobs: int | None = None,
     facts: bool = False,
     also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
+    *,
+    whole_modules: bool = False,
 ) -> CheckResult:
     """Check the modules `paths` name (the working directory when empty); see the module docstring.
 
-        `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
-        holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took the
-    module (plain data: it may come back from a worker).
-        Raises ModforgeError for a path that does not exist or a folder holding no module.
+    `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
+    holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took
+    the module (plain data: it may come back from a worker). `whole_modules` makes a file name its whole
+    module (loader.find_targets). Raises ModforgeError for a path that does not exist or a folder holding no
+    module.
     """
     cwd = os.getcwd()
-    targets = loader.find_targets(list(paths) if paths else None, Path(cwd))
+    targets = loader.find_targets(list(paths) if paths else None, Path(cwd), whole_modules=whole_modules)
     collecting = gc.isenabled()
     gc.disable()  # the model is acyclic: collecting during a parse only costs time
     try:

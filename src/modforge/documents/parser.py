@@ -69,8 +69,8 @@ def parsed_id(text: str) -> ParsedId:
 # --- bytes -----------------------------------------------------------------------------------------
 def parse_document(path: Path, name: str | None = None, data: bytes | None = None) -> Document:
     """The model of the document at `path` (read unless `data` is given); `name` is its pipeline name,
-    by default the file name with legacy names (1_INTENT_DESIGN.md ...) mapped to today's."""
-    name = name or layout.LEGACY_DOC_NAMES.get(path.name, path.name)
+    by default the file name with slot names (1_INTENT_DESIGN.md, 2_INTENT_FACTS.md ...) mapped to today's."""
+    name = name or layout.pipeline_name(path.name) or path.name
     if data is None:
         try:
             data = path.read_bytes()

@@ -160,6 +160,11 @@ class ModuleTree:
     def exists(self, path: str) -> bool:
         return self.read(path) is not None
 
+    def is_new(self, path: str) -> bool:
+        """Whether the file at `path` was created by this tree's changes (not on disk under it or a former name)."""
+        path = self._check(path)
+        return self._read_disk(self._origin.get(path, path)) is None and self.read(path) is not None
+
     def document(self, name: str) -> Any:
         """The parsed pipeline document `docs/<name>` (modforge.documents.model.Document), or None when missing."""
         text = self.read(self.doc_path(name))

@@ -167,3 +167,12 @@ def test_rename_document_leaves_both_when_the_new_name_exists(tmp_path):
     tree = module(tmp_path, **{"DESIGN.md": DESIGN, layout.INTENT_DESIGN: "# Mine\n"})
     assert docops.rename_document(tree, "DESIGN.md", layout.INTENT_DESIGN) is False
     assert tree.changes() == []
+
+
+def test_a_section_whose_title_only_starts_the_same_is_another_section(tmp_path):
+    design = DESIGN.replace("## Observability", "## Rollout Notes\nCanary first.\n\n## Observability")
+    tree = module(tmp_path, **{layout.INTENT_DESIGN: design})
+    section = "## Rollout\n\nFlags and canaries.\n\n"
+    assert docops.add_section(tree, layout.INTENT_DESIGN, "Rollout", section, before="Implementation Phases")
+    assert docops.titled("Security (REQ-1)", "Security")
+    assert not docops.titled("Rollout Notes", "Rollout")

@@ -64,7 +64,7 @@ def add_section(
     if section is None:
         return False  # a template without the section: nothing to add
     current = tree.read(path)
-    if any(h.level == level and h.text.startswith(title) for h in doc.headings):
+    if any(h.level == level and titled(h.text, title) for h in doc.headings):
         deduplicated = drop_copies_of_section(current, doc, title, section, level)
         if deduplicated != current:
             tree.write(path, deduplicated)
@@ -80,6 +80,12 @@ def add_section(
             break
     tree.write(path, _insert_block(lines, anchor, section))
     return True
+
+
+def titled(text: str, title: str) -> bool:
+    """Whether a heading reading `text` is the section `title`: the title alone, or followed by a reference
+    or a note (`Security (REQ-1)`, `Security: tenants`), not by more words (`Rollout Notes` is another section)."""
+    return text == title or re.match(re.escape(title) + r"\s*[(\[:–—-]", text) is not None
 
 
 def add_task(tree: ModuleTree, task: str, text: str, *, done: bool = False) -> bool:

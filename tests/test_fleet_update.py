@@ -7,6 +7,7 @@ with a synthetic newer release on top as the target), owner edits committed in e
 - oagw (0.1.0): its owner renamed the security section, which 0.2.0 renames too: a conflict;
 - notify (current-1): its owner reworded the README line the target release changes: a conflict;
 - broken (current-1): an answers file that is not YAML: failed, untouched;
+- twin-a, twin-b (current-1): both record the ID prefix TWIN, which the template's validator refuses: failed;
 - events: already at the target release: current.
 """
 
@@ -39,6 +40,8 @@ MODULES = {
     "file-parser": (__version__, {"category": "worker", "gts": True, "phases": 1}),
     "notify": (__version__, {}),
     "broken": (__version__, {}),
+    "twin-a": (__version__, {"id_prefix": "TWIN"}),
+    "twin-b": (__version__, {"id_prefix": "TWINB"}),
     "events": (NEXT, {}),
 }
 EXPECTED = {
@@ -47,6 +50,8 @@ EXPECTED = {
     "file-parser": "clean",
     "notify": "conflicts",
     "broken": "failed",
+    "twin-a": "failed",
+    "twin-b": "failed",
     "events": "current",
 }
 pytestmark = pytest.mark.slow
@@ -76,13 +81,14 @@ def fleet(fleet_template, tmp_path_factory) -> tuple[Path, dict[str, list[tuple[
         module = fleet_repos.copy_module(
             fleet_template, monorepo / "modules" / name, version, {"module_name": name, **answers}
         )
-        kept[name] = fleet_repos.lived_in(module) if name not in ("broken", "events") else []
+        kept[name] = fleet_repos.lived_in(module) if EXPECTED[name] in ("clean", "conflicts") else []
     (monorepo / "README.md").write_text("# The monorepo\n")
     fleet_repos.commit(monorepo, "modules")
     kept["oagw"].append(("docs/INTENT_DESIGN.md", fleet_repos.rename_security_heading(monorepo / "modules" / "oagw")))
     _edit(monorepo / "modules/notify/README.md", CHECK_LINE, "Run `modforge check .` before every review.")
     kept["notify"].append(("README.md", "Run `modforge check .` before every review."))
     (monorepo / "modules/broken" / layout.ANSWERS_FILE).write_text("_commit: v0.2.0\nmodule_name: [broken\n")
+    _edit(monorepo / "modules/twin-b" / layout.ANSWERS_FILE, "id_prefix: TWINB", "id_prefix: TWIN")
     fleet_repos.commit(monorepo, "owner edits")
     return monorepo, kept
 
@@ -113,7 +119,7 @@ def test_every_module_ends_in_exactly_one_state_and_the_run_exits_1(fleet_result
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert _states(report) == EXPECTED
-    assert report["summary"] == {"clean": 2, "conflicts": 2, "current": 1, "failed": 1}
+    assert report["summary"] == {"clean": 2, "conflicts": 2, "current": 1, "failed": 3}
     tags = {m["module"]: (m["from"], m["to"]) for m in report["modules"]}
     assert tags["cred-store"] == (f"v{OLDEST}", f"v{NEXT}")
     assert tags["file-parser"] == (f"v{__version__}", f"v{NEXT}")
@@ -136,6 +142,7 @@ def test_the_report_lists_each_conflict_where_it_is(fleet_result):
         "lines; resolve the conflict by hand"
     ]
     assert "is not valid YAML" in report["broken"]["error"]
+    assert "ID prefix 'TWIN' is already used by the module in twin-b/" in report["twin-a"]["error"]
     assert report["events"]["files"] == []
     assert report["broken"]["files"] == []
 
@@ -152,7 +159,7 @@ def test_every_owner_line_survives(fleet, fleet_result):
 def test_the_failed_and_the_current_module_are_untouched_bit_for_bit(fleet, fleet_result):
     before = fleet_repos.snapshot(fleet[0])
     _, after, _ = fleet_result
-    for name in ("broken", "events"):
+    for name in ("broken", "twin-a", "twin-b", "events"):
         assert fleet_repos.module_part(after, f"modules/{name}") == fleet_repos.module_part(before, f"modules/{name}")
 
 
@@ -381,3 +388,18 @@ def test_progress_shows_a_bar_with_the_module_count_on_a_terminal(fleet, tmp_pat
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_plain_copier_checks_only_the_modules_own_folder_for_changes(fleet, tmp_path):
+    """What docs/updating.md says of plain copier: it updates a module while another one is dirty, and refuses
+    a module with uncommitted changes of its own (modforge wants the whole tree clean)."""
+    from cli_helpers import copier
+
+    monorepo = fleet_repos.duplicate(fleet[0], tmp_path / "monorepo")
+    (monorepo / "modules/file-parser/README.md").write_text("uncommitted\n")
+    result = copier("update", "--trust", "--defaults", "--quiet", cwd=monorepo / "modules" / "cred-store")
+    assert result.returncode == 0, result.stderr
+    assert f"_commit: v{NEXT}" in (monorepo / "modules/cred-store" / layout.ANSWERS_FILE).read_text()
+    refused = copier("update", "--trust", "--defaults", "--quiet", cwd=monorepo / "modules" / "file-parser")
+    assert refused.returncode != 0
+    assert "dirty" in refused.stderr

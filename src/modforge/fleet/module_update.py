@@ -21,6 +21,7 @@ def update(monorepo: scratch_repo.Monorepo, outcome: Outcome, base: Path, vcs_re
     """Update `outcome.module` in a scratch repository under `base`; `messages()` gives (and clears) what the
     migrations printed. Any error leaves the outcome `failed` with one line saying why."""
     scratch = None
+    messages()  # nothing left over from another module
     try:
         scratch = scratch_repo.prepare(monorepo, outcome.module, base, layout.ANSWERS_FILE)
         _run_copier(scratch.root, vcs_ref)
@@ -41,7 +42,6 @@ def update(monorepo: scratch_repo.Monorepo, outcome: Outcome, base: Path, vcs_re
     except ModforgeError as error:
         return outcome.fail(str(error))
     except Exception as error:  # (one module's failure must not stop the others)
-        messages()
         return outcome.fail(f"{type(error).__name__}: {_first_line(error)}")
     finally:
         if scratch is not None:

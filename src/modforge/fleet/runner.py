@@ -18,7 +18,9 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,6 +52,8 @@ def update(
 
     base = Path(tempfile.mkdtemp(prefix="modforge-update-"))
     sources = sorted({str(o.source) for o in outcomes if o.state == PENDING})
+    main_thread = threading.current_thread() is threading.main_thread()
+    terminate = signal.signal(signal.SIGTERM, _stop) if main_thread else None  # like Ctrl-C: stop, clean up
     try:
         # Every release of each template is a tag for copier, even from a clone without tags (git fetches
         # the template from a tagged repository for the run; the forked workers inherit the setting).
@@ -80,8 +84,14 @@ def update(
                     outcome.changes = None
                     report(outcome)
     finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, terminate)
         shutil.rmtree(base, ignore_errors=True)
     return outcomes
+
+
+def _stop(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _prepare(seams: Seams, top: Path, outcome: Outcome, vcs_ref: str | None) -> bool:

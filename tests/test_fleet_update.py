@@ -403,3 +403,20 @@ def test_plain_copier_checks_only_the_modules_own_folder_for_changes(fleet, tmp_
     refused = copier("update", "--trust", "--defaults", "--quiet", cwd=monorepo / "modules" / "file-parser")
     assert refused.returncode != 0
     assert "dirty" in refused.stderr
+
+
+def test_a_module_whose_template_cannot_be_read_fails_alone(fleet, tmp_path):
+    monorepo = fleet_repos.duplicate(fleet[0], tmp_path / "monorepo")
+    answers = monorepo / "modules/cred-store" / layout.ANSWERS_FILE
+    text = answers.read_text()
+    source = next(line for line in text.splitlines() if line.startswith("_src_path:"))
+    answers.write_text(text.replace(source, f"_src_path: {tmp_path / 'no-such-template'}"))
+    git(monorepo, "commit", "-qam", "a template that moved away")
+    before = fleet_repos.module_part(fleet_repos.snapshot(monorepo), "modules/cred-store")
+    result = modforge("update", "modules/cred-store", "modules/file-parser", "--format", "json", cwd=monorepo)
+    assert result.returncode == 1, result.stderr
+    report = {m["module"]: m for m in json.loads(result.stdout)["modules"]}
+    assert report["cred-store"]["state"] == "failed"
+    assert "cannot read the template" in report["cred-store"]["error"]
+    assert report["file-parser"]["state"] == "clean"
+    assert fleet_repos.module_part(fleet_repos.snapshot(monorepo), "modules/cred-store") == before

@@ -57,7 +57,15 @@ def update(
     try:
         # Every release of each template is a tag for copier, even from a clone without tags (git fetches
         # the template from a tagged repository for the run; the forked workers inherit the setting).
-        with template_repo.serving(*sources), Seams(base).installed_in() as seams:
+        with contextlib.ExitStack() as stack:
+            for source in sources:
+                try:
+                    stack.enter_context(template_repo.serving(source))
+                except ModforgeError as error:  # its modules fail; the others go on
+                    for outcome in outcomes:
+                        if outcome.state == PENDING and outcome.source == source:
+                            report(outcome.fail(f"cannot read the template {source}: {error}"))
+            seams = stack.enter_context(Seams(base).installed_in())
             todo = []
             for position, outcome in enumerate(outcomes):
                 if outcome.state != PENDING:

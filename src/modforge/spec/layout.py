@@ -14,6 +14,7 @@ from modforge.spec.grammar import ANY_PREFIX, IdKind
 
 # --- files -------------------------------------------------------------------------------------
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
+E2E_TESTS_DIR = "testing/e2e/modules"  # E2E tests, one folder per module: <here>/<module_snake>/ (MODKIT conventions)
 DOCS_DIR = "docs"
 ANSWERS_FILE = ".copier-answers.yml"
 GLOBAL_REQUIREMENTS_PATH = "guidelines/MODULE_REQUIREMENTS.md"

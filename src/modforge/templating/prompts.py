@@ -77,7 +77,7 @@ REQUIRED_ANSWERS = (
     "phase_titles",
     "owner",
 )
-E2E_TESTS_DIR = "testing/e2e/modules"  # MODKIT conventions, "Build, tests, E2E"
+E2E_TESTS_DIR = layout.E2E_TESTS_DIR
 
 
 def get_step(name: str) -> Step:
@@ -156,11 +156,18 @@ def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
 
 # --- rendering ---------------------------------------------------------------------------------------------------
 def prompt_context(
-    answers: dict[str, Any], step: Step, phase: int | None = None, state: ModuleState | None = None
+    answers: dict[str, Any],
+    step: Step,
+    phase: int | None = None,
+    state: ModuleState | None = None,
+    *,
+    validate: bool = True,
 ) -> dict[str, Any]:
     """Everything a prompt template may name besides jinja_api's filters and globals. `state` is what the
-    module's documents say (prompt_state.module_state); without it, a fresh copy's."""
-    check_answers(answers)
+    module's documents say (prompt_state.module_state); without it, a fresh copy's. `validate=False` takes
+    answers the questionnaire would refuse (the spec's placeholders of the raw prompts)."""
+    if validate:
+        check_answers(answers)
     state = state or prompt_state.scaffold_state(answers)
     name, prefix = answers["module_name"], answers["id_prefix"]
     names = naming.derived_names(name, answers["category"])
@@ -212,13 +219,20 @@ def prompt_context(
     }
 
 
-def render(step_key: str, answers: dict[str, Any], phase: int | None = None, state: ModuleState | None = None) -> str:
+def render(
+    step_key: str,
+    answers: dict[str, Any],
+    phase: int | None = None,
+    state: ModuleState | None = None,
+    *,
+    validate: bool = True,
+) -> str:
     """The prompt of step `step_key` (a key or a spec step number) for the module these answers describe
     (`phase` for per-phase steps), showing what `state` says its documents hold (default: a fresh copy)."""
     import jinja2
 
     step = get_step(step_key)
-    context = prompt_context(answers, step, phase, state)
+    context = prompt_context(answers, step, phase, state, validate=validate)
     folder = prompts_dir()
     try:
         text = _environment(folder).get_template(step.file).render(context)
@@ -256,6 +270,29 @@ def _tidy(text: str) -> str:
             continue
         lines.append(line.rstrip())
     return "\n".join(lines) + "\n"
+
+
+# The spec's placeholders instead of one module's answers, for the raw prompts the workspace pack lays down in
+# workflows/prompts/ (people who drive the pipeline without the CLI): a generic module with a REST API and a
+# database, in two phases, each name left for the reader to fill in.
+PLACEHOLDER_ANSWERS: dict[str, Any] = {
+    "module_name": "{module_name}",
+    "id_prefix": "{MODULE}",
+    "description": "{one line saying what the module does}",
+    "category": "generic",
+    "rest_api": True,
+    "persistence": True,
+    "gts": False,
+    "phases": 2,
+    "phase_titles": ["{phase 1 title}", "{phase 2 title}"],
+    "owner": "{owner}",
+}
+
+
+def render_raw(step_key: str) -> str:
+    """The step's prompt in raw form: the same template file and environment as `render`, with the spec's
+    placeholders (`{module_name}`, `REQ-{MODULE}-1`) where a module's facts go."""
+    return render(step_key, PLACEHOLDER_ANSWERS, validate=False)
 
 
 def render_for_module(step_key: str, module_dir: Path, phase: int | None = None) -> str:

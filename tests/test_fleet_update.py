@@ -7,7 +7,9 @@ with a synthetic newer release on top as the target), owner edits committed in e
 - oagw (0.1.0): its owner renamed the security section, which 0.2.0 renames too: a conflict;
 - notify (current-1): its owner reworded the README line the target release changes: a conflict;
 - broken (current-1): an answers file that is not YAML: failed, untouched;
-- twin-a, twin-b (current-1): both record the ID prefix TWIN, which the template's validator refuses: failed;
+- twin-a, twin-b (current-1): both record the ID prefix TWIN, which the template's validator refuses: copier
+  drops the refused answer and takes the free default, so twin-a (first in the loop's order) becomes TWINA, its
+  IDs renamed where the owner's edits meet them (conflicts), and twin-b, alone with TWIN by then, keeps it;
 - events: already at the target release: current.
 """
 
@@ -50,8 +52,8 @@ EXPECTED = {
     "file-parser": "clean",
     "notify": "conflicts",
     "broken": "failed",
-    "twin-a": "failed",
-    "twin-b": "failed",
+    "twin-a": "conflicts",
+    "twin-b": "clean",
     "events": "current",
 }
 pytestmark = pytest.mark.slow
@@ -119,7 +121,7 @@ def test_every_module_ends_in_exactly_one_state_and_the_run_exits_1(fleet_result
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert _states(report) == EXPECTED
-    assert report["summary"] == {"clean": 2, "conflicts": 2, "current": 1, "failed": 3}
+    assert report["summary"] == {"clean": 3, "conflicts": 3, "current": 1, "failed": 1}
     tags = {m["module"]: (m["from"], m["to"]) for m in report["modules"]}
     assert tags["cred-store"] == (f"v{OLDEST}", f"v{NEXT}")
     assert tags["file-parser"] == (f"v{__version__}", f"v{NEXT}")
@@ -142,7 +144,6 @@ def test_the_report_lists_each_conflict_where_it_is(fleet_result):
         "lines; resolve the conflict by hand"
     ]
     assert "is not valid YAML" in report["broken"]["error"]
-    assert "ID prefix 'TWIN' is already used by the module in twin-b/" in report["twin-a"]["error"]
     assert report["events"]["files"] == []
     assert report["broken"]["files"] == []
 
@@ -159,8 +160,23 @@ def test_every_owner_line_survives(fleet, fleet_result):
 def test_the_failed_and_the_current_module_are_untouched_bit_for_bit(fleet, fleet_result):
     before = fleet_repos.snapshot(fleet[0])
     _, after, _ = fleet_result
-    for name in ("broken", "twin-a", "twin-b", "events"):
+    for name in ("broken", "events"):
         assert fleet_repos.module_part(after, f"modules/{name}") == fleet_repos.module_part(before, f"modules/{name}")
+
+
+def test_twins_sharing_an_id_prefix_end_as_the_loop_leaves_them(fleet_result):
+    """copier drops a recorded answer its validator refuses: the first twin takes a free prefix, the second,
+    alone with the prefix by then, keeps it (the loop's order, reproduced although modules run in parallel)."""
+    _, _, monorepo = fleet_result
+    prefixes = {
+        name: next(
+            line
+            for line in (monorepo / "modules" / name / layout.ANSWERS_FILE).read_text().splitlines()
+            if line.startswith("id_prefix:")
+        )
+        for name in ("twin-a", "twin-b")
+    }
+    assert prefixes == {"twin-a": "id_prefix: TWINA", "twin-b": "id_prefix: TWIN"}
 
 
 def test_the_trees_equal_the_shell_loops(fleet_result, loop_result):
@@ -227,8 +243,13 @@ def test_check_exits_1_while_a_module_is_behind_and_renders_nothing(fleet):
 # --- nothing half-written ------------------------------------------------------------------------------
 
 
-def test_an_interrupt_leaves_each_module_untouched_or_fully_updated(fleet, fleet_result, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupt_leaves_each_module_untouched_or_fully_updated(fleet, fleet_result, tmp_path, stop):
+    """Ctrl-C, or a CI runner's SIGTERM, stops the run between modules: each is untouched or complete, and the
+    scratch repositories are gone."""
     monorepo = fleet_repos.duplicate(fleet[0], tmp_path / "monorepo")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     before, complete = fleet_repos.snapshot(monorepo), fleet_result[1]
     process = subprocess.Popen(
         [*MODFORGE, "update", "--all", "--jobs", "2"],
@@ -236,16 +257,18 @@ def test_an_interrupt_leaves_each_module_untouched_or_fully_updated(fleet, fleet
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     assert process.stdout is not None
     for line in process.stdout:  # interrupt once the first module has been written
         if line.startswith("[") and "updated" in line:
-            process.send_signal(signal.SIGINT)
+            process.send_signal(stop)
             break
     _, err = process.communicate(timeout=300)
     assert process.returncode == 130, err
     assert "interrupted" in err
     assert "Traceback" not in err
+    assert list(scratch.iterdir()) == [], "the scratch repositories are removed"
     after = fleet_repos.snapshot(monorepo)
     states = {}
     for name in MODULES:
@@ -386,10 +409,6 @@ def test_progress_shows_a_bar_with_the_module_count_on_a_terminal(fleet, tmp_pat
     assert "MODULE" in result.stdout
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__, "-q"]))
-
-
 def test_plain_copier_checks_only_the_modules_own_folder_for_changes(fleet, tmp_path):
     """What docs/updating.md says of plain copier: it updates a module while another one is dirty, and refuses
     a module with uncommitted changes of its own (modforge wants the whole tree clean)."""
@@ -420,3 +439,7 @@ def test_a_module_whose_template_cannot_be_read_fails_alone(fleet, tmp_path):
     assert "cannot read the template" in report["cred-store"]["error"]
     assert report["file-parser"]["state"] == "clean"
     assert fleet_repos.module_part(fleet_repos.snapshot(monorepo), "modules/cred-store") == before
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))

@@ -6,7 +6,8 @@
    worker starts (modforge.fleet.copier_seams), so the forked workers share them.
 3. Workers update modules in scratch repositories (modforge.fleet.module_update), `jobs` at a time; as
    each result arrives, this process writes it into the monorepo in one transaction (modforge.fleet.apply)
-   and reports it. A dry run writes nothing.
+   and reports it. A dry run writes nothing. A module recording the ID prefix of an earlier sibling waits
+   for the others and runs alone, so it sees their updates as a loop would (copier re-picks a refused prefix).
 
 An interrupt stops the run between two modules, or after the module being written is complete or put back
 (the transaction holds SIGINT while it swaps files): every module is untouched or fully updated.
@@ -51,6 +52,9 @@ def update(
     from modforge.lifecycle import template_repo
 
     base = Path(tempfile.mkdtemp(prefix="modforge-update-"))
+    # copier's own temporary folders go under `base` too (workers inherit it), so that those of a worker
+    # stopped by an interrupt are removed with the run's.
+    previous_tempdir, tempfile.tempdir = tempfile.tempdir, str(base)
     sources = sorted({str(o.source) for o in outcomes if o.state == PENDING})
     main_thread = threading.current_thread() is threading.main_thread()
     terminate = signal.signal(signal.SIGTERM, _stop) if main_thread else None  # like Ctrl-C: stop, clean up
@@ -76,24 +80,33 @@ def update(
                     report(outcome)  # current, or its template cannot be read
             monorepo = scratch_repo.Monorepo.read(top, layout.ANSWERS_FILE)
 
-            def work(index: int) -> Outcome:
-                outcome = outcomes[todo[index]]
-                with _in_folder(top / outcome.module):  # a relative `_src_path` is relative to the module
-                    return module_update.update(monorepo, outcome, base, vcs_ref, seams.inline.take_output)
+            # A module sharing its ID prefix with an earlier sibling runs after the others are written, one at
+            # a time in order, so that it sees their updates as it would in a loop (rare: usually none).
+            later = [p for p in todo if monorepo.follows_a_twin(outcomes[p].module, layout.ANSWERS_FILE)]
+            for batch, batch_jobs in (([p for p in todo if p not in later], jobs), (later, 1)):
 
-            def lost(index: int) -> Outcome:
-                return outcomes[todo[index]].fail("the worker process updating it died; nothing was changed")
+                def work(index: int, batch: list[int] = batch) -> Outcome:
+                    outcome = outcomes[batch[index]]
+                    with _in_folder(top / outcome.module):  # a relative `_src_path` is relative to the module
+                        return module_update.update(monorepo, outcome, base, vcs_ref, seams.inline.take_output)
 
-            with contextlib.closing(pool.stream(work, len(todo), jobs, lost)) as results:
-                for index, outcome in results:
-                    outcomes[todo[index]] = outcome
-                    if not dry_run and outcome.changes is not None:
-                        _write(top, outcome)
-                    outcome.changes = None
-                    report(outcome)
+                def lost(index: int, batch: list[int] = batch) -> Outcome:
+                    return outcomes[batch[index]].fail("the worker process updating it died; nothing was changed")
+
+                with contextlib.closing(pool.stream(work, len(batch), batch_jobs, lost)) as results:
+                    for index, outcome in results:
+                        outcomes[batch[index]] = outcome
+                        if not dry_run and outcome.changes is not None:
+                            _write(top, outcome)
+                        elif outcome.changes is not None and layout.ANSWERS_FILE in outcome.changes.written:
+                            answers = f"{outcome.module}/{layout.ANSWERS_FILE}"
+                            monorepo.unwritten[answers] = outcome.changes.written[layout.ANSWERS_FILE][1]
+                        outcome.changes = None
+                        report(outcome)
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, terminate)
+        tempfile.tempdir = previous_tempdir
         shutil.rmtree(base, ignore_errors=True)
     return outcomes
 

@@ -46,6 +46,8 @@ class Monorepo:
     rules: list[str]  # tracked .gitignore / .gitattributes files, relative to top
     answers: dict[str, list[str]]  # folder -> tracked answers files of the modules in it
     prefixes: dict[str, object]  # answers file -> the ID prefix it records (None when unreadable)
+    # answers files as this run's dry run would have written them (a later twin must see them): path -> bytes
+    unwritten: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def read(cls, top: Path, answers_file: str) -> Monorepo:
@@ -71,6 +73,18 @@ class Monorepo:
                 answers.setdefault(module.parent.as_posix(), []).append(name)
                 prefixes[name] = _prefix(top / name)
         return cls(top, settings, info, rules, answers, prefixes)
+
+    def follows_a_twin(self, module: str, answers_file: str) -> bool:
+        """Whether a module before `module` in the same folder (in name order) records the same ID prefix. The
+        template's validator refuses a shared prefix and copier then takes a free one, so in a loop the first
+        twin changes and a later one, alone with the prefix by then, keeps it: a later twin must see the
+        earlier one's update."""
+        own = self.prefixes.get(f"{module}/{answers_file}")
+        name = PurePosixPath(module).name
+        siblings = self.answers.get(PurePosixPath(module).parent.as_posix(), [])
+        return own is not None and any(
+            PurePosixPath(s).parent.name < name and self.prefixes.get(s) == own for s in siblings
+        )
 
 
 @dataclass
@@ -128,6 +142,8 @@ def prepare(monorepo: Monorepo, module: str, base: Path, answers_file: str) -> S
     for sibling in monorepo.answers.get(PurePosixPath(module).parent.as_posix(), []):
         if not sibling.startswith(prefix) and own is not None and monorepo.prefixes.get(sibling) == own:
             _copy(monorepo.top / sibling, repo / sibling, 0o100644)
+            if sibling in monorepo.unwritten:
+                (repo / sibling).write_bytes(monorepo.unwritten[sibling])
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "the module as committed in the monorepo")
     scratch = Scratch(repo, module, files, _folders(repo / module), {})

@@ -226,6 +226,19 @@ def test_dry_run_says_what_would_change_and_writes_nothing(fleet, fleet_result, 
     assert fleet_repos.snapshot(monorepo) == before
 
 
+def test_vcs_ref_sets_the_target_release_for_every_module(fleet, tmp_path):
+    monorepo = fleet_repos.duplicate(fleet[0], tmp_path / "monorepo")
+    target = f"v{__version__}"
+    result = modforge(
+        "update", "modules/cred-store", "modules/file-parser", "--vcs-ref", target, "--format", "json", cwd=monorepo
+    )
+    assert result.returncode == 0, result.stderr
+    report = {m["module"]: m for m in json.loads(result.stdout)["modules"]}
+    assert (report["cred-store"]["state"], report["cred-store"]["to"]) == ("clean", target)
+    assert (report["file-parser"]["state"], report["file-parser"]["to"]) == ("current", target)
+    assert f"_commit: {target}\n" in (monorepo / "modules/cred-store" / layout.ANSWERS_FILE).read_text()
+
+
 def test_check_exits_1_while_a_module_is_behind_and_renders_nothing(fleet):
     monorepo = fleet[0]
     result = modforge("update", "--all", "--check", cwd=monorepo)

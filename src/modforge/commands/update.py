@@ -5,8 +5,8 @@ copier exits 0 even when it leaves conflict markers, `*.rej` files or unmerged f
 (nothing rendered); or failed, left exactly as it was (files and git index) while the others go on.
 Modules are updated in parallel, each alone in a scratch repository, and written into the monorepo one at
 a time, all or nothing. The result is the one `copier update --trust --defaults` gives in each module.
-The template is the one each module records (`_src_path`); a clone of it without release tags works too
-(releases.toml names each release's commit).
+The template is the one the module records (`_src_path` of its answers file), for each module; a clone of it
+without release tags works too (releases.toml names each release's commit).
 
 Before anything is written the run needs git and a clean work tree (else exit 2, nothing changed).
 Exit codes: 0 every module clean or current; 1 a module has conflicts or failed (with --dry-run: a module

@@ -395,7 +395,10 @@ def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
             continue
         low, high = min(span[i][0] for i in range(i1, i2)), max(span[i][1] for i in range(i1, i2))
         reached = high > low and any(a1 < high and (a2 > low or a1 == a2 >= low) for a1, a2 in migrated)
-        out += bm[j1:j2] if reached else b[i1:i2]
+        # The owner's version already holds the migrated lines (migrated ahead of the update): no conflict.
+        new = bm[j1:j2]
+        ahead = bool(new) and any(o[k : k + len(new)] == new for k in range(low, high - len(new) + 1))
+        out += new if reached or ahead else b[i1:i2]
     return "".join(out)
 
 

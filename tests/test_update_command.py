@@ -105,11 +105,14 @@ def test_update_names_each_line_of_the_owner_that_only_a_rej_file_holds(template
     result = modforge("update", module)
 
     assert result.returncode == 1
-    reported = [line for line in result.stdout.splitlines() if "TASKS.md.rej" in line]
-    assert reported == [
+    reported = [line.strip() for line in result.stdout.splitlines() if "TASKS.md.rej" in line]
+    expected = [
         "cred-store/docs/TASKS.md.rej: apply its 1 line(s) to TASKS.md by hand, then delete it",
         'cred-store/docs/TASKS.md.rej:4: your line is only here, not in TASKS.md: "- [ ] 1.9 Owner\'s own task"',
     ]
+    assert len(reported) == len(expected), result.stdout
+    for line, ending in zip(reported, expected, strict=True):
+        assert line.endswith(ending), line
 
 
 # --- refusals: a clear message, exit 2, nothing changed ------------------------------------------------

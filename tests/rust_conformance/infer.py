@@ -94,6 +94,38 @@ STD_TRAITS = {
     "Unpin",
     "Sealed",
 }
+# Methods of std types (iterators, options, results, futures) a value of an unread crate may lead to.
+STD_VALUE_METHODS = {
+    "map",
+    "and_then",
+    "ok_or",
+    "ok_or_else",
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "ok",
+    "err",
+    "iter",
+    "iter_mut",
+    "collect",
+    "filter",
+    "find",
+    "any",
+    "all",
+    "count",
+    "first",
+    "last",
+    "get",
+    "contains",
+    "as_slice",
+    "to_vec",
+}
 RESULT_KEEPS_OK = {"map_err", "or_else", "inspect_err", "context", "with_context"}
 
 
@@ -634,8 +666,11 @@ class Typer:
                             )
                 return UNKNOWN
             if kind == "absent":
+                if name in STD_TRAIT_METHODS or name in RESULT_KEEPS_OK or name in STD_VALUE_METHODS:
+                    return UNKNOWN
                 self.checker.attest_method(node, env, current.name, name, len(arg_types))
-                return UNKNOWN
+                # A builder of that crate most likely returns another of its values: keep attesting.
+                return Ty("absent", current.name)
             if kind in ("unknown", "var"):
                 return self.in_scope_trait_method(node, name, arg_types, turbofish, env)
             return UNKNOWN

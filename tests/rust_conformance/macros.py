@@ -177,10 +177,11 @@ def helper_keys(derive: Item) -> set[str]:
 
 
 def const_strings(item_crate_modules, name: str) -> list[str]:
+    """The string literals of the constant `name` (a module item or an associated const) in a crate."""
     for module in item_crate_modules:
-        for const in module.items.get(name, []):
-            if const.kind == "const" and const.node is not None:
-                return [syntax.string_value(s) or "" for s in syntax.walk(const.node) if s.type == "string_literal"]
+        for node in syntax.walk(module.node):
+            if node.type == "const_item" and text(node_field(node, "name")) == name:
+                return [syntax.string_value(s) or "" for s in syntax.walk(node) if s.type == "string_literal"]
     return []
 
 

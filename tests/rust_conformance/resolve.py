@@ -138,6 +138,35 @@ STD_TRAIT_FNS = {
     "from_str",
 }
 STD_CRATES = {"std", "core", "alloc"}
+# Attributes that leave a type's fields and variants as written (their other effects are modelled elsewhere).
+LISTED_ATTRIBUTES = {
+    (name,)
+    for name in (
+        "derive",
+        "doc",
+        "allow",
+        "must_use",
+        "cfg",
+        "expect",
+        "cfg_attr",
+        "deny",
+        "warn",
+        "non_exhaustive",
+        "inline",
+        "test",
+        "serde",
+        "error",
+        "schema",
+        "sea_orm",
+        "secure",
+        "async_trait",
+        "repr",
+        "struct_to_gts_schema",
+        "domain_model",
+        "api_dto",
+        "module",
+    )
+}
 
 
 @dataclass
@@ -330,32 +359,9 @@ class Resolver:
         expansion we do not model."""
         if not self.crate_tracked(item.crate):
             return True
-        return any(not self._modelled_macro(a) for a in item.attrs if _is_macro_attr(a))
-
-    def _modelled_macro(self, attribute) -> bool:
         from . import syntax
 
-        head = syntax.attribute_path(attribute)
-        return head[-1:] in (
-            ("derive",),
-            ("doc",),
-            ("allow",),
-            ("must_use",),
-            ("cfg",),
-            ("expect",),
-            ("cfg_attr",),
-            ("deny",),
-            ("warn",),
-            ("non_exhaustive",),
-            ("inline",),
-            ("test",),
-            ("serde",),
-            ("error",),
-            ("schema",),
-            ("sea_orm",),
-            ("secure",),
-            ("async_trait",),
-        )
+        return any(syntax.attribute_path(a)[-1:] not in LISTED_ATTRIBUTES for a in item.attrs)
 
     # --- impls and members -------------------------------------------------------------------------------
     def impls_of(self, item: Item) -> list[Impl]:
@@ -510,10 +516,6 @@ def substitute(ty: Ty, bindings: dict[str, Ty]) -> Ty:
     if not ty.args:
         return ty
     return Ty(ty.kind, ty.name, tuple(substitute(a, bindings) for a in ty.args), ty.mut)
-
-
-def _is_macro_attr(attribute) -> bool:
-    return True
 
 
 __all__ = ["DEREF_WRAPPERS", "PRELUDE", "STD_TYPES", "Fn", "Res", "Resolver", "is_tracked_name", "substitute"]

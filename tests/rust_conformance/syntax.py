@@ -88,7 +88,7 @@ def path_segments(node: Node | None) -> tuple[str, ...]:
         name = field(node, "name")
         head = path_segments(path) if path is not None else ("",)
         return (*head, text(name))
-    if kind == "generic_type":
+    if kind in ("generic_type", "generic_type_with_turbofish"):
         return path_segments(field(node, "type"))
     if kind == "generic_function":
         return path_segments(field(node, "function"))

@@ -14,6 +14,8 @@ from modforge.spec.grammar import ANY_PREFIX, IdKind
 
 # --- files -------------------------------------------------------------------------------------
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
+# Where the platform keeps a gateway's plugins: modules/<gateway>/plugins/<plugin>/ (tenant-resolver's layout).
+PLUGINS_DIR = "plugins"
 DOCS_DIR = "docs"
 ANSWERS_FILE = ".copier-answers.yml"
 GLOBAL_REQUIREMENTS_PATH = "guidelines/MODULE_REQUIREMENTS.md"
@@ -34,6 +36,28 @@ PIPELINE_DOCS = (*INTENT_DOCS, TASKS, *ACTUAL_DOCS, CHANGELOG)
 DESIGN_DOCS = (INTENT_DESIGN, ACTUAL_DESIGN)
 REQUIREMENT_DOCS = (INTENT_REQUIREMENTS, ACTUAL_REQUIREMENTS)
 SCENARIO_DOCS = (INTENT_SCENARIOS, ACTUAL_SCENARIOS)
+
+
+
+def module_dir(name: str, category: str = "generic", gateway: str = "") -> str:
+    """The module folder, relative to the monorepo root: `modules/<name>`, or for a worker (a plugin of
+    `gateway`) `modules/<gateway>/plugins/<name>`, where the platform puts plugins."""
+    if category == "worker" and gateway:
+        return f"{MODULES_DIR}/{gateway}/{PLUGINS_DIR}/{name}"
+    return f"{MODULES_DIR}/{name}"
+
+
+def crate_to_root(name: str, category: str = "generic", gateway: str = "") -> str:
+    """The relative path from the module's crate (`<module dir>/<name>/`) back to the monorepo root."""
+    depth = module_dir(name, category, gateway).count("/") + 2
+    return "/".join([".."] * depth)
+
+
+def gateway_of(destination: object) -> str:
+    """The gateway a module copied to `.../<gateway>/plugins/<name>` plugs into, else ''."""
+    parts = str(destination).replace("\\", "/").rstrip("/").split("/")
+    return parts[-3] if len(parts) >= 3 and parts[-2] == PLUGINS_DIR else ""
+
 
 # The older prompt set's names (MODKIT_CONVENTIONS, "Known variations"), for adoption.
 LEGACY_DOC_NAMES = {

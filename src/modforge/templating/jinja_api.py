@@ -70,6 +70,8 @@ FILTERS = {
     "default_phase_titles": naming.default_phase_titles,
     "prefix_collision_error": prefix_collision_error,
     "derived_names": naming.derived_names,
+    "gateway_error": naming.gateway_error,
+    "gateway_of": layout.gateway_of,
     "has_rest": naming.has_rest,
 }
 

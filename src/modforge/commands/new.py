@@ -10,13 +10,17 @@ import warnings
 from pathlib import Path
 
 from modforge.errors import ModforgeError
+from modforge.spec import layout, naming
 from modforge.templating import template_source
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("module_name", help="kebab-case module name, e.g. cred-store")
     parser.add_argument(
-        "--monorepo", type=Path, default=Path("."), help="monorepo root; the module goes to MONOREPO/modules/NAME"
+        "--monorepo",
+        type=Path,
+        default=Path("."),
+        help="monorepo root; the module goes to MONOREPO/modules/NAME (a worker: MONOREPO/modules/GATEWAY/plugins/NAME)",
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
@@ -48,7 +52,17 @@ def run(args: argparse.Namespace) -> int:
     data["module_name"] = args.module_name
     if not (args.monorepo.is_dir()):
         raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
-    destination = (args.monorepo / "modules" / args.module_name).resolve()
+    if data.get("category") == "worker" and not data.get("gateway"):
+        raise ModforgeError(
+            "a worker is a plugin of a gateway; name it with --data gateway=<gateway module>, for example "
+            "--data gateway=oagw (the worker goes to modules/<gateway>/plugins/)"
+        )
+    if data.get("category") == "worker":
+        problem = naming.gateway_error(data["gateway"], args.module_name)
+        if problem:
+            raise ModforgeError(f"invalid answer for gateway: {problem}; nothing was created")
+    module_dir = layout.module_dir(args.module_name, data.get("category", "generic"), data.get("gateway", ""))
+    destination = (args.monorepo / module_dir).resolve()
     if destination.exists():
         raise ModforgeError(
             f"{destination} already exists; choose another module name, or use `copier update` to update it"

@@ -249,6 +249,7 @@ def _infer(
     found("category", facts.get("category"), "the code (plugin trait or scoped client)")
     for key in ("rest_api", "persistence", "gts"):
         found(key, facts.get(key), "the code layout")
+    found("gateway", facts.get("gateway"), "the gateway SDK the code uses")
 
     phases = _phases(docs)
     found("phases", max(phases) if phases else 1, "the phase headings" if phases else "no phase headings (one phase)")
@@ -343,8 +344,12 @@ def code_facts(root: Path) -> dict[str, Any]:
         "rest_api": "/api/rest/" in paths or "OperationBuilder" in code,
         "persistence": "/infra/storage/" in paths
         or any(word in code for word in ("sea_orm", "DatabaseCapability", "DbModule", "db_required")),
-        "gts": any(p.endswith("/gts.rs") for p in sources) or any(root.glob("**/schemas/*.json")),
+        # Types of its own: a base GTS struct (a gateway's plugin spec extends the platform's plugin type).
+        "gts": bool(re.search(r"struct_to_gts_schema\([^)]*base\s*=\s*true", code, re.DOTALL)),
     }
+    gateway = re.search(r"\buse\s+([a-z][a-z0-9_]*)_sdk::\w*PluginClientV\d+", code)
+    if gateway and "register_scoped" in code:
+        facts["gateway"] = gateway.group(1).replace("_", "-")
     if "register_scoped" in code:
         facts["category"] = "worker"
     elif re.search(r"\bpub\s+trait\s+\w*Plugin\w*", code):
@@ -366,6 +371,8 @@ def _validate(context: dict[str, Any], destination: Path) -> None:
     problems.append(prefix_collision_error(context.get("id_prefix"), destination))
     if context.get("category") not in naming.CATEGORIES:
         problems.append(f"category must be one of {', '.join(naming.CATEGORIES)}")
+    elif context.get("category") == "worker":
+        problems.append(naming.gateway_error(context.get("gateway"), context.get("module_name")))
     problems = [p for p in problems if p]
     if problems:
         raise ModforgeError("; ".join(problems) + " (set answers with --data KEY=VALUE)")

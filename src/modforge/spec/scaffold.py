@@ -30,31 +30,50 @@ class PhasePlan:
 
 def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
     """The spec's standard layers (Tasks format), keeping only those the answers call for."""
-    pascal, snake_name = naming.pascal(a["module_name"]), naming.snake(a["module_name"])
-    rest = naming.has_rest(a.get("category", "generic"), a.get("rest_api"))
-    db, gts = bool(a.get("persistence")), bool(a.get("gts"))
     category = a.get("category", "generic")
-    sdk = [
-        f"Define the `{pascal}ClientV1` trait; every method takes `&SecurityContext`",
-        "Define transport-agnostic models",
-    ]
-    sdk.append("Define the SDK error type")
+    names = naming.derived_names(a["module_name"], category, a.get("gateway") or "")
+    rest = naming.has_rest(category, a.get("rest_api"))
+    db, gts = bool(a.get("persistence")), bool(a.get("gts"))
+    if category == "worker":
+        first = (
+            "Plugin Implementation",
+            [
+                f"Implement `{names['contract_trait']}` (from `{names['contract_sdk_name']}`) in the local client",
+                f"Publish the plugin instance of `{names['contract_plugin_spec']}` with its vendor and priority",
+            ],
+        )
+    else:
+        sdk = [
+            f"Define the `{names['client_trait']}` trait; every method takes `&SecurityContext`",
+            "Define transport-agnostic models with `#[domain_model]`",
+            "Define the SDK error type",
+        ]
+        if category == "gateway":
+            sdk.append(f"Define the `{names['plugin_trait']}` trait that workers implement")
+            sdk.append(f"Define the GTS plugin spec `{names['plugin_spec']}` in `gts.rs`")
+        if gts:
+            sdk.append("Define GTS types in `gts.rs`")
+        first = ("SDK Implementation", sdk)
     if category == "gateway":
-        sdk.append("Define the plugin API trait that workers implement")
-    if gts:
-        sdk.append("Define GTS types in `gts.rs`")
+        access = "Select the plugin of the configured vendor (`GtsPluginSelector`, `choose_plugin_instance`)"
+    else:
+        access = "Obtain access scopes from the authorization resolver's `PolicyEnforcer` (REQ-1, REQ-3)"
     domain = [
         "Implement the domain service behind the client trait",
-        "Implement tenant isolation and authorization checks (REQ-1, REQ-3)",
+        access,
         "Add tracing spans on service entry points (REQ-10)",
         "Implement the local client that adapts the service to the SDK trait",
     ]
-    layers: list[tuple[str, list[str]]] = [("SDK Implementation", sdk), ("Domain Layer", domain)]
+    layers: list[tuple[str, list[str]]] = [first, ("Domain Layer", domain)]
     if db:
         layers.append(
             (
                 "Infrastructure",
-                ["Create database entities", "Implement the repository layer", "Write database migrations"],
+                [
+                    "Create database entities (`Scopable`)",
+                    "Implement the repository over `DBRunner` and `AccessScope`",
+                    "Write database migrations",
+                ],
             )
         )
     if rest:
@@ -62,7 +81,7 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
             (
                 "REST API",
                 [
-                    "Define DTOs with serde/utoipa",
+                    "Define DTOs with `#[modkit_macros::api_dto]`",
                     "Implement thin handlers (parse, call the service, map errors)",
                     f"Register routes with OperationBuilder under `/{a['module_name']}/v1/`",
                     "Map domain errors to Problem (REQ-20, REQ-21)",
@@ -70,14 +89,15 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
             )
         )
     hub = (
-        "Register the scoped client in ClientHub under the module's GTS instance id"
+        "Register the scoped client in ClientHub under the plugin instance's GTS id"
         if category == "worker"
         else "Register the client in ClientHub"
     )
     wiring = [hub, f"Add the `{a['module_name']}` block to `config/quickstart.yaml`"]
     if gts:
         wiring.append("Add GTS schemas and instances")
-    wiring.append(f"Add both crates to the workspace and `use {snake_name} as _;` to the server")
+    crates = "the crate" if category == "worker" else "both crates"
+    wiring.append(f"Add {crates} to the workspace and `use {names['module_snake']} as _;` to the server")
     tests = ["Test domain service logic", "Test error handling paths", "Test security context validation"]
     if db:
         tests.insert(1, "Test entity mappers")

@@ -110,9 +110,11 @@ def read_answers(module_dir: Path) -> dict[str, Any]:
 
 def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
     """Raise ModforgeError naming `source` when an answer is missing or breaks a questionnaire rule."""
-    missing = [key for key in REQUIRED_ANSWERS if key not in answers]
+    missing = [key for key in REQUIRED_ANSWERS if key not in answers and (key != "gts" or answers.get("category") != "worker")]
     if answers.get("category") != "worker" and "rest_api" not in answers:
         missing.append("rest_api")
+    if answers.get("category") == "worker" and "gateway" not in answers:
+        missing.append("gateway")
     if missing:
         raise ModforgeError(
             f"{source} lacks the answers {', '.join(missing)}; "
@@ -127,6 +129,7 @@ def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
         naming.owner_error(answers["owner"]),
         naming.phases_error(answers["phases"]),
         naming.phase_titles_error(answers["phase_titles"], answers["phases"]),
+        naming.gateway_error(answers.get("gateway"), answers["module_name"]) if category == "worker" else "",
         *(
             f"{key} must be true or false, not {answers[key]!r}"
             for key in ("rest_api", "persistence", "gts")
@@ -143,11 +146,12 @@ def prompt_context(answers: dict[str, Any], step: Step, phase: int | None = None
     """Everything a prompt template may name besides jinja_api's filters and globals."""
     check_answers(answers)
     name, prefix = answers["module_name"], answers["id_prefix"]
-    names = naming.derived_names(name, answers["category"])
+    names = naming.derived_names(name, answers["category"], answers.get("gateway") or "")
     module_phases = jinja_api.phase_ids(prefix, list(answers["phase_titles"]))
     number = _phase_number(step, phase, module_phases)
-    module_dir = f"{layout.MODULES_DIR}/{name}"
+    module_dir = names["module_dir"]
     return {
+        "gts": False,  # not asked of a worker (it instantiates its gateway's plugin spec)
         **answers,
         **names,
         "answers": answers,

@@ -86,3 +86,23 @@ def init_repo(path: Path) -> Path:
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "initial")
     return path
+
+
+@pytest.fixture(scope="session")
+def platform():
+    """The platform snapshot read once per session: its folder, its crates, and what it uses of the platform
+    crates it leaves out. Fails (never skips) when the snapshot is missing."""
+    from rust_conformance.attested import Attested
+    from rust_conformance.check import snapshot_world
+    from rust_conformance.resolve import is_tracked_name
+    from rust_conformance.snapshot import PLATFORM, upstream_root
+
+    root = upstream_root()
+    world = snapshot_world(root)
+    attested = Attested.from_tree(root / PLATFORM, world.absent_externs(is_tracked_name))
+    return Platform(root, world, attested)
+
+
+class Platform:
+    def __init__(self, root: Path, world, attested) -> None:
+        self.root, self.world, self.attested = root, world, attested

@@ -71,16 +71,28 @@ class Finding:
         return f"{self.file}:{self.line}: [{self.code}] {self.message}"
 
 
-def build_world(upstream: Path, generated: list[Path]) -> tuple[World, list[Crate]]:
-    """The snapshot's crates plus the generated crates (each a folder holding a Cargo.toml)."""
+def snapshot_world(upstream: Path) -> World:
+    """Every crate of the snapshot: the platform's and gts-macros."""
     platform = upstream / PLATFORM
     world = World(platform / "Cargo.toml")
     world.add_tree(platform)
     gts = upstream / GTS_RUST
     if gts.is_dir():
         world.add_tree(gts)
+    return world
+
+
+def build_world(upstream: Path | World, generated: list[Path]) -> tuple[World, list[Crate]]:
+    """The snapshot's crates plus the generated crates (each a folder holding a Cargo.toml)."""
+    world = upstream.fork() if isinstance(upstream, World) else snapshot_world(upstream)
     checked = [world.add_crate(root / "Cargo.toml", checked=True) for root in generated]
     return world, checked
+
+
+def check_crates(snapshot: World, attested: Attested, roots: list[Path], base: Path | None = None) -> list[Finding]:
+    """The findings for the crates under `roots` (folders holding a Cargo.toml), checked together."""
+    world, crates = build_world(snapshot, roots)
+    return Checker(world, attested, root=base).check_crates(crates)
 
 
 class Checker:

@@ -479,9 +479,13 @@ class World:
     def __init__(self, workspace_manifest: Path | None) -> None:
         self.crates: dict[str, Crate] = {}
         self.workspace_deps: dict[str, object] = {}
+        self.missing_members: list[str] = []  # workspace members the snapshot leaves out
         if workspace_manifest is not None and workspace_manifest.is_file():
             data = tomllib.loads(workspace_manifest.read_text(encoding="utf-8"))
-            self.workspace_deps = data.get("workspace", {}).get("dependencies", {})
+            workspace = data.get("workspace", {})
+            self.workspace_deps = workspace.get("dependencies", {})
+            base = workspace_manifest.parent
+            self.missing_members = [m for m in workspace.get("members", []) if not (base / m / "Cargo.toml").is_file()]
         self._impls_by_key: dict[str, list[Impl]] | None = None
 
     def package_of(self, key: str, spec: object) -> str:
@@ -510,17 +514,24 @@ class World:
             if _has_package(manifest):
                 self.add_crate(manifest)
 
+    def fork(self) -> World:
+        """A world holding the same crates, to add crates to without touching this one."""
+        other = World(None)
+        other.workspace_deps = self.workspace_deps
+        other.missing_members = self.missing_members
+        other.crates = dict(self.crates)
+        return other
+
     def crate_of_package(self, package: str) -> Crate | None:
         return self.crates.get(package)
 
     def absent_externs(self, tracked) -> set[str]:
-        """Extern names of tracked crates some crate depends on but the world does not contain."""
-        return {
-            name
-            for crate in self.crates.values()
-            for name, package in crate.externs.items()
-            if package not in self.crates and tracked(name)
-        }
+        """Extern names of tracked crates the workspace knows but the world does not contain: members left
+        out of the snapshot, and dependencies of its crates (the external `gts`)."""
+        names = {m.rstrip("/").rsplit("/", 1)[-1].replace("-", "_") for m in self.missing_members}
+        for crate in self.crates.values():
+            names |= {name for name, package in crate.externs.items() if package not in self.crates}
+        return {name for name in names if tracked(name)}
 
 
 _PACKAGE_RE = re.compile(r"^\s*\[package\]", re.MULTILINE)

@@ -40,7 +40,8 @@ def _ids(params: dict) -> str:
 def module(request, template_dir, tmp_path_factory) -> tuple[Path, dict]:
     """One real copy per answer combination, shared by the read-only tests below."""
     name = request.param["module_name"]
-    folder = f"oagw/plugins/{name}" if name == "oagw-apikey" else name
+    gateway = {"oagw-apikey": "oagw"}.get(name, request.param.get("gateway"))  # oagw-apikey's comes from its folder
+    folder = f"{gateway}/plugins/{name}" if gateway else name
     path = copy_module(template_dir, tmp_path_factory.mktemp("monorepo") / "modules" / folder, **request.param)
     answers = yaml.safe_load((path / layout.ANSWERS_FILE).read_text())
     return path, answers
@@ -181,6 +182,7 @@ BAD_ANSWERS = [
     ({"category": "worker"}, "gateway must name the gateway module"),
     ({"category": "worker", "gateway": "Bad_GW"}, "gateway 'Bad_GW' must be kebab-case"),
     ({"category": "worker", "gateway": "cred-store"}, "is the worker itself"),
+    ({"category": "worker", "gateway": "oagw"}, "a worker of oagw lives in modules/oagw/plugins/cred-store"),
 ]
 
 

@@ -327,6 +327,9 @@ def _design_category(doc: Any, text: str | None) -> str | None:
     return next((w for w in words if w in naming.CATEGORIES), None)
 
 
+GTS_SCHEMA_CONST = re.compile(r'const\s+\w+\s*:\s*&str\s*=\s*"gts\.[^"]*~"')
+
+
 def code_facts(root: Path) -> dict[str, Any]:
     """What the Rust code says about the module: REST API, database, GTS types, plugin role."""
     sources = {}
@@ -344,8 +347,12 @@ def code_facts(root: Path) -> dict[str, Any]:
         "rest_api": "/api/rest/" in paths or "OperationBuilder" in code,
         "persistence": "/infra/storage/" in paths
         or any(word in code for word in ("sea_orm", "DatabaseCapability", "DbModule", "db_required")),
-        # Types of its own: a base GTS struct (a gateway's plugin spec extends the platform's plugin type).
-        "gts": bool(re.search(r"struct_to_gts_schema\([^)]*base\s*=\s*true", code, re.DOTALL)),
+        # Types of its own: a base GTS struct or a schema ID constant; a plugin spec, which every gateway
+        # has, does not count.
+        "gts": bool(
+            re.search(r"struct_to_gts_schema\([^)]*base\s*=\s*true", code, re.DOTALL)
+            or any("plugin" not in m.group(0).lower() for m in GTS_SCHEMA_CONST.finditer(code))
+        ),
     }
     gateway = re.search(r"\buse\s+([a-z][a-z0-9_]*)_sdk::\w*PluginClientV\d+", code)
     if gateway and "register_scoped" in code:
@@ -372,7 +379,10 @@ def _validate(context: dict[str, Any], destination: Path) -> None:
     if context.get("category") not in naming.CATEGORIES:
         problems.append(f"category must be one of {', '.join(naming.CATEGORIES)}")
     elif context.get("category") == "worker":
-        problems.append(naming.gateway_error(context.get("gateway"), context.get("module_name")))
+        problems.append(
+            naming.gateway_error(context.get("gateway"), context.get("module_name"))
+            or naming.worker_destination_error(destination, context.get("gateway"))
+        )
     problems = [p for p in problems if p]
     if problems:
         raise ModforgeError("; ".join(problems) + " (set answers with --data KEY=VALUE)")

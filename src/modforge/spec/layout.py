@@ -8,6 +8,7 @@ writes a form two ways, the comment says which form modforge writes and which it
 
 from __future__ import annotations
 
+import os
 import re
 
 from modforge.spec.grammar import ANY_PREFIX, IdKind
@@ -54,8 +55,9 @@ def crate_to_root(name: str, category: str = "generic", gateway: str = "") -> st
 
 
 def gateway_of(destination: object) -> str:
-    """The gateway a module copied to `.../<gateway>/plugins/<name>` plugs into, else ''."""
-    parts = str(destination).replace("\\", "/").rstrip("/").split("/")
+    """The gateway a module copied to `.../<gateway>/plugins/<name>` plugs into, else ''. `copier update` run
+    inside the module passes a relative destination ('.'), hence the absolute path."""
+    parts = os.path.abspath(str(destination)).replace("\\", "/").rstrip("/").split("/")
     return parts[-3] if len(parts) >= 3 and parts[-2] == PLUGINS_DIR else ""
 
 

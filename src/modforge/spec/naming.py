@@ -6,6 +6,7 @@ string; copier's `validator:` fields and the `modforge new` command both call th
 
 from __future__ import annotations
 
+import os
 import re
 
 from modforge.spec import grammar, layout
@@ -127,6 +128,19 @@ def gateway_error(gateway: object, module_name: object = "") -> str:
     if gateway == module_name:
         return f"gateway {gateway!r} is the worker itself; name the gateway module it plugs into"
     return ""
+
+
+def worker_destination_error(destination: object, gateway: object) -> str:
+    """Why a worker of `gateway` cannot live at `destination`, or ''. A worker lives where the platform puts a
+    gateway's plugins; its Cargo.toml reaches the gateway's SDK and the monorepo root from there."""
+    if not gateway or layout.gateway_of(destination) == gateway:
+        return ""
+    name = os.path.basename(os.path.abspath(str(destination)))
+    return (
+        f"a worker of {gateway} lives in {layout.module_dir(name, 'worker', str(gateway))}, beside the gateway's "
+        f"SDK its Cargo.toml names; put it there (`modforge new {name} --data category=worker "
+        f"--data gateway={gateway}` does; `git mv` moves an existing one)"
+    )
 
 
 def default_id_prefix(name: str) -> str:

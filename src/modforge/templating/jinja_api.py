@@ -71,6 +71,7 @@ FILTERS = {
     "prefix_collision_error": prefix_collision_error,
     "derived_names": naming.derived_names,
     "gateway_error": naming.gateway_error,
+    "worker_destination_error": naming.worker_destination_error,
     "gateway_of": layout.gateway_of,
     "has_rest": naming.has_rest,
 }

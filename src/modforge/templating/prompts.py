@@ -54,14 +54,13 @@ STEPS: tuple[Step, ...] = (
 )
 STEP_KEYS = tuple(step.key for step in STEPS)
 
-# Answers every prompt needs; `rest_api` too, except for workers, which copier never asks.
+# Answers every prompt needs whatever the category (check_answers adds the per-category ones).
 REQUIRED_ANSWERS = (
     "module_name",
     "id_prefix",
     "description",
     "category",
     "persistence",
-    "gts",
     "phases",
     "phase_titles",
     "owner",
@@ -110,11 +109,10 @@ def read_answers(module_dir: Path) -> dict[str, Any]:
 
 def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
     """Raise ModforgeError naming `source` when an answer is missing or breaks a questionnaire rule."""
-    missing = [key for key in REQUIRED_ANSWERS if key not in answers and (key != "gts" or answers.get("category") != "worker")]
-    if answers.get("category") != "worker" and "rest_api" not in answers:
-        missing.append("rest_api")
-    if answers.get("category") == "worker" and "gateway" not in answers:
-        missing.append("gateway")
+    worker = answers.get("category") == "worker"
+    # copier asks some questions of one category only: a worker has a gateway, the others a REST API and GTS types.
+    asked = {"rest_api": not worker, "gts": not worker, "gateway": worker}
+    missing = [key for key in (*REQUIRED_ANSWERS, *asked) if key not in answers and asked.get(key, True)]
     if missing:
         raise ModforgeError(
             f"{source} lacks the answers {', '.join(missing)}; "

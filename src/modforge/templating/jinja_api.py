@@ -37,11 +37,14 @@ def phase_ids(prefix: str, titles: list[str]) -> list[tuple[str, str]]:
 
 
 def prefix_collision_error(prefix: str, destination: str | Path, module_name: str = "") -> str:
-    """An error when another module beside `destination` already uses `prefix` in its answers file."""
+    """An error when another module of the monorepo (beside `destination`, or a gateway's plugin) already uses
+    `prefix` in its answers file."""
     dest = Path(str(destination)).resolve()
-    if not dest.parent.is_dir():
+    modules = dest.parents[2] if layout.gateway_of(dest) else dest.parent  # a worker is modules/<gw>/plugins/<name>
+    if not modules.is_dir():
         return ""
-    for answers in sorted(dest.parent.glob(f"*/{layout.ANSWERS_FILE}")):
+    found = [*modules.glob(f"*/{layout.ANSWERS_FILE}"), *modules.glob(f"*/{layout.PLUGINS_DIR}/*/{layout.ANSWERS_FILE}")]
+    for answers in sorted(found):
         if answers.parent == dest:
             continue
         try:
@@ -50,7 +53,7 @@ def prefix_collision_error(prefix: str, destination: str | Path, module_name: st
             continue
         if data is not None and data.get("id_prefix") == prefix:
             return (
-                f"ID prefix {prefix!r} is already used by the module in {answers.parent.name}/; "
+                f"ID prefix {prefix!r} is already used by the module in {answers.parent.relative_to(modules)}/; "
                 f"IDs must be unique across the monorepo, so choose another (for example --data id_prefix={prefix}2)"
             )
     return ""

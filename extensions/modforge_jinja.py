@@ -2,7 +2,8 @@
 
 It adds modforge's ID, heading and naming functions to copier's Jinja environment. The functions live
 in the template's own `src/modforge`, so a copy renders with the grammar of the template version it
-comes from, and `copier` needs nothing installed but copier-template-extensions.
+comes from, and `copier` needs nothing installed but copier-template-extensions. In a regular install the
+template sits inside the package (`modforge/_template/`): then the code is the package that holds it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from pathlib import Path
 
 from jinja2.ext import Extension
 
-_TEMPLATE_SRC = Path(__file__).resolve().parent.parent / "src"
+
+def _code_root(template: Path) -> Path:
+    """The folder to import `modforge` from: the checkout's `src/`, or the site folder of the installed
+    package that contains the template."""
+    if (template / "src" / "modforge" / "__init__.py").is_file():
+        return template / "src"
+    if (template.parent / "__init__.py").is_file() and template.parent.name == "modforge":
+        return template.parent.parent
+    raise ImportError(f"the modforge template at {template} has neither src/modforge nor an enclosing package")
+
+
+_TEMPLATE_SRC = _code_root(Path(__file__).resolve().parent.parent)
 
 
 def _own_jinja_api():

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from modforge.templating import bundle
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# What copier needs of this repository to render the template.
-TEMPLATE_PARTS = ("copier.yml", "template", "extensions", "src", "migrations")
+# Fixtures hold other projects' test files (the pipeline walk's E2E tests): data, never collected here.
+collect_ignore_glob = ["fixtures/*"]
+# What copier needs of this repository to render the template: the parts copier.yml names, and `src/`.
+TEMPLATE_PARTS = tuple(bundle.release_parts(REPO_ROOT))
 
 # Real git in tests needs an identity; CI machines have none configured.
 for _var, _value in {

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import tarfile
 from pathlib import Path
 
-from conftest import REPO_ROOT, TEMPLATE_PARTS, git, snapshot_template
+from conftest import REPO_ROOT, git, snapshot_template
 
 from modforge import __version__
 from modforge.lifecycle import releases
+from modforge.templating import bundle
 
 
 def past_releases() -> list[releases.Release]:
@@ -32,17 +32,11 @@ def versions() -> list[str]:
 
 
 def _extract(commit: str, destination: Path) -> None:
-    listed = subprocess.run(["git", "ls-tree", "--name-only", commit], cwd=REPO_ROOT, capture_output=True, text=True)
-    if listed.returncode != 0:
-        raise AssertionError(
-            f"release commit {commit} (releases.toml) is not in this clone; fetch the full history "
-            f"(`git fetch --unshallow`): {listed.stderr.strip()}"
-        )
-    parts = sorted(set(listed.stdout.split()) & set(TEMPLATE_PARTS))
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "--", *parts], cwd=REPO_ROOT, capture_output=True
-    )
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+    try:
+        archive = bundle.archive_release(REPO_ROOT, commit)
+    except LookupError as error:
+        raise AssertionError(str(error)) from None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(destination, filter="data")
 
 
@@ -52,8 +46,10 @@ def _clear(destination: Path) -> None:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def build(destination: Path, *, upto: str | None = None) -> Path:
-    """A template repository with every release up to `upto` (default: all, the working tree last)."""
+def build(destination: Path, *, upto: str | None = None, record_releases: bool = False) -> Path:
+    """A template repository with every release up to `upto` (default: all, the working tree last).
+    With `record_releases`, one more commit writes its own releases.toml (each version and the commit of
+    its tag), as the modforge repository records its releases: what a clone without tags relies on."""
     destination.mkdir(parents=True, exist_ok=True)
     git(destination, "init", "-q", "-b", "main")
     for release in past_releases():
@@ -65,6 +61,14 @@ def build(destination: Path, *, upto: str | None = None) -> Path:
     _clear(destination)
     snapshot_template(destination)
     _commit(destination, __version__)
+    if record_releases:
+        lines = [
+            f'"{version}" = "{git(destination, "rev-parse", releases.tag(version) + "^{commit}").strip()}"'
+            for version in versions()
+        ]
+        (destination / releases.RELEASES_FILE).write_text("[releases]\n" + "\n".join(lines) + "\n")
+        git(destination, "add", "-A")
+        git(destination, "commit", "-q", "-m", "Record the releases")
     return destination
 
 

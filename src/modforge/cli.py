@@ -20,6 +20,11 @@ SUMMARIES = {
     "update": "update a module to a newer template release (`copier update`, then a conflict report)",
     "migrate": "apply or preview (--dry-run) the template's migrations on a module",
     "adopt": "bring a hand-made or legacy module under the template",
+    "status": "show the pipeline step each module has reached, and its progress",
+    "gate": "check a pipeline step's acceptance criteria for a module (its review gate)",
+    "next-id": "print the next free REQ, SCEN, TASK or PHASE id of a module",
+    "trace": "print the traceability matrix (markdown, json or a self-contained html page)",
+    "template": "print the template's path, or restore its release tags in a clone (for plain copier)",
 }
 
 
@@ -37,10 +42,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_parser(name: str) -> argparse.ArgumentParser:
+class UsageError(Exception):
+    """A command-line mistake found by argparse, raised instead of printed when the output must be JSON."""
+
+
+class _JsonErrorParser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the command line asks for `--format json`: then errors are reported as JSON too."""
+    pairs = zip(argv, [*argv[1:], ""], strict=False)  # argv may be empty
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
+
+
+def _report_error(command: str, message: str, exit_code: int, as_json: bool) -> int:
+    if as_json:
+        from modforge.checker.output import json_error
+
+        sys.stdout.write(json_error(command, message, exit_code))
+    print(f"modforge {command}: error: {message}", file=sys.stderr)
+    return exit_code
+
+
+def _command_parser(name: str, json_errors: bool = False) -> argparse.ArgumentParser:
     """The parser of one command, built alone: a run builds no parser for the commands it does not run."""
-    module = importlib.import_module(f"modforge.commands.{name}")
-    parser = argparse.ArgumentParser(prog=f"modforge {name}", description=module.__doc__)
+    module = importlib.import_module(f"modforge.commands.{name.replace('-', '_')}")
+    kind = _JsonErrorParser if json_errors else argparse.ArgumentParser
+    parser = kind(prog=f"modforge {name}", description=module.__doc__)
     module.add_arguments(parser)
     parser.set_defaults(run=module.run, command=name)
     return parser
@@ -49,6 +79,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     selected = next((a for a in argv if not a.startswith("-")), None)
+    as_json = False
     if selected not in COMMANDS:
         args = _parser().parse_args(argv)  # help, version, or a usage error naming the commands
     else:
@@ -57,15 +88,18 @@ def main(argv: list[str] | None = None) -> int:
         position = argv.index(selected)
         if position:
             _parser().parse_args(argv[:position])  # --version, --help before the command
-        args = _command_parser(selected).parse_intermixed_args(argv[position + 1 :])
+        as_json = _wants_json(argv[position + 1 :])
+        try:
+            args = _command_parser(selected, as_json).parse_intermixed_args(argv[position + 1 :])
+        except UsageError as error:
+            return _report_error(selected, str(error), 2, as_json)
     if not getattr(args, "run", None):
         _parser().print_help()
         return 2
     try:
         return args.run(args)
     except ModforgeError as error:
-        print(f"modforge {args.command}: error: {error}", file=sys.stderr)
-        return error.exit_code
+        return _report_error(args.command, str(error), error.exit_code, as_json)
     except KeyboardInterrupt:
         print("modforge: interrupted", file=sys.stderr)
         return 130

@@ -1,11 +1,15 @@
-"""Which rules `modforge check` runs: `select` / `ignore` by code or code prefix, as ruff does.
+"""The project's configuration: `.modforge.toml` (top-level keys) or the `[tool.modforge]` table of
+`pyproject.toml`, found in the working directory or the nearest parent up to the repository root.
 
-They come from the monorepo's configuration file, `.modforge.toml` (top-level keys) or the
-`[tool.modforge]` table of `pyproject.toml`, found in the working directory or the nearest parent up to
-the repository root (or, when there is none, from the first checked path the same way); then from
-`--select` / `--ignore` on the command line: `--select` replaces the file's selection, `--ignore` adds to
-the file's ignores. The most specific entry wins, so `select = ["ALL"]`, `ignore = ["MF9"]` runs every
-rule but the orphan warnings, and `select = ["MF901"]` over `ignore = ["MF9"]` brings that one back.
+Keys: `template`, the template source every command uses (a path, relative to the file, or a git URL;
+the environment variable MODFORGE_TEMPLATE and `--template` take precedence), and `select` / `ignore`,
+which rules `modforge check` runs, by code or code prefix as ruff does.
+
+The rule selection comes from that file (or, when there is none, from the first checked path the same
+way); then from `--select` / `--ignore` on the command line: `--select` replaces the file's selection,
+`--ignore` adds to the file's ignores. The most specific entry wins, so `select = ["ALL"]`,
+`ignore = ["MF9"]` runs every rule but the orphan warnings, and `select = ["MF901"]` over
+`ignore = ["MF9"]` brings that one back.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ except ImportError:  # a Python built without it
 CONFIG_FILE = ".modforge.toml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("select", "ignore")
+TEMPLATE_KEY = "template"  # read by template_setting, for modforge.templating.template_source
+PROJECT_KEYS = (TEMPLATE_KEY, *KEYS)
 ALL = "ALL"  # as in ruff: every rule
 
 
@@ -150,12 +156,37 @@ def _read(path: Path) -> dict:
         raise ModforgeError(f"{path} is not valid TOML ({error}); fix the syntax") from None
 
 
-def settings_from_table(table: object, source: str) -> Settings:
+def _check_keys(table: object, source: str) -> None:
     if not isinstance(table, dict):
-        raise ModforgeError(f"{source} must be a table with the keys {', '.join(KEYS)}")
-    unknown = sorted(set(table) - set(KEYS))
+        raise ModforgeError(f"{source} must be a table with the keys {', '.join(PROJECT_KEYS)}")
+    unknown = sorted(set(table) - set(PROJECT_KEYS))
     if unknown:
-        raise ModforgeError(f"unknown key {unknown[0]!r} in {source}; the keys are {', '.join(KEYS)}")
+        raise ModforgeError(f"unknown key {unknown[0]!r} in {source}; the keys are {', '.join(PROJECT_KEYS)}")
+
+
+def _source_name(path: Path) -> str:
+    return str(path) if path.name == CONFIG_FILE else f"[tool.modforge] of {path}"
+
+
+def template_setting(start: Path) -> tuple[str, Path] | None:
+    """The `template` of the configuration file found from `start`, with that file; None when unset."""
+    found = find_config(start if start.is_dir() else start.parent)
+    if found is None:
+        return None
+    path, table = found
+    _check_keys(table, _source_name(path))
+    value = table.get(TEMPLATE_KEY)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ModforgeError(
+            f'{TEMPLATE_KEY} in {_source_name(path)} must be a path or git URL, such as template = "gh:org/modforge"'
+        )
+    return value.strip(), path
+
+
+def settings_from_table(table: object, source: str) -> Settings:
+    _check_keys(table, source)
     values: dict[str, tuple[str, ...]] = {}
     for key in KEYS:
         value = table.get(key)
@@ -187,6 +218,5 @@ def load_settings(
         settings = Settings()
     else:
         path, table = found
-        source = str(path) if path.name == CONFIG_FILE else f"[tool.modforge] of {path}"
-        settings = settings_from_table(table, source)
+        settings = settings_from_table(table, _source_name(path))
     return settings.with_overrides(select, ignore)

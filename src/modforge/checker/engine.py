@@ -12,6 +12,13 @@ otherwise by the full parse and every rule.
 With enough modules to pay for it, the work is shared by forked processes (modforge.checker.forkpool), this one
 included: each reads, keys and checks the modules it takes, so reading and hashing run on every core too,
 warm runs included. A few modules never leave the process.
+
+`modforge status`, `trace` and `gate` ask for more than findings: each module's facts
+(modforge.pipeline.facts), computed in the same pass from the same parse (or, for a module the quick proof
+cleared, from its canonical text) and cached beside the findings under the same key, in their own file
+(`facts.marshal`, in `marshal`'s format: ten times faster to load than JSON, and a cache needs no other
+reader), which `check` never reads. They may also pass a function run on each module's sources in the
+same workers (`also`), for what documents do not hold (the module's code) and per-module work on the facts.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ import gc
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from modforge import __version__
 from modforge.checker.diagnostic import Diagnostic
@@ -43,7 +51,7 @@ class CheckResult:
     """What one run found. (Plain classes here and in the loader: a dataclass costs its import time on
     every run, and `modforge check` on one module should start in a blink.)"""
 
-    __slots__ = ("bytes", "cached", "diagnostics", "documents", "modules")
+    __slots__ = ("bytes", "cached", "diagnostics", "documents", "modules", "per_module")
 
     def __init__(self, diagnostics: list[Diagnostic], modules: int, documents: int, bytes: int, cached: int) -> None:
         self.diagnostics = diagnostics  # sorted by path, line, column, code
@@ -51,9 +59,21 @@ class CheckResult:
         self.documents = documents  # pipeline documents in them
         self.bytes = bytes  # bytes of documents and answers files read
         self.cached = cached  # modules whose findings came from the cache
+        self.per_module: list[ModuleReport] = []  # filled when facts are asked for
 
     def __repr__(self) -> str:
         return f"CheckResult({len(self.diagnostics)} diagnostics, {self.modules} modules, {self.cached} cached)"
+
+
+class ModuleReport:
+    """One module of a run that asked for facts: its findings counted, its facts, and what `also` returned."""
+
+    __slots__ = ("also", "errors", "facts", "repo_root", "root", "warnings")
+
+    def __init__(self, root: Path, repo_root: Path, errors: int, warnings: int, facts: dict, also: Any) -> None:
+        self.root, self.repo_root = root, repo_root
+        self.errors, self.warnings = errors, warnings
+        self.facts, self.also = facts, also
 
 
 # A finding as stored and passed between processes: (where, path, line, column, code, severity, message);
@@ -66,24 +86,39 @@ def run_check(
     settings: Settings,
     use_cache: bool = True,
     jobs: int | None = None,
+    facts: bool = False,
+    also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
+    *,
+    whole_modules: bool = False,
 ) -> CheckResult:
     """Check the modules `paths` name (the working directory when empty); see the module docstring.
 
-    `jobs` caps the worker processes (default: the usable CPUs). Raises ModforgeError for a path that does
-    not exist or a folder holding no module.
+    `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
+    holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took
+    the module (plain data: it may come back from a worker). `whole_modules` makes a file name its whole
+    module (loader.find_targets). Raises ModforgeError for a path that does not exist or a folder holding no
+    module.
     """
     cwd = os.getcwd()
-    targets = loader.find_targets(list(paths) if paths else None, Path(cwd))
+    targets = loader.find_targets(list(paths) if paths else None, Path(cwd), whole_modules=whole_modules)
     collecting = gc.isenabled()
     gc.disable()  # the model is acyclic: collecting during a parse only costs time
     try:
-        return _run(targets, settings, use_cache, jobs, cwd)
+        return _run(targets, settings, use_cache, jobs, cwd, facts, also)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int | None, cwd: str) -> CheckResult:
+def _run(
+    targets: loader.Targets,
+    settings: Settings,
+    use_cache: bool,
+    jobs: int | None,
+    cwd: str,
+    facts: bool = False,
+    also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
+) -> CheckResult:
     roots = sorted(set(targets.repo_roots.values()))
     globals_data = {root: loader._read(loader.global_requirements_path(root)) for root in roots}
     work = _Work(
@@ -95,18 +130,29 @@ def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int
         settings=settings,
         cwd=cwd,
     )
+    if facts:
+        work.facts_caches = {root: _load_facts(root) if use_cache else {} for root in roots}
+        work.also = also
     outcomes = _process_all(work, jobs)
     for root in roots:
         fresh = {
             name: (key, stored)
-            for module, (name, key, stored, cached, _, _) in zip(targets.modules, outcomes, strict=True)
+            for module, (name, key, stored, cached, *_) in zip(targets.modules, outcomes, strict=True)
             if not cached and targets.repo_roots[module] == root
         }
         if fresh:
             _store_cache(root, fresh)
+        if facts:
+            fresh_facts = {
+                outcome[0]: (outcome[1], outcome[6])
+                for module, outcome in zip(targets.modules, outcomes, strict=True)
+                if outcome[7] and targets.repo_roots[module] == root
+            }
+            if fresh_facts:
+                _store_facts(root, fresh_facts)
     diagnostics: list[Diagnostic] = []
     display = PathDisplay(cwd)
-    for module, (_, _, stored, _, _, _) in zip(targets.modules, outcomes, strict=True):
+    for module, (_, _, stored, *_) in zip(targets.modules, outcomes, strict=True):
         root = str(module)
         keep = targets.only.get(module)
         shown = {display(str(path)) for path in keep} if keep is not None else None
@@ -115,13 +161,22 @@ def _run(targets: loader.Targets, settings: Settings, use_cache: bool, jobs: int
             if shown is None or path in shown:
                 diagnostics.append(Diagnostic(path, line, column, code, severity, message))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
-    return CheckResult(
+    result = CheckResult(
         diagnostics,
         modules=len(outcomes),
         documents=sum(outcome[4] for outcome in outcomes),
         bytes=sum(outcome[5] for outcome in outcomes),
         cached=sum(1 for outcome in outcomes if outcome[3]),
     )
+    if facts:
+        for module, outcome in zip(targets.modules, outcomes, strict=True):
+            errors = sum(1 for item in outcome[2] if item[5] == "error")
+            result.per_module.append(
+                ModuleReport(
+                    module, targets.repo_roots[module], errors, len(outcome[2]) - errors, outcome[6], outcome[8]
+                )
+            )
+    return result
 
 
 # --- keys -------------------------------------------------------------------------------------------
@@ -164,6 +219,7 @@ def _module_key(source: loader.ModuleSource, globals_data: bytes | None, common:
 
 # --- the cache --------------------------------------------------------------------------------------
 CACHE_FILE = "results.json"
+FACTS_FILE = "facts.marshal"
 
 
 def _entry_name(source: loader.ModuleSource) -> str:
@@ -215,11 +271,68 @@ def _store_cache(root: Path, fresh: dict[str, tuple[str, list[Stored]]]) -> None
         pass
 
 
+def _facts_fingerprint() -> str:
+    """A hash of the code that makes facts: cached facts of another version are made again."""
+    digest = blake2b(sys.version.encode(), digest_size=8)  # marshal's format may change between Pythons
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    digest.update(loader._read(Path(package, "pipeline", "facts.py")) or b"facts")
+    return digest.hexdigest()
+
+
+def _load_facts(root: Path) -> dict[str, tuple[str, dict]]:
+    """The facts cache of the monorepo at `root`: module entry -> (key, facts); empty when missing or stale."""
+    try:
+        import marshal
+
+        with open(root / CACHE_DIR / FACTS_FILE, "rb") as handle:
+            cache = marshal.loads(handle.read())
+        if cache.get("format") != CACHE_FORMAT or cache.get("code") != _facts_fingerprint():
+            return {}
+        return {
+            name: (key, facts)
+            for name, (key, facts) in cache["modules"].items()
+            if isinstance(key, str) and isinstance(facts, dict)
+        }
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _store_facts(root: Path, fresh: dict[str, tuple[str, dict]]) -> None:
+    """Add `fresh` facts to the facts file, as `_store_cache` does for findings."""
+    folder = root / CACHE_DIR
+    entries = {name: entry for name, entry in _load_facts(root).items() if os.path.isdir(root / name)}
+    entries.update(fresh)
+    modules = {name: [key, facts] for name, (key, facts) in sorted(entries.items())}
+    try:
+        if not folder.is_dir():
+            folder.mkdir()
+            (folder / ".gitignore").write_text("# modforge's cache of check results\n*\n", encoding="utf-8")
+        temporary = folder / f"{FACTS_FILE}.{os.getpid()}.tmp"
+        import marshal
+
+        document = {"format": CACHE_FORMAT, "code": _facts_fingerprint(), "modules": modules}
+        temporary.write_bytes(marshal.dumps(document))
+        os.replace(temporary, folder / FACTS_FILE)
+    except OSError:
+        pass
+
+
 # --- checking ---------------------------------------------------------------------------------------
 class _Work:
     """One run's modules and what checking them needs (forked workers inherit it: nothing is sent to them)."""
 
-    __slots__ = ("caches", "common", "cwd", "globals_by_root", "globals_data", "modules", "repo_roots", "settings")
+    __slots__ = (
+        "also",
+        "caches",
+        "common",
+        "cwd",
+        "facts_caches",
+        "globals_by_root",
+        "globals_data",
+        "modules",
+        "repo_roots",
+        "settings",
+    )
 
     def __init__(
         self,
@@ -236,11 +349,14 @@ class _Work:
         self.globals_data, self.common = globals_data, common
         self.globals_by_root: dict[Path, GlobalRequirements] = {}  # parsed when a module first needs them
         self.settings, self.cwd = settings, cwd
+        self.facts_caches: dict[Path, dict[str, tuple[str, dict]]] | None = None  # set when facts are wanted
+        self.also: Callable[[loader.ModuleSource, dict, list], Any] | None = None
 
 
 # What one module's check yields, as plain data that `marshal` carries from a worker:
-# (cache entry name, key, findings, whether they came from the cache, documents, bytes read).
-Outcome = tuple[str, str, list[Stored], bool, int, int]
+# (cache entry name, key, findings, whether they came from the cache, documents, bytes read); with facts
+# asked for, also (facts, whether they were made in this run, what `also` returned).
+Outcome = tuple
 
 
 def _process_all(work: _Work, jobs: int | None) -> list[Outcome]:
@@ -263,25 +379,65 @@ def _process(work: _Work, index: int) -> Outcome:
     name = _entry_name(source)
     key = _module_key(source, work.globals_data[repo_root], work.common)
     entry = work.caches[repo_root].get(name)
-    if entry is not None and entry[0] == key:
-        return name, key, entry[1], True, len(source.documents), source.size
-    return name, key, _check_source(work, source), False, len(source.documents), source.size
+    hit = entry is not None and entry[0] == key
+    if work.facts_caches is None:
+        if hit:
+            return name, key, entry[1], True, len(source.documents), source.size
+        return name, key, _check_source(work, source), False, len(source.documents), source.size
+    # with facts: from the facts cache under the same key, else made in the pass that checks the module
+    cached_facts = work.facts_caches[repo_root].get(name)
+    facts = cached_facts[1] if cached_facts is not None and cached_facts[0] == key else None
+    fresh = facts is None
+    if hit:
+        stored = entry[1]
+        if fresh:
+            facts = _facts_only(work, source)
+    else:
+        box: list[dict] = []
+        stored = _check_source(work, source, box)
+        facts = facts if facts is not None else box[0]
+    also = work.also(source, facts, stored) if work.also is not None else None
+    return name, key, stored, hit, len(source.documents), source.size, facts, fresh, also
 
 
-def _check_source(work: _Work, source: loader.ModuleSource) -> list[Stored]:
-    """Parse and check one module; its findings, paths inside it relative to its root. A module that
-    modforge.checker.quickcheck proves clean is not parsed in full."""
-    from modforge.checker import quickcheck
-
-    repo_root = source.repo_root
+def _globals(work: _Work, repo_root: Path) -> GlobalRequirements:
     if repo_root not in work.globals_by_root:  # a warm run, all from the cache, never parses them
         work.globals_by_root[repo_root] = loader.load_global_requirements(repo_root, work.globals_data[repo_root])
-    globals = work.globals_by_root[repo_root]
+    return work.globals_by_root[repo_root]
+
+
+def _facts_only(work: _Work, source: loader.ModuleSource) -> dict:
+    """The facts of a module whose findings came from the cache: the cheap reading when the quick proof
+    holds, else the full parse."""
+    from modforge.checker import quickcheck
+    from modforge.pipeline import facts
+
+    if quickcheck.proven_clean(source, _globals(work, source.repo_root)):
+        return facts.from_canonical(source)
+    return facts.from_module(loader.build_module(source), source)
+
+
+def _check_source(work: _Work, source: loader.ModuleSource, facts_out: list | None = None) -> list[Stored]:
+    """Parse and check one module; its findings, paths inside it relative to its root. A module that
+    modforge.checker.quickcheck proves clean is not parsed in full. With `facts_out`, the module's facts are
+    appended to it, made from the same reading."""
+    from modforge.checker import quickcheck
+
+    globals = _globals(work, source.repo_root)
     if quickcheck.proven_clean(source, globals):
+        if facts_out is not None:
+            from modforge.pipeline import facts
+
+            facts_out.append(facts.from_canonical(source))
         return []
     from modforge.checker.check import check_module  # the rules, imported only for a module not proven clean
 
-    diagnostics = check_module(loader.build_module(source), globals, work.settings)
+    module = loader.build_module(source)
+    diagnostics = check_module(module, globals, work.settings)
+    if facts_out is not None:
+        from modforge.pipeline import facts
+
+        facts_out.append(facts.from_module(module, source))
     root = str(source.root) + os.sep
     stored: list[Stored] = []
     for d in diagnostics:

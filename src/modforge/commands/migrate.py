@@ -15,6 +15,7 @@ from pathlib import Path
 
 from modforge.errors import ModforgeError
 from modforge.lifecycle import migration, preconditions, releases, vcs
+from modforge.templating import template_source
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,15 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="VERSION",
         help="the template release the module follows (default: the `_commit` of its answers file)",
     )
-    parser.add_argument("--template", help="template checkout (default: the template modforge ships with)")
+    parser.add_argument("--template", help=f"template checkout ({template_source.DEFAULT_HELP})")
 
 
 def run(args: argparse.Namespace) -> int:
     root = preconditions.module_dir(args.module_dir)
     answers = migration.read_answers(root)
     migration.check_modforge_answers(root, answers)
-    template = preconditions.local_template(args.template)
-    after = releases.parse_version(args.from_version or _recorded_version(root, answers))
+    _, template = preconditions.local_template(args.template, root)
+    after = releases.parse_version(args.from_version or _recorded_version(root, answers, template))
     upto = releases.parse_version(preconditions.template_version(template))
     todo = migration.pending(migration.discover(template), after, upto)
     if not todo:
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for path, reason in outcome.skipped.items():
         print(f"modforge migrate: left {path} alone: {reason}", file=sys.stderr)
     if args.dry_run:
-        sys.stdout.write(outcome.diff())
+        sys.stdout.write(outcome.diff(root))
         count = len(outcome.changes)
         print(f"migrations {names} would change {count} file{'s' * (count != 1)} in {root.name}", file=sys.stderr)
         return 1 if outcome.changes or outcome.skipped else 0
@@ -59,9 +60,16 @@ def run(args: argparse.Namespace) -> int:
     return 1 if outcome.skipped else 0
 
 
-def _recorded_version(root: Path, answers: dict) -> str:
+def _recorded_version(root: Path, answers: dict, template: Path) -> str:
+    """The release `_commit` names: a tag (v0.1.0, v0.1.0-3-gabc1234), or the commit of a release in the
+    template's releases.toml (what copier records from a clone without tags)."""
+    from modforge.lifecycle import template_repo
+
     commit = str(answers.get("_commit", ""))
     version = releases.version_of_ref(commit)
+    if version is None:
+        release = releases.of_commit(template_repo.releases_of(template), commit)
+        version = release.version if release else None
     if version is None:
         raise ModforgeError(
             f"the answers file of {root.name} records template commit {commit or '(none)'}, not a release; "

@@ -24,8 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
-    parser.add_argument("--template", help="template path or URL (default: the template modforge ships with)")
-    parser.add_argument("--vcs-ref", help="template git ref to copy (default: the latest release tag, else HEAD)")
+    parser.add_argument("--template", help=f"template path or git URL ({template_source.DEFAULT_HELP})")
+    parser.add_argument(
+        "--vcs-ref",
+        help="template release tag (v0.2.0) or git ref to copy (default: the latest release; releases.toml "
+        "stands in for missing tags)",
+    )
 
 
 def add_data_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -46,12 +50,12 @@ def parse_data(pairs: list[str], questions: set[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = template_source.locate(args.template)
+    if not (args.monorepo.is_dir()):
+        raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
+    source = template_source.locate(args.template, args.monorepo)
     questions = template_source.question_names(source)
     data = parse_data(args.data, questions)
     data["module_name"] = args.module_name
-    if not (args.monorepo.is_dir()):
-        raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
     if data.get("category") == "worker" and not data.get("gateway"):
         raise ModforgeError(
             "a worker is a plugin of a gateway; name it with --data gateway=<gateway module>, for example "
@@ -79,9 +83,12 @@ def _copy(source: str, destination: Path, data: dict, *, defaults: bool, vcs_ref
     from copier import run_copy
     from copier.errors import CopierError
 
+    from modforge.lifecycle import template_repo
+
     warnings.filterwarnings("ignore", module="copier")  # dirty-template notices are for template authors
     try:
-        run_copy(source, destination, data=data, defaults=defaults, unsafe=True, quiet=True, vcs_ref=vcs_ref)
+        with template_repo.serving(source):
+            run_copy(source, destination, data=data, defaults=defaults, unsafe=True, quiet=True, vcs_ref=vcs_ref)
     except ValueError as error:  # copier raises ValueError for a failed validator or choice
         message = str(error).replace("Validation error for question ", "invalid answer for ")
         raise ModforgeError(f"{message}; nothing was created") from None

@@ -24,7 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MODULE_DIR",
         help="the module's folder, holding .copier-answers.yml (default: the current folder)",
     )
-    parser.add_argument("--list", action="store_true", help="list the steps, their spec step and prompt file, and exit")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the steps, their spec step and prompt file, and exit; with a module (`--list MODULE`), mark the "
+        "step it is at and the prompt to run next",
+    )
     parser.add_argument(
         "--phase",
         type=int,
@@ -37,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        _print_steps()
+        _print_steps(args.step if args.module_dir == "." else args.module_dir)
         return 0
     if not args.step:
         raise ModforgeError(f"name a step: {', '.join(prompts.STEP_KEYS)} (see `modforge prompt --list`)")
@@ -54,9 +59,30 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_steps() -> None:
-    rows = [("STEP", "SPEC", "PROMPT", "WHAT")]
-    rows += [(s.key, s.spec_step, s.file, s.summary + (" (--phase N)" if s.per_phase else "")) for s in prompts.STEPS]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+def _print_steps(module: str | None = None) -> None:
+    """The steps; with MODULE (`--list MODULE`), the step it is at (from `modforge status`) marked `>` and the
+    prompt to run next."""
+    here = next_prompt = None
+    if module is not None:
+        from modforge.pipeline import collect, status
+
+        views = collect.collect([Path(module)])
+        if len(views) != 1:
+            raise ModforgeError(f"{module} holds {len(views)} modules; name one module folder")
+        step = views[0].step
+        here = step.prompt
+        next_prompt = status.next_command(views[0], step, module)
+        label = "done" if step.step == "done" else f"Step {step.step}"
+        print(f"{views[0].name}: {label}{f' (phase {step.phase})' if step.phase else ''}: {'; '.join(step.evidence)}")
+    rows = [("", "STEP", "SPEC", "PROMPT", "WHAT")]
+    rows += [
+        (">" if s.key == here else "", s.key, s.spec_step, s.file, s.summary + (" (--phase N)" if s.per_phase else ""))
+        for s in prompts.STEPS
+    ]
+    if module is None:
+        rows = [row[1:] for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
+    if module is not None:
+        print(f"next: {next_prompt}" if next_prompt else "next: nothing; every phase is tested and released")

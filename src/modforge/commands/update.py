@@ -1,8 +1,10 @@
 """Update a module to a newer template release: `copier update` with the checks it lacks.
 
-Before: the module must have a modforge answers file and sit in a clean git work tree (else exit 2 and
-nothing changes). The update runs the real copier in-process, trusting the template (its Jinja
-extension and its migrations run on this machine). After: copier exits 0 even when it left conflict
+The template is the one the module records (`_src_path` of its answers file); a clone of it without
+release tags works too (releases.toml names each release's commit). Before: the module must have a
+modforge answers file and sit in a clean git work tree (else exit 2 and nothing changes). The update
+runs the real copier in-process, trusting the template (its Jinja extension and its migrations run on
+this machine). After: copier exits 0 even when it left conflict
 markers or `*.rej` files, so modforge lists every one and exits 1 until they are resolved.
 """
 
@@ -19,7 +21,11 @@ from modforge.spec import layout
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("module_dir", type=Path, help="the module's folder, e.g. modules/cred-store")
-    parser.add_argument("--vcs-ref", help="template git ref to update to (default: the latest release tag)")
+    parser.add_argument(
+        "--vcs-ref",
+        help="template release tag (v0.2.0) or git ref to update to (default: the latest release; "
+        "releases.toml stands in for missing tags)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     preconditions.git_root(root, "copier update needs git to merge the template's changes with yours")
     preconditions.clean(root, whole_repository=True, action="the update")
     before = answers.get("_commit", "?")
-    _update(root, args.vcs_ref)
+    _update(root, args.vcs_ref, str(answers["_src_path"]))
     after = migration.read_answers(root).get("_commit", "?")
     leftovers = conflicts.find(root)
     for item in leftovers:
@@ -48,13 +54,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _update(root: Path, vcs_ref: str | None) -> None:
+def _update(root: Path, vcs_ref: str | None, source: str) -> None:
     from copier import run_update
     from copier.errors import CopierError
 
+    from modforge.lifecycle import template_repo
+
     warnings.filterwarnings("ignore", module="copier")  # dirty-template notices are for template authors
     try:
-        run_update(str(root), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref=vcs_ref)
+        with template_repo.serving(source):  # the template the module records, every release a tag
+            run_update(str(root), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref=vcs_ref)
     except ValueError as error:  # a stored answer the new template's validators reject
         raise ModforgeError(f"the new template rejects an answer: {error}; nothing was committed") from None
     except (CopierError, OSError) as error:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the model is imported where modules are built: a run answer
 # Folders never searched for modules or leftovers: build output, dependencies, virtual environments.
 SKIPPED_DIRS = frozenset({"target", "node_modules", ".venv", "venv", "__pycache__"})
 LEFTOVER_SUFFIX = ".rej"  # what an unresolved `copier update` leaves beside a file
-_DOC_NAMES = {name: name for name in layout.PIPELINE_DOCS} | dict(layout.LEGACY_DOC_NAMES)
+_pipeline_name = layout.pipeline_name  # today's name, or a slot name: `1_INTENT_DESIGN.md`, `2_INTENT_FACTS.md`
 
 
 class ModuleSource:
@@ -86,7 +86,7 @@ def is_module(folder: Path | str) -> bool:
     """Whether `folder/docs` holds a pipeline document."""
     try:
         with os.scandir(os.path.join(folder, layout.DOCS_DIR)) as entries:
-            return any(entry.name in _DOC_NAMES for entry in entries)
+            return any(_pipeline_name(entry.name) for entry in entries)
     except OSError:
         return False
 
@@ -95,19 +95,26 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_DIRS
 
 
-def find_targets(paths: list[Path] | None = None, cwd: Path | None = None) -> Targets:
+def find_targets(paths: list[Path] | None = None, cwd: Path | None = None, *, whole_modules: bool = False) -> Targets:
     """The modules `paths` name (the working directory when empty), each once, sorted by path.
 
-    Raises ModforgeError for a path that does not exist, and for a folder holding no module.
+    A file names the module holding it; only that file's findings are shown, unless `whole_modules` (the
+    pre-commit hook's mode): then a file anywhere under a module (a document, the answers file, a `*.rej`
+    file, code) names the whole module, every finding shown, and a path that no longer exists (a deleted
+    file) names the module its folder is in. Files outside every module name nothing.
+    Raises ModforgeError for a path that does not exist (unless `whole_modules`), and for a folder holding no
+    module.
     """
     cwd = absolute(cwd or os.getcwd())
     targets = Targets()
     whole: set[Path] = set()
+    modules_of: dict[str, Path | None] = {}  # folder -> the module holding it, found once per folder
     for given in paths or [cwd]:
         path = absolute(cwd / given)
-        if not os.path.exists(path):
+        exists = os.path.exists(path)
+        if not exists and not whole_modules:
             raise ModforgeError(f"{given}: no such file or folder; pass a monorepo, a module folder or a document")
-        if os.path.isdir(path):
+        if exists and os.path.isdir(path):
             found = [path] if is_module(path) else find_modules(path)
             if not found:
                 raise ModforgeError(
@@ -115,10 +122,13 @@ def find_targets(paths: list[Path] | None = None, cwd: Path | None = None) -> Ta
                     f"documents such as {layout.INTENT_DESIGN}); pass a monorepo or a module folder"
                 )
             whole.update(found)
+            continue
+        module = _module_of_folder(path.parent, modules_of)
+        if module is None:
+            continue  # a file outside any module (pre-commit passes every file of a commit): nothing to check
+        if whole_modules:
+            whole.add(module)
         else:
-            module = module_of(path)
-            if module is None:
-                continue  # a Markdown file outside any module (pre-commit passes every docs/*.md): nothing to check
             targets.only.setdefault(module, set()).add(path)
     for module in whole:
         targets.only.pop(module, None)
@@ -133,6 +143,21 @@ def find_targets(paths: list[Path] | None = None, cwd: Path | None = None) -> Ta
                 roots[parent] = find_repo_root(Path(parent))
             targets.repo_roots[module] = roots[parent]
     return targets
+
+
+def _module_of_folder(folder: Path, known: dict[str, Path | None]) -> Path | None:
+    """The module `folder` is in (itself included), or None; `known` remembers every folder asked about."""
+    key = str(folder)
+    if key in known:
+        return known[key]
+    if is_module(folder):
+        found: Path | None = folder
+    elif os.path.exists(os.path.join(folder, ".git")) or folder.parent == folder:
+        found = None
+    else:
+        found = _module_of_folder(folder.parent, known)
+    known[key] = found
+    return found
 
 
 def find_modules(folder: Path) -> list[Path]:
@@ -155,12 +180,7 @@ def find_modules(folder: Path) -> list[Path]:
 
 def module_of(path: Path) -> Path | None:
     """The module holding the file `path`, or None."""
-    for folder in absolute(path).parents:
-        if is_module(folder):
-            return folder
-        if os.path.exists(os.path.join(folder, ".git")):
-            return None
-    return None
+    return _module_of_folder(absolute(path).parent, {})
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -185,14 +205,14 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
             if name.endswith(LEFTOVER_SUFFIX):
                 if entry.is_file(follow_symlinks=False):
                     leftovers.append(entry.path)
-            elif in_docs and name in _DOC_NAMES:
+            elif in_docs and _pipeline_name(name):
                 if entry.is_file():
                     names.append(name)
             elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
     chosen: dict[str, str] = {}
-    for file_name in sorted(names):  # today's name wins over a legacy name for the same document
-        name = _DOC_NAMES[file_name]
+    for file_name in sorted(names):  # today's name wins over a slot name for the same document
+        name = _pipeline_name(file_name)
         if name in chosen and chosen[name] == name:
             leftovers.append(os.path.join(docs_dir, file_name))
             continue
@@ -262,9 +282,23 @@ def load_answers(path: Path) -> dict:
 
 def read_answers(data: bytes | None) -> tuple[dict | None, Problem | None]:
     """The answers file as a mapping (None when missing or unreadable), and why a present file could not be
-    read: not YAML (an unresolved `copier update` conflict, a hand edit), or YAML but not a mapping."""
+    read: not YAML (an unresolved `copier update` conflict, a hand edit), or YAML but not a mapping.
+
+    The same bytes object read twice in a row (the quick proof, then the pipeline's facts) is parsed once:
+    callers read the mapping and never change it."""
     if not data:
         return None, None
+    if data is _LAST_ANSWERS[0]:
+        return _LAST_ANSWERS[1]
+    result = _read_answers(data)
+    _LAST_ANSWERS[:] = [data, result]
+    return result
+
+
+_LAST_ANSWERS: list = [None, (None, None)]
+
+
+def _read_answers(data: bytes) -> tuple[dict | None, Problem | None]:
     import yaml  # only on a cache miss; the C loader when PyYAML was built with it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -59,6 +59,7 @@ class Scenario(NamedTuple):
     steps: tuple[Step, ...]
     bullets_without_keyword: tuple[int, ...]  # lines of top-level bullets that are not WHEN/THEN/AND
     nested_headings: tuple[Heading, ...]  # deeper headings inside the scenario (sub-scenarios)
+    status: str | None = None  # ACTUAL_SCENARIOS.md: the `**Status:** ...` line under the heading, as written
 
 
 class Requirement(NamedTuple):

@@ -69,8 +69,8 @@ def parsed_id(text: str) -> ParsedId:
 # --- bytes -----------------------------------------------------------------------------------------
 def parse_document(path: Path, name: str | None = None, data: bytes | None = None) -> Document:
     """The model of the document at `path` (read unless `data` is given); `name` is its pipeline name,
-    by default the file name with legacy names (1_INTENT_DESIGN.md ...) mapped to today's."""
-    name = name or layout.LEGACY_DOC_NAMES.get(path.name, path.name)
+    by default the file name with slot names (1_INTENT_DESIGN.md, 2_INTENT_FACTS.md ...) mapped to today's."""
+    name = name or layout.pipeline_name(path.name) or path.name
     if data is None:
         try:
             data = path.read_bytes()
@@ -364,7 +364,17 @@ class _Builder:
         raw = self.scan.headings
         deeper = index + 1 < len(raw) and raw[index + 1][3] < self.extent_end[index]
         nested = self._nested_headings(index) if deeper else ()
-        return _new(Scenario, (parsed, title, line, phase, tuple(steps), tuple(others), nested))
+        status = self._status(index) if self.name == layout.ACTUAL_SCENARIOS else None
+        return _new(Scenario, (parsed, title, line, phase, tuple(steps), tuple(others), nested, status))
+
+    def _status(self, index: int) -> str | None:
+        """The implementation status an actual scenario states on a line of its own (`**Status:** Implemented`)."""
+        first, stop = self._section(index)
+        for number in range(first, stop):
+            match = layout.SCENARIO_STATUS_RE.match(self._lines[number])
+            if match:
+                return match.group("status")
+        return None
 
     def _nested_headings(self, index: int) -> tuple[Heading, ...]:
         end = self.extent_end[index]

@@ -27,13 +27,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
 from modforge.documents import loader
 from modforge.errors import ModforgeError
+from modforge.filesystem import confine, textcodec
+from modforge.filesystem.transaction import Transaction
 from modforge.lifecycle import releases, vcs
 from modforge.spec import layout
 
@@ -100,6 +102,7 @@ class Change:
     old_path: str | None  # where it was (differs for a rename; None for a new file)
     before: str | None
     after: str
+    encoding: textcodec.TextFile | None = None  # the replaced file's BOM and line endings, kept on writing
 
 
 class ModuleTree:
@@ -110,15 +113,16 @@ class ModuleTree:
         self.root = Path(root).resolve()
         self.template = Path(template).resolve()
         self._disk: dict[str, str | None] = dict(replaced or {})
+        self._encoding: dict[str, textcodec.TextFile] = {}  # how each file read from disk was encoded
         self._text: dict[str, str | None] = {}
         self._origin: dict[str, str] = {}  # new path -> path it was renamed from
 
     # -- paths
     def _check(self, path: str) -> str:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise MigrationError(f"migration path {path!r} must be relative to the module and stay inside it")
-        return pure.as_posix()
+        try:
+            return confine.relative_posix(path)
+        except ModforgeError:
+            raise MigrationError(f"migration path {path!r} must be relative to the module and stay inside it") from None
 
     def doc_path(self, name: str) -> str:
         """Where the pipeline document `name` lives: `docs/<name>`."""
@@ -126,19 +130,25 @@ class ModuleTree:
 
     # -- reading
     def _read_disk(self, path: str) -> str | None:
+        """The file's text on disk, or None when nothing is there. A link, a folder or a special file where a
+        file is read, or a file that is not UTF-8, stops the migration (ModforgeError naming it): modforge never
+        writes through a link nor over bytes it could not read."""
         if path not in self._disk:
-            file = self.root / path
-            if file.is_symlink() or not file.resolve().is_relative_to(self.root) or not file.is_file():
+            target = confine.confined(self.root, path)
+            kind = confine.kind_of(target)
+            if kind is None:
                 self._disk[path] = None
+            elif kind != "file":
+                what = {"dir": "a folder", "other": "a FIFO, device or socket"}[kind]
+                raise ModforgeError(f"{target} is {what}, not a file; move it away, then run again")
             else:
-                try:
-                    self._disk[path] = file.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    self._disk[path] = None
+                decoded = textcodec.decode(confine.read_regular(target), target)
+                self._encoding[path] = decoded
+                self._disk[path] = decoded.text
         return self._disk[path]
 
     def read(self, path: str) -> str | None:
-        """The file's current text, or None when it does not exist (or is not UTF-8 text)."""
+        """The file's current text, or None when it does not exist."""
         path = self._check(path)
         if path in self._text:
             return self._text[path]
@@ -150,6 +160,11 @@ class ModuleTree:
 
     def exists(self, path: str) -> bool:
         return self.read(path) is not None
+
+    def is_new(self, path: str) -> bool:
+        """Whether the file at `path` was created by this tree's changes (not on disk under it or a former name)."""
+        path = self._check(path)
+        return self._read_disk(self._origin.get(path, path)) is None and self.read(path) is not None
 
     def document(self, name: str) -> Any:
         """The parsed pipeline document `docs/<name>` (modforge.documents.model.Document), or None when missing."""
@@ -199,7 +214,7 @@ class ModuleTree:
             before = self._read_disk(old)
             if old == path and before == text:
                 continue
-            found.append(Change(path, old if before is not None else None, before, text))
+            found.append(Change(path, old if before is not None else None, before, text, self._encoding.get(old)))
         for path, text in self._text.items():
             if text is None and path not in renamed_from:
                 raise MigrationError(f"migrations may not delete files ({path}); move the content instead")
@@ -257,24 +272,10 @@ class Outcome:
     resolved: list[str] = field(default_factory=list)  # unmerged files whose conflict the migrations removed
     skipped: dict[str, str] = field(default_factory=dict)  # path -> why it was left alone
 
-    def diff(self) -> str:
-        """The changes as a git-style unified diff, paths relative to the module (`git apply` reads it)."""
-        out = []
-        for change in self.changes:
-            old = change.old_path or change.path
-            out.append(f"diff --git a/{old} b/{change.path}\n")
-            if change.old_path is None:
-                out.append("new file mode 100644\n")
-            elif change.old_path != change.path:
-                out.append(f"rename from {change.old_path}\nrename to {change.path}\n")
-            lines = difflib.unified_diff(
-                (change.before or "").splitlines(keepends=True),
-                change.after.splitlines(keepends=True),
-                f"a/{change.old_path}" if change.old_path else "/dev/null",
-                f"b/{change.path}",
-            )
-            out.extend(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-        return "".join(out)
+    def diff(self, root: Path) -> str:
+        """The changes as a git-style unified diff, paths relative to the module (`git apply` reads it): the
+        diff of the very transaction `apply` commits."""
+        return transaction(root, self).diff()
 
 
 def run_all(tree: ModuleTree, migrations: Iterable[Migration]) -> ModuleTree:
@@ -323,8 +324,8 @@ def _remerge(root: Path, template: Path, migrations: list[Migration], path: str,
         # would drop the template's change without a word, so the conflict stays for the user to decide.
         outcome.skipped[path] = "you changed lines the template's process change rewrites; resolve the conflict by hand"
         return
-    current = (root / path).read_text(encoding="utf-8")
-    outcome.changes.append(Change(path, path, current, merged))
+    current = textcodec.decode(confine.read_regular(confine.confined(root, path)), root / path)
+    outcome.changes.append(Change(path, path, current.text, merged, current))
     outcome.resolved.append(path)
 
 
@@ -343,26 +344,26 @@ def _edits(before: str | None, after: str | None) -> int:
     return sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal")
 
 
-def apply(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> None:
-    """Write the outcome's changes into the module: renames with `git mv` inside a git work tree (so history
-    follows), conflicts the migrations resolved marked resolved, and with `stage_changes` (copier's "before"
-    stage, whose diff is taken from the index) every change staged."""
-    root = Path(root).resolve()
-    in_git = vcs.toplevel(root) is not None
-    for change in outcome.changes:
-        target = root / change.path
-        if change.old_path and change.old_path != change.path:
-            if in_git and vcs.is_tracked(root, change.old_path):
-                vcs.move(root, change.old_path, change.path)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                (root / change.old_path).rename(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(change.after, encoding="utf-8")
+def transaction(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> Transaction:
+    """The outcome as one all-or-nothing change (modforge.filesystem): renames as `git mv` for tracked files
+    (history follows), every file written in its own encoding and line endings, the conflicts the
+    migrations resolved marked resolved, and with `stage_changes` (copier's "before" stage, whose diff is
+    taken from the index) every change staged."""
+    change = Transaction(root)
+    for item in outcome.changes:
+        if item.old_path and item.old_path != item.path:
+            change.rename(item.old_path, item.path)
+        change.write(item.path, textcodec.encode(item.after, item.encoding))
+        if stage_changes:
+            change.stage(item.path)
     for path in outcome.resolved:
-        vcs.mark_resolved(root, path)
-    if stage_changes and in_git and outcome.changes:
-        vcs.git(root, "add", "--", *[c.path for c in outcome.changes])
+        change.resolve_conflict(path)
+    return change
+
+
+def apply(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> None:
+    """Write the outcome's changes into the module, all or nothing (see `transaction`)."""
+    transaction(root, outcome, stage_changes=stage_changes).commit()
 
 
 # --- heading-level edits shared by migrations ---------------------------------------------------------

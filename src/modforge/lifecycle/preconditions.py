@@ -43,13 +43,16 @@ def clean(root: Path, *, whole_repository: bool, action: str) -> None:
         )
 
 
-def local_template(explicit: str | None) -> Path:
-    """The template checkout on disk (migrations and skeletons are read from its files)."""
-    source = template_source.locate(explicit)
-    path = Path(source)
-    if "://" in source or source.startswith("gh:") or not (path / template_source.TEMPLATE_CONFIG).is_file():
-        raise ModforgeError(f"--template must be a local checkout of the modforge template, not {source}")
-    return path
+def local_template(explicit: str | None, start: Path | None = None) -> tuple[str, Path]:
+    """The template source (as modules record it) and its checkout on disk, whose files migrations and
+    skeletons are read from; `start` is where the project's configuration is looked for."""
+    from modforge.lifecycle.template_repo import is_remote
+
+    source = template_source.locate(explicit, start)
+    path = None if is_remote(source) else template_source.local_path(source)
+    if path is None or not (path / template_source.TEMPLATE_CONFIG).is_file():
+        raise ModforgeError(f"the template must be a local checkout of the modforge template, not {source}")
+    return source, path
 
 
 def template_version(template: Path) -> str:

@@ -54,24 +54,41 @@ def version_of_ref(ref: str) -> str | None:
 
 def load(repo_root: Path) -> list[Release]:
     """The releases recorded in `repo_root/releases.toml`, oldest first (entries without a commit yet are left out)."""
-    import tomllib  # here, not at the top: copier may run the migrations on Python 3.10, which lacks it
-
     path = repo_root / RELEASES_FILE
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
         raise ModforgeError(f"cannot read {path}: {error}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, source: str) -> list[Release]:
+    """The releases of a `releases.toml` text (`source` names it in messages), oldest first."""
+    import tomllib  # here, not at the top: copier may run the migrations on Python 3.10, which lacks it
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ModforgeError(f"cannot read {source}: {error}") from None
     table = data.get("releases", {})
     if not isinstance(table, dict):
-        raise ModforgeError(f'{path}: [releases] must map versions to commits, such as "0.1.0" = "<sha>"')
-    releases = []
+        raise ModforgeError(f'{source}: [releases] must map versions to commits, such as "0.1.0" = "<sha>"')
+    found = []
     for version, commit in table.items():
         key = parse_version(version)
         if commit == "":
             continue
         if not isinstance(commit, str) or not _COMMIT_RE.fullmatch(commit):
-            raise ModforgeError(f"{path}: release {version} must name a full 40-character commit SHA, not {commit!r}")
-        releases.append(Release(key, version, commit))
-    return sorted(releases)
+            raise ModforgeError(f"{source}: release {version} must name a full 40-character commit SHA, not {commit!r}")
+        found.append(Release(key, version, commit))
+    return sorted(found)
+
+
+def of_commit(found: list[Release], commit: str) -> Release | None:
+    """The release whose commit `commit` (a full or abbreviated SHA, as copier records it untagged) names."""
+    commit = commit.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{7,40}", commit):
+        return None
+    return next((release for release in found if release.commit.startswith(commit)), None)

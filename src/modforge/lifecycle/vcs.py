@@ -13,10 +13,12 @@ from pathlib import Path
 from modforge.errors import ModforgeError
 
 
-def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def git(
+    cwd: Path, *args: str, check: bool = True, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
         raise ModforgeError("git is not installed; install git, which copier needs too")
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input, env=env)
     if check and result.returncode != 0:
         raise ModforgeError(f"`git {' '.join(args)}` failed in {cwd}: {result.stderr.strip()}")
     return result

@@ -37,7 +37,41 @@ PIPELINE_DOCS = (*INTENT_DOCS, TASKS, *ACTUAL_DOCS, CHANGELOG)
 DESIGN_DOCS = (INTENT_DESIGN, ACTUAL_DESIGN)
 REQUIREMENT_DOCS = (INTENT_REQUIREMENTS, ACTUAL_REQUIREMENTS)
 SCENARIO_DOCS = (INTENT_SCENARIOS, ACTUAL_SCENARIOS)
+_PIPELINE_NAMES = frozenset(PIPELINE_DOCS)
 
+# The pipeline's documents numbered as the older prompt set numbered its files: slot 1 is the intent design ...
+# slot 7 the gap analysis (MODKIT_CONVENTIONS, "Known variations").
+SLOT_DOCS = (
+    INTENT_DESIGN,
+    INTENT_REQUIREMENTS,
+    INTENT_SCENARIOS,
+    ACTUAL_DESIGN,
+    ACTUAL_REQUIREMENTS,
+    ACTUAL_SCENARIOS,
+    INTENT_VS_ACTUAL,
+)
+# The older prompt set's names, `<slot>_<today's name>`: 1_INTENT_DESIGN.md ... 7_INTENT_VS_ACTUAL.md.
+LEGACY_DOC_NAMES = {f"{slot}_{name}": name for slot, name in enumerate(SLOT_DOCS, start=1)}
+# Hand-made modules name a slot with words of their own: `2_INTENT_FACTS.md` is slot 2, the intent requirements,
+# and `5_ACTUAL_FACTS.md` slot 5. The slot number decides; the words are the author's.
+SLOT_NAME_RE = re.compile(r"(?P<slot>[1-7])_(?P<words>[A-Za-z][A-Za-z0-9_-]*)\.md")
+
+
+def slot_document(file_name: str) -> str | None:
+    """The pipeline document a slot-named file stands for (`2_INTENT_FACTS.md` -> `INTENT_REQUIREMENTS.md`),
+    or None when the name has no slot number."""
+    named = LEGACY_DOC_NAMES.get(file_name)
+    if named is not None:
+        return named
+    match = SLOT_NAME_RE.fullmatch(file_name)
+    return SLOT_DOCS[int(match["slot"]) - 1] if match else None
+
+
+def pipeline_name(file_name: str) -> str | None:
+    """The pipeline document a file of `docs/` is, by today's name or a slot name; None for any other file."""
+    if file_name in _PIPELINE_NAMES:
+        return file_name
+    return slot_document(file_name) if file_name[:1].isdigit() else None
 
 
 def module_dir(name: str, category: str = "generic", gateway: str = "") -> str:
@@ -60,17 +94,6 @@ def gateway_of(destination: object) -> str:
     parts = os.path.abspath(str(destination)).replace("\\", "/").rstrip("/").split("/")
     return parts[-3] if len(parts) >= 3 and parts[-2] == PLUGINS_DIR else ""
 
-
-# The older prompt set's names (MODKIT_CONVENTIONS, "Known variations"), for adoption.
-LEGACY_DOC_NAMES = {
-    "1_INTENT_DESIGN.md": INTENT_DESIGN,
-    "2_INTENT_REQUIREMENTS.md": INTENT_REQUIREMENTS,
-    "3_INTENT_SCENARIOS.md": INTENT_SCENARIOS,
-    "4_ACTUAL_DESIGN.md": ACTUAL_DESIGN,
-    "5_ACTUAL_REQUIREMENTS.md": ACTUAL_REQUIREMENTS,
-    "6_ACTUAL_SCENARIOS.md": ACTUAL_SCENARIOS,
-    "7_INTENT_VS_ACTUAL.md": INTENT_VS_ACTUAL,
-}
 
 # --- which document may reference which kind of ID (spec, "Cross-reference relationships") -----
 # The spec's table covers the intent documents and TASKS.md. A document may also name the kind it
@@ -152,6 +175,9 @@ STEP_RE = re.compile(r"[-*+]\s+\*\*(?P<keyword>WHEN|THEN|AND)\*\*\s*(?P<text>.*)
 NORMATIVE_KEYWORDS = ("MUST", "SHALL", "SHOULD", "MAY")
 NORMATIVE_RE = re.compile(r"\b(?:MUST|SHALL|SHOULD|MAY)\b")
 TASK_ITEM_RE = re.compile(r"[-*+]\s+\[(?P<mark>[^\]]?)\]\s+(?P<number>\d+(?:\.\d+)*)?\.?\s*(?P<text>.*)$")
+# ACTUAL_SCENARIOS.md: one status line under each scenario heading, a paragraph (`**Status:** Implemented`)
+SCENARIO_STATUSES = ("Implemented", "Partially implemented", "Not implemented", "Stub")
+SCENARIO_STATUS_RE = re.compile(r"\*\*Status:\*\*[ \t]*(?P<status>[^\n]*?)[ \t]*$")
 GAP_LABELS = ("Intent", "Actual", "Gap")
 GAP_RE = re.compile(r"[-*+]\s+\*\*(?P<label>Intent|Actual|Gap):\*\*\s*(?P<text>.*)$")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 
 from modforge.spec import grammar, layout
 
@@ -153,6 +154,35 @@ def default_id_prefix(name: str) -> str:
     return prefix
 
 
+def free_id_prefix(name: str, taken: Iterable[str]) -> str:
+    """The first readable prefix for module `name` that no other module owns (`taken`).
+
+    Best first: the name without dashes (`file-parser-tika` -> FILEPARSER), the initials of the leading
+    words and the last word whole (FPTIKA), the first word and the initials of the others (FILEPT), the
+    leading words with more and more of the last one (FILEPARSET, FILEPARSTI ...), then the first of those
+    cut short with a number (FILEPARSE2 ...). Every one is a valid prefix of at most 10 characters.
+    """
+    taken = set(taken)
+    return next(p for p in _prefix_candidates(name) if p not in taken and not grammar.prefix_error(p))
+
+
+def _prefix_candidates(name: str) -> Iterator[str]:
+    limit = grammar.PREFIX_MAX
+    words = [w for w in (re.sub(r"[^A-Z0-9]", "", part) for part in name.upper().split("-")) if w]
+    first = default_id_prefix(name)
+    yield first
+    if len(words) > 1:
+        head, last = words[:-1], words[-1]
+        yield ("".join(w[0] for w in head) + last)[:limit]
+        yield (words[0] + "".join(w[0] for w in words[1:]))[:limit]
+        joined = "".join(head)
+        for k in range(1, min(len(last), limit - 1) + 1):
+            yield joined[: limit - k] + last[:k]
+    for number in range(2, 10**4):
+        digits = str(number)
+        yield first[: limit - len(digits)] + digits
+
+
 def module_name_error(name: object) -> str:
     """Why `name` cannot be a module name, or ''."""
     if not isinstance(name, str) or not MODULE_NAME_RE.fullmatch(name):
@@ -181,6 +211,19 @@ def module_name_error(name: object) -> str:
 def _kebab(text: str) -> str:
     words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text).lower())
     return "-".join(words).lstrip("0123456789-")
+
+
+CRATE_DIR_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+NOT_CRATE_DIRS = frozenset({"docs", "plugins", "target", "schemas", "src"})
+
+
+def crate_dir_error(folder: object) -> str:
+    """Why `folder` cannot hold a crate of the module (one folder name inside the module), or ''."""
+    if not isinstance(folder, str) or not CRATE_DIR_RE.fullmatch(folder) or folder.endswith("."):
+        return f"crate folder {folder!r} must be one folder name inside the module, such as 'oagw-gw'"
+    if folder in NOT_CRATE_DIRS:
+        return f"crate folder {folder!r} is where the module keeps something else; name the crate's own folder"
+    return ""
 
 
 def id_prefix_error(prefix: object) -> str:

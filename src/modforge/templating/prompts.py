@@ -9,7 +9,6 @@ checker use. Rendering is strict: a name a template does not know is a bug, not 
 from __future__ import annotations
 
 import functools
-import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,10 +76,11 @@ def get_step(key: str) -> Step:
 
 def prompts_dir() -> Path:
     """The folder holding the templates: the checkout's `prompts/` (source or editable install), else the copy a
-    wheel installs under `<prefix>/share/modforge/prompts` (pyproject.toml, data-files)."""
-    candidates = [Path(__file__).resolve().parents[3] / "prompts"]
-    for scheme in dict.fromkeys((sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))):
-        candidates.append(Path(sysconfig.get_path("data", scheme)) / "share" / "modforge" / "prompts")
+    regular install carries in the package's template bundle (modforge/_template/prompts, setup.py)."""
+    from modforge.templating import bundle
+
+    package = Path(__file__).resolve().parents[1]
+    candidates = [package.parent.parent / "prompts", package / bundle.BUNDLE_DIR / "prompts"]
     for folder in candidates:
         if (folder / STEPS[0].file).is_file():
             return folder
@@ -152,6 +152,9 @@ def prompt_context(answers: dict[str, Any], step: Step, phase: int | None = None
         "gts": False,  # not asked of a worker (it instantiates its gateway's plugin spec)
         **answers,
         **names,
+        # The crates' folders: the template's unless the answers record the module's own (an adopted module).
+        "crate_dir": answers.get("crate_dir") or name,
+        "sdk_dir": answers.get("sdk_dir") or names["sdk_name"],
         "answers": answers,
         "has_rest": naming.has_rest(answers["category"], answers.get("rest_api")),
         "modules_dir": layout.MODULES_DIR,

@@ -22,20 +22,20 @@ def text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _entry(r: Rule) -> dict:
+    return {
+        "code": r.code,
+        "name": r.name,
+        "severity": r.severity,
+        "family": r.family,
+        "message": r.message,
+        "summary": r.summary,
+        "doc": _body(r),
+    }
+
+
 def as_json() -> str:
-    entries = [
-        {
-            "code": r.code,
-            "name": r.name,
-            "severity": r.severity,
-            "family": r.family,
-            "message": r.message,
-            "summary": r.summary,
-            "doc": _body(r),
-        }
-        for r in RULES
-    ]
-    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([_entry(r) for r in RULES], indent=2, ensure_ascii=False) + "\n"
 
 
 def _anchor(rule: Rule) -> str:
@@ -85,3 +85,25 @@ RENDERERS = {"text": text, "markdown": markdown, "json": as_json}
 
 def render(format: str = "text") -> str:
     return RENDERERS[format]()
+
+
+def find(code: str) -> Rule:
+    from modforge.checker.rules import BY_CODE
+    from modforge.errors import ModforgeError
+
+    rule = BY_CODE.get(code.strip().upper())
+    if rule is None:
+        raise ModforgeError(f"no rule {code!r}; `modforge rules` lists every code (MF101 ... MF9xx)")
+    return rule
+
+
+def page(code: str, format: str = "text") -> str:
+    """One rule's page, as `ruff rule F401` shows one: what it reports, its message, and how to fix it."""
+    rule = find(code)
+    if format == "json":
+        return json.dumps(_entry(rule), indent=2, ensure_ascii=False) + "\n"
+    title = f"{rule.code} {rule.name} ({rule.severity})"
+    heading = f"# {title}" if format == "markdown" else f"{title}\n{'=' * len(title)}"
+    family = FAMILY_TITLES.get(rule.family, rule.family)
+    lines = [heading, "", rule.summary, "", f"Family: {family}. Message: {rule.message}", "", _body(rule)]
+    return "\n".join(lines).rstrip() + "\n"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from modforge.checker.rules.context import Context
+from modforge.checker.rules.proposals import Proposals
 from modforge.checker.rules.registry import ERROR, Finding, hit, rule
-from modforge.spec import grammar, layout
+from modforge.spec import layout
 from modforge.spec.grammar import IdKind
 
 
@@ -61,10 +62,11 @@ def design_phase_heading(ctx: Context) -> Iterator[Finding]:
 
     **Example.** `### PHASE-OAGW-1 - Basic Forwarding` — write `### Basic Forwarding (PHASE-OAGW-1)`.
     """
+    proposals = Proposals(ctx, IdKind.PHASE)
     for doc in ctx.docs(layout.DESIGN_DOCS):
         for phase in doc.phases:
-            if phase.id is None:  # the older `### Phase 1: Basic Forwarding`: give it its ID
-                canonical = grammar.format_id(IdKind.PHASE, ctx.prefix, phase.number) if ctx.prefix else None
+            if phase.id is None:  # the older `### Phase 1: Basic Forwarding`: give it its ID (a free one)
+                canonical = proposals.renumber(doc, phase.number, phase.line) if ctx.prefix else None
                 title = phase.title or "Title"
                 expected = layout.design_phase_heading(canonical or f"PHASE-<P>-{phase.number}", title)
                 yield hit(doc.path, phase.line, id=f"Phase {phase.number}", expected=expected)

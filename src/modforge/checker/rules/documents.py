@@ -122,7 +122,7 @@ def leftover_file(ctx: Context) -> Iterator[Finding]:
     **Example.** `modules/oagw/docs/TASKS.md.rej` next to `TASKS.md` after `copier update`.
     """
     for path in ctx.module.extra_files:
-        renamed = layout.LEGACY_DOC_NAMES.get(path.name)
+        renamed = layout.slot_document(path.name)
         if renamed:
             problem = (
                 f"is an older name of {renamed}, which exists too: merge what it holds into {renamed}, then delete it"

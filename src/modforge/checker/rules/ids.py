@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from modforge.checker.rules.context import Context, Definition, display_prefix_source, prefix_error
+from modforge.checker.rules.context import Context, Definition, Key, display_prefix_source, key_of, prefix_error
+from modforge.checker.rules.proposals import Proposals
 from modforge.checker.rules.registry import ERROR, Finding, hit, rule
 from modforge.spec import grammar, layout
+from modforge.spec.grammar import IdKind
 
 
 @rule("MF101", "id-padding", ERROR, "{id}: {fix}")
@@ -69,8 +71,16 @@ def foreign_id_prefix(ctx: Context) -> Iterator[Finding]:
         return
     source = display_prefix_source(ctx)
     bad = ctx.with_prefixes({p for p in ctx.prefixes if p != ctx.prefix and not prefix_error(p)})
+    renamed = _renamed_definitions(ctx, bad)
     for doc, occurrence in ctx.occurrences_of(bad):
         parsed = occurrence.id
+        fixed = renamed.get(key_of(parsed))
+        if fixed is None:  # a reference to an ID no heading here defines: this module's own number, if defined
+            own = grammar.format_id(parsed.kind, ctx.prefix, parsed.number)
+            known = (parsed.kind, ctx.prefix, parsed.number) in ctx.defined
+            fixed = (
+                own if known else f"this module's {parsed.kind.label} it means ({parsed.kind.keyword}-{ctx.prefix}-<N>)"
+            )
         yield hit(
             doc.path,
             occurrence.line,
@@ -79,8 +89,23 @@ def foreign_id_prefix(ctx: Context) -> Iterator[Finding]:
             found=parsed.prefix,
             prefix=ctx.prefix,
             source=source,
-            fixed=grammar.format_id(parsed.kind, ctx.prefix, parsed.number),
+            fixed=fixed,
         )
+
+
+def _renamed_definitions(ctx: Context, foreign: list[grammar.ParsedId]) -> dict[Key, str]:
+    """The ID each definition carrying another prefix should have: its number with this module's prefix when
+    free, else the next free one (one proposal per ID, never a taken one); references follow their definition."""
+    wanted = {key_of(parsed) for parsed in foreign}
+    renamed: dict[Key, str] = {}
+    proposals: dict[IdKind, Proposals] = {}
+    for definition in ctx.definitions:
+        key = key_of(definition.id)
+        if key in wanted and key not in renamed:
+            kind = definition.id.kind
+            proposal = proposals.setdefault(kind, Proposals(ctx, kind))
+            renamed[key] = proposal.renumber(definition.doc, definition.id.number, definition.line)
+    return renamed
 
 
 @rule(

@@ -11,7 +11,7 @@ from modforge.spec import layout
 from modforge.spec.grammar import IdKind
 
 
-@rule("MF301", "requirement-heading", ERROR, "{problem}: write `{expected}`")
+@rule("MF301", "requirement-heading", ERROR, "{problem}: write `{expected}`{hint}")
 def requirement_heading(ctx: Context) -> Iterator[Finding]:
     """A heading in a requirements document that is not a requirement definition.
 

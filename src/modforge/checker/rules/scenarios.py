@@ -14,7 +14,7 @@ from modforge.spec.grammar import IdKind
 WHEN, THEN, AND = layout.STEP_KEYWORDS
 
 
-@rule("MF401", "scenario-heading", ERROR, "{problem}: write `{expected}`")
+@rule("MF401", "scenario-heading", ERROR, "{problem}: write `{expected}`{hint}")
 def scenario_heading(ctx: Context) -> Iterator[Finding]:
     """A heading in a scenarios document that is not a scenario definition.
 

@@ -13,7 +13,7 @@ from modforge.spec.grammar import IdKind
 CHECKBOX_MARKS = (" ", "x")
 
 
-@rule("MF501", "task-heading", ERROR, "{problem}: write `{expected}`")
+@rule("MF501", "task-heading", ERROR, "{problem}: write `{expected}`{hint}")
 def task_heading(ctx: Context) -> Iterator[Finding]:
     """A heading in `TASKS.md` that is not a task definition.
 

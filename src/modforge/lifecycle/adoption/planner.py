@@ -1,0 +1,142 @@
+"""The adoption of one module, planned in memory on a `migration.ModuleTree` (so --dry-run is the same code
+without the write): the order of the steps, the skeletons and answers file added, and the nothing-lost check."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modforge.errors import ModforgeError
+from modforge.lifecycle import migration
+from modforge.lifecycle.adoption import headings, inference, openspec, renames
+from modforge.lifecycle.migration import ModuleTree
+from modforge.spec import layout
+
+FROM_OPENSPEC = "openspec"
+SOURCES = (FROM_OPENSPEC,)
+
+
+@dataclass
+class Plan:
+    outcome: migration.Outcome
+    answers: dict[str, Any]
+    sources: dict[str, str]  # answer -> where it came from
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    headings: int = 0  # phase headings rewritten
+    task_ids: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    left_alone: dict[str, list[str]] = field(default_factory=dict)  # document kept as it is -> skeletons not added
+    crate_folders: list[tuple[str, str, str]] = field(default_factory=list)  # (answer, the module's, template's)
+    converted: openspec.Conversion | None = None
+    phase_groups: list[str] = field(default_factory=list)  # what was done so that the phase sections resolve
+    references: int = 0
+    notes: list[str] = field(default_factory=list)
+    rewritten: headings.Rewritten = field(default_factory=dict)  # doc path -> heading line -> title kept
+
+
+def looks_like_module(root: Path) -> bool:
+    """A folder with pipeline documents (today's or slot names) in docs/, OpenSpec specs, or a Rust crate."""
+    docs = root / layout.DOCS_DIR
+    if docs.is_dir() and any(layout.pipeline_name(p.name) for p in docs.iterdir() if p.is_file()):
+        return True
+    if (root / openspec.SPECS_DIR).is_dir():
+        return True
+    return (root / "Cargo.toml").is_file() or any(p.is_file() for p in root.glob("*/Cargo.toml"))
+
+
+def plan(
+    root: Path,
+    template: Path,
+    *,
+    id_prefix: str | None,
+    data: dict[str, str],
+    src_path: str,
+    commit: str,
+    source: str | None = None,
+) -> Plan:
+    """Everything adopting the module at `root` changes, computed without writing (Plan.outcome holds it)."""
+    from modforge.templating.skeletons import TemplateRenderer
+
+    root = Path(root).resolve()
+    if (root / layout.ANSWERS_FILE).exists():
+        raise ModforgeError(
+            f"{root.name} is already adopted (it has {layout.ANSWERS_FILE}); update it with `modforge update {root}`"
+        )
+    if not looks_like_module(root):
+        raise ModforgeError(
+            f"{root} does not look like a module: no pipeline documents in {layout.DOCS_DIR}/ and no Rust crate; "
+            "pass the module's folder, such as modules/cred-store"
+        )
+    renderer = TemplateRenderer(template)
+    tree = ModuleTree(root, template)
+    result = Plan(migration.Outcome([]), {}, {})
+    moved = renames.rename_documents(tree)
+    result.renamed = moved.pairs
+    docs = {name: tree.document(name) for name in layout.PIPELINE_DOCS if tree.exists(tree.doc_path(name))}
+
+    specs = openspec.find_sources(tree) if source == FROM_OPENSPEC else []
+    if source is None and (root / openspec.SPECS_DIR).is_dir():
+        result.notes.append(
+            f"this module keeps OpenSpec specs in {openspec.SPECS_DIR}/: adopt with --from openspec to convert their "
+            "requirements and scenarios into REQ and SCEN entries"
+        )
+    hints = {"description": purpose} if (purpose := openspec.purpose_sentence(specs)) else {}
+    inferred = inference.infer(root, docs, tree, id_prefix, data, renderer, hints)
+    answers = inferred.answers
+    result.sources, result.crate_folders = inferred.sources, inferred.crate_folders
+    result.notes += inferred.notes
+    result.headings = headings.rewrite_phase_headings(tree, docs, answers, result.rewritten)
+    result.task_ids = headings.assign_task_ids(tree, docs.get(layout.TASKS), answers["id_prefix"], result.rewritten)
+
+    context = renderer.context(answers, root)
+    if source == FROM_OPENSPEC:
+        skeleton = lambda path: renderer.render(path, context)  # noqa: E731 (one use, reads as what it is)
+        result.converted = openspec.convert(tree, specs, answers["id_prefix"], skeleton, result.rewritten)
+    result.references = renames.rewrite_references(tree, moved)
+    claimed = renames.claimed(tree)
+    for name in renderer.document_names():
+        path = tree.doc_path(name)
+        if tree.exists(path):
+            continue
+        if name in claimed:  # never an empty skeleton beside the document that may be this one
+            result.left_alone.setdefault(claimed[name], []).append(name)
+            continue
+        tree.write(path, renderer.render(path, context))
+        result.added.append(name)
+    result.phase_groups = headings.group_by_phase(tree, answers, lambda path: renderer.render(path, context))
+    tree.write(layout.ANSWERS_FILE, renderer.answers_text(context, src_path, commit))
+    result.answers = renderer.remembered(context)
+
+    _check_nothing_lost(tree, result, moved)
+    result.outcome.changes = tree.changes()
+    return result
+
+
+# --- the promise: nothing lost --------------------------------------------------------------------
+def _check_nothing_lost(tree: ModuleTree, result: Plan, moved: renames.Renames) -> None:
+    """Every non-blank line of every file the plan changes is still there (references to renamed documents
+    renamed); a rewritten heading keeps its title."""
+    for change in tree.changes():
+        if change.before is None or change.old_path is None:
+            continue  # a new file: nothing to lose
+        old, new = change.old_path, change.path
+        rewritten = result.rewritten.get(new, {})
+        new_headings = [
+            h.text for h in migration.parse_document(tree.root / new, Path(new).name, change.after).headings
+        ]
+        remaining = Counter(change.after.splitlines())
+        for number, line in enumerate(change.before.splitlines(), start=1):
+            if number in rewritten:
+                if not any(rewritten[number] in heading for heading in new_headings):
+                    raise _lost(line, old)
+                continue
+            expected, _ = moved.rewrite(line)
+            if line.strip() and remaining[expected] <= 0:
+                raise _lost(line, old)
+            remaining[expected] -= 1
+
+
+def _lost(line: str, path: str) -> ModforgeError:
+    return ModforgeError(f"internal error: adoption would lose the line {line!r} of {path}; nothing was changed")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from modforge.spec import layout
 from modforge.templating import bundle
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -64,11 +65,13 @@ def copy_module(template: Path, destination: Path, **answers) -> Path:
 
 @pytest.fixture
 def new_module(template_dir: Path, tmp_path: Path):
-    """Factory: new_module(module_name="cred-store", persistence=True) -> modules/<name> folder."""
+    """Factory: new_module(module_name="cred-store", persistence=True) -> modules/<name> folder (a worker's:
+    modules/<gateway>/plugins/<name>)."""
 
     def make(**answers) -> Path:
         name = answers.setdefault("module_name", "cred-store")
-        return copy_module(template_dir, tmp_path / "modules" / name, **answers)
+        folder = layout.module_dir(name, answers.get("category", "generic"), answers.get("gateway", ""))
+        return copy_module(template_dir, tmp_path / folder, **answers)
 
     return make
 

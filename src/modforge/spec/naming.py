@@ -121,7 +121,8 @@ def gateway_error(gateway: object, module_name: object = "") -> str:
     if not isinstance(gateway, str) or not gateway:
         return (
             "gateway must name the gateway module this worker plugs into (its module name, such as oagw); "
-            "a worker implements that gateway's plugin trait"
+            "a worker implements that gateway's plugin trait and lives in modules/<gateway>/plugins/<name>, "
+            "whose folder names it"
         )
     problem = module_name_error(gateway)
     if problem:

@@ -34,7 +34,9 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
     names = naming.derived_names(a["module_name"], category, a.get("gateway") or "")
     rest = naming.has_rest(category, a.get("rest_api"))
     db, gts = bool(a.get("persistence")), bool(a.get("gts"))
-    if category == "worker":
+    # A plan line changes only when the template makes it false: a team ticks these lines, and `copier update`
+    # conflicts on every ticked line the template rewrote.
+    if category == "worker":  # no SDK of its own: it implements its gateway's plugin trait
         first = (
             "Plugin Implementation",
             [
@@ -45,22 +47,17 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
     else:
         sdk = [
             f"Define the `{names['client_trait']}` trait; every method takes `&SecurityContext`",
-            "Define transport-agnostic models with `#[domain_model]`",
+            "Define transport-agnostic models",
             "Define the SDK error type",
         ]
         if category == "gateway":
-            sdk.append(f"Define the `{names['plugin_trait']}` trait that workers implement")
-            sdk.append(f"Define the GTS plugin spec `{names['plugin_spec']}` in `gts.rs`")
+            sdk.append("Define the plugin API trait that workers implement")
         if gts:
             sdk.append("Define GTS types in `gts.rs`")
         first = ("SDK Implementation", sdk)
-    if category == "gateway":
-        access = "Select the plugin of the configured vendor (`GtsPluginSelector`, `choose_plugin_instance`)"
-    else:
-        access = "Obtain access scopes from the authorization resolver's `PolicyEnforcer` (REQ-1, REQ-3)"
     domain = [
         "Implement the domain service behind the client trait",
-        access,
+        "Implement tenant isolation and authorization checks (REQ-1, REQ-3)",
         "Add tracing spans on service entry points (REQ-10)",
         "Implement the local client that adapts the service to the SDK trait",
     ]
@@ -69,11 +66,7 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
         layers.append(
             (
                 "Infrastructure",
-                [
-                    "Create database entities (`Scopable`)",
-                    "Implement the repository over `DBRunner` and `AccessScope`",
-                    "Write database migrations",
-                ],
+                ["Create database entities", "Implement the repository layer", "Write database migrations"],
             )
         )
     if rest:
@@ -81,7 +74,7 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
             (
                 "REST API",
                 [
-                    "Define DTOs with `#[modkit_macros::api_dto]`",
+                    "Define DTOs with serde/utoipa",
                     "Implement thin handlers (parse, call the service, map errors)",
                     f"Register routes with OperationBuilder under `/{a['module_name']}/v1/`",
                     "Map domain errors to Problem (REQ-20, REQ-21)",
@@ -89,7 +82,7 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
             )
         )
     hub = (
-        "Register the scoped client in ClientHub under the plugin instance's GTS id"
+        "Register the scoped client in ClientHub under the module's GTS instance id"
         if category == "worker"
         else "Register the client in ClientHub"
     )

@@ -130,7 +130,11 @@ def expected_conflicts(old: str, module: Path) -> set[str]:
     """Files where the user and the template changed the same lines. 0.3.0 gives a worker no SDK of its own:
     the first task of its plan, which the team ticked, becomes the plugin implementation."""
     worker = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())["category"] == "worker"
-    return {f"{layout.DOCS_DIR}/{layout.TASKS}"} if worker and releases.parse_version(old) < releases.parse_version("0.3.0") else set()
+    return (
+        {f"{layout.DOCS_DIR}/{layout.TASKS}"}
+        if worker and releases.parse_version(old) < releases.parse_version("0.3.0")
+        else set()
+    )
 
 
 def _assert_updated_cleanly(module: Path, kept: list[tuple[str, str]], expected: set[str] = frozenset()) -> None:
@@ -140,7 +144,8 @@ def _assert_updated_cleanly(module: Path, kept: list[tuple[str, str]], expected:
     assert found == expected, "conflicts only where user and template changed the same lines"
     if expected:
         tasks = (module / layout.DOCS_DIR / layout.TASKS).read_text()
-        assert "SDK Implementation" in tasks and "Plugin Implementation" in tasks, "both sides of the plan"
+        assert "SDK Implementation" in tasks, "the team's side of the plan"
+        assert "Plugin Implementation" in tasks, "the release's side of the plan"
     answers = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
     assert answers["_commit"] == releases.tag(__version__)
     design = level2(module / layout.DOCS_DIR / layout.INTENT_DESIGN)

@@ -130,7 +130,8 @@ class Attested:
             return ""
         known = self.calls.get(path)
         if known:
-            return f"`{'::'.join(path)}` takes {' or '.join(map(str, sorted(known)))} argument(s) where the snapshot calls it, not {arity}"
+            counts = " or ".join(map(str, sorted(known)))
+            return f"`{'::'.join(path)}` takes {counts} argument(s) where the snapshot calls it, not {arity}"
         return self.path(path) or ""
 
     def method(self, receiver: str, name: str, arity: int) -> str:

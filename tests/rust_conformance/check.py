@@ -209,7 +209,8 @@ class Checker:
                 module,
                 node,
                 "macro",
-                f"{macro.key} no longer derives accessor names with `derive_alias_from_gts`; revisit rust_conformance.check",
+                f"{macro.key} no longer derives accessor names with `derive_alias_from_gts`; "
+                "revisit rust_conformance.check",
             )
             return []
         values = _macro_values(node)

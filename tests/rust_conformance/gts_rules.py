@@ -61,7 +61,8 @@ def check_gts_struct(checker: Checker, item: Item, attribute: Node, macro: Item,
             problems.append(
                 (
                     attribute,
-                    f"a base GTS struct needs an id field ({', '.join(sorted(id_fields))}) of type GtsInstanceId or a type field of type GtsSchemaId, not both (found {found})",
+                    f"a base GTS struct needs an id field ({', '.join(sorted(id_fields))}) of type GtsInstanceId "
+                    f"or a type field of type GtsSchemaId, not both (found {found})",
                 )
             )
     elif base:

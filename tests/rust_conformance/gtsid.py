@@ -20,7 +20,10 @@ def segment_error(segment: str, allow_wildcard: bool = False) -> str:
     if any("*" in t for t in tokens):
         return "wildcards are only allowed as a whole last token of a pattern"
     if len(tokens) not in (5, 6):
-        return f"a segment has 5 or 6 dot-separated parts (vendor.package.namespace.type.vMAJOR[.MINOR]), not {len(tokens)}"
+        return (
+            "a segment has 5 or 6 dot-separated parts (vendor.package.namespace.type.vMAJOR[.MINOR]), "
+            f"not {len(tokens)}"
+        )
     for token in tokens[:4]:
         if not TOKEN.fullmatch(token):
             return f"'{token}' must be lower-case letters, digits and underscores, starting with a letter or _"

@@ -171,7 +171,7 @@ class Typer:
         if len(ty.args) >= len(generics):
             return ty
         args = list(ty.args)
-        for name, default in generics[len(args) :]:
+        for _name, default in generics[len(args) :]:
             args.append(self.resolver.resolve_ty(item.module, default, set()) if default is not None else fresh())
         return Ty(ty.kind, ty.name, tuple(args), ty.mut)
 
@@ -233,7 +233,7 @@ class Typer:
             self.checker.check_pattern(pattern, env)
             inner = [c for c in pattern.named_children if c != head]
             # `Extension(ctx): Extension<T>`: a one-field wrapper binds its content.
-            if len(inner) == 1 and ty.args and (ty.kind in ("std", "unknown") or True):
+            if len(inner) == 1 and ty.args:
                 content = ty.args[0] if ty.kind in ("item", "std") and len(ty.args) == 1 else UNKNOWN
                 written = syntax.path_segments(head)
                 if written and ty.kind in ("item", "std") and ty.name.split("::")[-1] == written[-1]:
@@ -616,7 +616,8 @@ class Typer:
                             node,
                             env,
                             "receiver",
-                            f"`{item.name}::{name}` is an associated function (no self): call it as `{item.name}::{name}(..)`",
+                            f"`{item.name}::{name}` is an associated function (no self): "
+                            f"call it as `{item.name}::{name}(..)`",
                         )
                         return UNKNOWN
                     return self.fn_result(
@@ -799,7 +800,8 @@ class Typer:
                         node,
                         env,
                         "bound",
-                        f"`{item.name}` does not implement `{trait_item.name}`, which `{fn.name}::<{param}>` requires ({trait_item.key})",
+                        f"`{item.name}` does not implement `{trait_item.name}`, "
+                        f"which `{fn.name}::<{param}>` requires ({trait_item.key})",
                     )
 
     def check_args(self, node, fn: Fn, arg_types, params, bindings, env) -> None:

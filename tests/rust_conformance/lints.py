@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gtsid, syntax
-from .syntax import Node, field as node_field, named, text
+from .syntax import Node, named, text
+from .syntax import field as node_field
 
 
 @dataclass
@@ -52,7 +53,11 @@ def items(root: Node, kinds: tuple[str, ...] | None = None) -> Iterator[Node]:
     """Every item node (at any depth: modules, functions and blocks hold items too)."""
     for node in syntax.walk(root):
         is_item = node.type.endswith("_item") or node.type in ITEM_KINDS
-        if is_item and node.type not in ("attribute_item", "inner_attribute_item") and (kinds is None or node.type in kinds):
+        if (
+            is_item
+            and node.type not in ("attribute_item", "inner_attribute_item")
+            and (kinds is None or node.type in kinds)
+        ):
             yield node
 
 
@@ -138,7 +143,9 @@ def checked_types(item: Node) -> Iterator[Node]:
             if declaration.type == "field_declaration":
                 yield node_field(declaration, "type")
             elif declaration.type == "ordered_field_declaration_list":
-                yield from (c for c in declaration.named_children if c.type not in ("attribute_item", "visibility_modifier"))
+                yield from (
+                    c for c in declaration.named_children if c.type not in ("attribute_item", "visibility_modifier")
+                )
     elif kind == "function_item" and _is_free_fn(item):
         for parameter in named(node_field(item, "parameters"), "parameter"):
             yield node_field(parameter, "type")
@@ -150,7 +157,12 @@ def checked_types(item: Node) -> Iterator[Node]:
 
 def _is_free_fn(item: Node) -> bool:
     parent = item.parent
-    return parent is None or parent.type != "declaration_list" or parent.parent is None or parent.parent.type not in ("impl_item", "trait_item")
+    return (
+        parent is None
+        or parent.type != "declaration_list"
+        or parent.parent is None
+        or parent.parent.type not in ("impl_item", "trait_item")
+    )
 
 
 def _pattern_match(path: str, patterns: tuple[str, ...]) -> str | None:
@@ -187,8 +199,16 @@ def de0102(context: FileContext) -> Iterator[Report]:
 
 
 HTTP_TYPE_PATTERNS = (
-    "axum::http", "http::StatusCode", "http::Method", "http::HeaderMap", "http::HeaderName", "http::HeaderValue",
-    "http::Request", "http::Response", "hyper::StatusCode", "hyper::Method",
+    "axum::http",
+    "http::StatusCode",
+    "http::Method",
+    "http::HeaderMap",
+    "http::HeaderName",
+    "http::HeaderValue",
+    "http::Request",
+    "http::Response",
+    "hyper::StatusCode",
+    "hyper::Method",
 )
 
 
@@ -284,8 +304,21 @@ def de0204(context: FileContext) -> Iterator[Report]:
 
 # --- DE03: domain layer -----------------------------------------------------------------------------------
 INFRA_PATTERNS = (
-    "crate::infra", "crate::infrastructure", "sea_orm", "sqlx", "modkit_db", "modkit_db_macros",
-    "modkit_transport_grpc", "axum", "hyper", "http", "crate::api", "reqwest", "tonic", "std::fs", "tokio::fs",
+    "crate::infra",
+    "crate::infrastructure",
+    "sea_orm",
+    "sqlx",
+    "modkit_db",
+    "modkit_db_macros",
+    "modkit_transport_grpc",
+    "axum",
+    "hyper",
+    "http",
+    "crate::api",
+    "reqwest",
+    "tonic",
+    "std::fs",
+    "tokio::fs",
 )
 HTTP_PATTERNS = ("http", "axum", "hyper")
 
@@ -377,7 +410,10 @@ def de0504(context: FileContext) -> Iterator[Report]:
 @lint("DE0706", "de0706_no_direct_sqlx")
 def de0706(context: FileContext) -> Iterator[Report]:
     """No `sqlx` imports, `extern crate sqlx`, or sqlx types in fields, free-fn signatures or aliases."""
-    if any(context.under(p) for p in ("libs/modkit-db/", "modkit-db/src/", "apps/hyperspot-server/", "hyperspot-server/src/", "/contract/")):
+    if any(
+        context.under(p)
+        for p in ("libs/modkit-db/", "modkit-db/src/", "apps/hyperspot-server/", "hyperspot-server/src/", "/contract/")
+    ):
         return
     for item in items(context.root):
         if item.type == "use_declaration":
@@ -565,7 +601,9 @@ def de0901(context: FileContext) -> Iterator[Report]:
         value = (syntax.string_value(node) or "").strip()
         wildcards = node.id in wildcard_args
         if value.startswith("gts."):
-            problem = ("wildcards are not allowed" if "*" in value and not wildcards else "") or gtsid.id_error(value, allow_wildcard=wildcards)
+            problem = ("wildcards are not allowed" if "*" in value and not wildcards else "") or gtsid.id_error(
+                value, allow_wildcard=wildcards
+            )
             if problem:
                 yield syntax.line(node), f"'{value}': {problem}"
         elif ":" in value:
@@ -623,7 +661,8 @@ def _test_context(node: Node, context: FileContext) -> bool:
             if context.proc_macro and current.type == "function_item":
                 private = not any(c.type == "visibility_modifier" for c in current.children)
                 macro_attr = any(
-                    syntax.attribute_path(a)[-1:] in (("proc_macro",), ("proc_macro_attribute",), ("proc_macro_derive",))
+                    syntax.attribute_path(a)[-1:]
+                    in (("proc_macro",), ("proc_macro_attribute",), ("proc_macro_derive",))
                     for a in attrs
                 )
                 if private or macro_attr:

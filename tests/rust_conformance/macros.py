@@ -133,9 +133,12 @@ def _accepted_keys(item: Item, entry: Node) -> set[str]:
     if target is not None:
         for module in crate.modules.values():
             for node in module.node.named_children:
-                if node.type == "impl_item" and text(node_field(node, "trait")) == "Parse":
-                    if syntax.path_segments(node_field(node, "type"))[-1:] == (target,):
-                        keys |= _compared_strings(node)
+                if (
+                    node.type == "impl_item"
+                    and text(node_field(node, "trait")) == "Parse"
+                    and syntax.path_segments(node_field(node, "type"))[-1:] == (target,)
+                ):
+                    keys |= _compared_strings(node)
     if not keys:
         for module in crate.modules.values():
             for consts in module.items.values():

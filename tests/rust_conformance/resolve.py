@@ -310,9 +310,9 @@ class Resolver:
             else None
         )
         res = local if local is not None else (self.extern_crate(module.crate, first) or Res("unknown"))
-        if local is None and res.kind == "unknown" and first not in STD_CRATES and first not in PRELUDE:
-            if self.crate_tracked(module.crate) and not module.open and first not in module.crate.externs:
-                return Res("missing", module=module, path=(first,), reason=f"no crate or item `{first}`")
+        undeclared = local is None and res.kind == "unknown" and first not in STD_CRATES and first not in PRELUDE
+        if undeclared and self.crate_tracked(module.crate) and not module.open and first not in module.crate.externs:
+            return Res("missing", module=module, path=(first,), reason=f"no crate or item `{first}`")
         for index, segment in enumerate(path[1:]):
             res = self.member(res, segment, module.crate)
             if res.kind == "missing":

@@ -1,6 +1,7 @@
 """Create a module from the modforge template: `copier copy` with the destination laid out as the
-pipeline expects (`<monorepo>/modules/<name>`), answers checked first, and every failure a one-line
-message instead of copier's traceback. Asks the questionnaire when run in a terminal without --defaults."""
+pipeline expects (`<monorepo>/modules/<name>`, a worker in `modules/<gateway>/plugins/<name>`), answers
+checked first, and every failure a one-line message instead of copier's traceback. Asks the questionnaire
+when run in a terminal without --defaults."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--monorepo",
         type=Path,
         default=Path("."),
-        help="monorepo root; the module goes to MONOREPO/modules/NAME (a worker: MONOREPO/modules/GATEWAY/plugins/NAME)",
+        help="monorepo root; the module goes to MONOREPO/modules/NAME (a worker: modules/GATEWAY/plugins/NAME)",
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := scratch/demo
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench mutation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "modforge needs Python >= 3.11; run make PYTHON=python3.11 ...")'
@@ -39,9 +39,13 @@ lint: venv
 test: lint
 	$(BIN)/python -m pytest -n auto -q
 
+# Mutation testing, module by module, at low priority (shares the machine); reports the score per module.
+mutation: venv
+	nice -n 10 $(BIN)/python tools/mutation.py
+
 bench: venv
 	$(BIN)/python bench/copy.py
 	$(BIN)/python bench/check.py
 
 clean:
-	rm -rf $(VENV) scratch bench/out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) scratch bench/out mutants .pytest_cache .ruff_cache .hypothesis

@@ -1,10 +1,12 @@
 """Benchmark of `modforge check` (issue 4, "Speed"): whole-process wall time cold and warm beside a floor.
 
-Usage: .venv/bin/python bench/check.py [--sizes 10,100,400] [--repeat 3] [--out bench/out]
+Usage: .venv/bin/python bench/check.py [--sizes 10,100,400] [--repeat 3] [--out bench/out] [--spellings canonical,spec]
 
 For each size it generates (once, reused when present) a monorepo under bench/out/ of N modules, each with
 about 50 requirements, 100 scenarios in two phases and 20 tasks, all cross-referenced and valid (about
-19 MB of documents at 400 modules). Then, best of --repeat runs:
+19 MB of documents at 400 modules), once with the phase groups headed as modforge writes them and once in
+the spec's own spellings (`## PHASE-MODULE-01` over scenarios, `## Phase 1` over tasks), which `check` must
+read as fast. Then, best of --repeat runs:
 
 - floor: a fresh Python process that reads and decodes every document and runs one regex over it;
 - cold:  `modforge check` with the cache directory removed first (also its CPU time, workers included,
@@ -68,7 +70,12 @@ def _ids(kind: IdKind, prefix: str, count: int) -> list[str]:
     return [format_id(kind, prefix, n) for n in range(1, count + 1)]
 
 
-def module_documents(name: str, prefix: str) -> dict[str, str]:
+# How the phase groups of scenarios and tasks are headed: as modforge writes them, or in the spec's own spellings
+# (its examples: `## PHASE-MODULE-01` over scenarios, untitled and padded; `## Phase 1` over tasks).
+SPELLINGS = ("canonical", "spec")
+
+
+def module_documents(name: str, prefix: str, spelling: str = "canonical") -> dict[str, str]:
     """The nine documents of one valid, fully cross-referenced module after its phase 1 was built: intent
     documents for both phases, actual documents and the changelog for phase 1, phase 1 tasks checked off."""
     reqs = _ids(IdKind.REQ, prefix, REQUIREMENTS)
@@ -77,6 +84,14 @@ def module_documents(name: str, prefix: str) -> dict[str, str]:
     phases = _ids(IdKind.PHASE, prefix, len(PHASES))
     title = name.replace("-", " ").title()
     half_s, half_r, half_t = SCENARIOS // 2, REQUIREMENTS // 2, TASKS // 2
+
+    def group(p: int, phase_title: str, kind: str) -> str:
+        """The heading of phase p's group of scenarios (kind "intent" or "actual") or tasks ("tasks")."""
+        if spelling == "canonical":
+            return f"## {layout.phase_section_heading(phases[p], phase_title)}"
+        if kind == "tasks":
+            return f"## Phase {p + 1}"
+        return f"## {IdKind.PHASE.keyword}-{prefix}-{p + 1:02d}" if kind == "intent" else f"## {phases[p]}"
 
     def design(kind: str, built: int) -> str:
         out = [f"# {title}: {kind} Design", "", "<!--", "Step 1 of the pipeline. Write the design in words.", "-->", ""]
@@ -118,7 +133,7 @@ def module_documents(name: str, prefix: str) -> dict[str, str]:
     def scenarios(kind: str, built: int) -> str:
         out = [f"# {title}: {kind} Scenarios", "", "<!-- Scenarios go under their phase. -->", ""]
         for p, phase_title in enumerate(PHASES[:built]):
-            out += [f"## {layout.phase_section_heading(phases[p], phase_title)}", ""]
+            out += [group(p, phase_title, kind.lower()), ""]
             for i in range(p * half_s, (p + 1) * half_s):
                 out += [
                     f"### {layout.definition_heading(scens[i], f'Case {i + 1}')}",
@@ -132,7 +147,7 @@ def module_documents(name: str, prefix: str) -> dict[str, str]:
     def task_doc() -> str:
         out = [f"# {title}: Tasks", "", "<!-- Number subtasks K.M under task K. -->", ""]
         for p, phase_title in enumerate(PHASES):
-            out += [f"## {layout.phase_section_heading(phases[p], phase_title)}", ""]
+            out += [group(p, phase_title, "tasks"), ""]
             for k in range(p * half_t, (p + 1) * half_t):
                 out.append(f"### {layout.definition_heading(tasks[k], f'Package {k + 1}')}")
                 for m in range(1, SUBTASKS + 1):
@@ -185,8 +200,9 @@ def module_prefix(index: int) -> str:
 CORPUS_VERSION = "2"  # bump when module_documents changes, so that old corpora are generated again
 
 
-def generate(root: Path, size: int) -> None:
-    """A monorepo of `size` modules under `root` (a git repository with guidelines and modules/)."""
+def generate(root: Path, size: int, spelling: str = "canonical") -> None:
+    """A monorepo of `size` modules under `root` (a git repository with guidelines and modules/), its phase groups
+    headed in `spelling` (SPELLINGS)."""
     marker = root / ".complete"
     if marker.exists() and marker.read_text() == CORPUS_VERSION:
         return
@@ -204,7 +220,7 @@ def generate(root: Path, size: int) -> None:
         module = root / "modules" / name
         docs = module / layout.DOCS_DIR
         docs.mkdir(parents=True)
-        for doc_name, text in module_documents(name, prefix).items():
+        for doc_name, text in module_documents(name, prefix, spelling).items():
             (docs / doc_name).write_text(text, encoding="utf-8")
         (module / layout.ANSWERS_FILE).write_text(
             "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
@@ -254,21 +270,24 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,400", help="comma-separated module counts")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is shown")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where the monorepos are generated")
+    parser.add_argument("--spellings", default=",".join(SPELLINGS), help="corpora, comma-separated: canonical, spec")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    spellings = [s.strip() for s in args.spellings.split(",") if s.strip() in SPELLINGS]
     command = check_command()
     print(f"modforge check: {' '.join(command)}   cpus: {os.cpu_count()}   best of {args.repeat}")
     print("floor: a Python process that reads and decodes every document and runs one regex (REQ IDs) over it")
     import modforge  # byte-compile the package once, untimed, as installing it would
 
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(modforge.__file__).parent)], env=ENVIRONMENT)
-    header = f"{'modules':>7} {'MB':>5} | {'floor s':>7} {'MB/s':>5} | "
+    header = f"{'modules':>7} {'corpus':>9} {'MB':>5} | {'floor s':>7} {'MB/s':>5} | "
     header += f"{'cold s':>6} {'cpu s':>6} {'MB/s':>5} {'x floor':>7} | {'warm s':>6} {'MB/s':>5} {'x floor':>7} | "
     print(header + f"{'findings':>8}")
     one_module = None
-    for size in sizes:
-        root = (args.out / f"monorepo-{size}").resolve()
-        generate(root, size)
+    for size, spelling in ((size, spelling) for size in sizes for spelling in spellings):
+        suffix = "" if spelling == "canonical" else f"-{spelling}"
+        root = (args.out / f"monorepo-{size}{suffix}").resolve()
+        generate(root, size, spelling)
         one_module = one_module or root / "modules" / "service-0000"
         megabytes = corpus_bytes(root) / 1e6
 
@@ -293,7 +312,8 @@ def main() -> int:
             return 1
         findings = sum(1 for line in result.stdout.splitlines() if ": MF" in line)
         print(
-            f"{size:>7} {megabytes:>5.1f} | {floor:>7.3f} {megabytes / floor:>5.0f} | {cold:>6.2f} {cold_cpu:>6.2f} "
+            f"{size:>7} {spelling:>9} {megabytes:>5.1f} | {floor:>7.3f} {megabytes / floor:>5.0f} | "
+            f"{cold:>6.2f} {cold_cpu:>6.2f} "
             f"{megabytes / cold:>5.1f} {cold / floor:>7.1f} | {warm:>6.3f} {megabytes / warm:>5.0f} "
             f"{warm / floor:>7.2f} | {findings:>8}"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,39 @@ for _var, _value in {
     "GIT_COMMITTER_EMAIL": "tests@modforge.invalid",
 }.items():
     os.environ.setdefault(_var, _value)
+
+# Under mutation testing (`make mutation`) the tests run from mutmut's copy of the checkout, whose src/ holds the
+# mutated package: the processes the tests start (`python -m modforge ...`, copier's migrations) import that one too,
+# and run the mutant; while mutmut records which tests call which function, they record their calls as well
+# (tests/mutation_site/sitecustomize.py), and the test's own record takes them in (the hooks below).
+MUTATION = "MUTANT_UNDER_TEST" in os.environ
+if MUTATION:
+    _paths = (str(REPO_ROOT / "src"), str(REPO_ROOT / "tests" / "mutation_site"), os.environ.get("PYTHONPATH"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, _paths))
+    os.environ["MODFORGE_MUTATION_ROOT"] = str(REPO_ROOT.parent)
+    os.environ["MODFORGE_MUTATION_STATS"] = tempfile.mkdtemp(prefix="modforge-mutation-calls-")
+
+
+def _take_calls_of_started_processes() -> None:
+    if not MUTATION or os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return
+    from mutmut.state import state
+
+    for record in Path(os.environ["MODFORGE_MUTATION_STATS"]).glob("*.calls"):
+        state()._stats.update(record.read_text(encoding="utf-8").split())
+        record.unlink()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    yield
+    _take_calls_of_started_processes()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield
+    _take_calls_of_started_processes()
 
 
 def snapshot_template(destination: Path) -> Path:

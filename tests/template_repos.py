@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -31,9 +32,16 @@ def versions() -> list[str]:
     return [r.version for r in past_releases()] + [__version__]
 
 
+def _git_top() -> Path:
+    """The checkout's top folder (REPO_ROOT, or its parent when the tests run from a copy inside the checkout,
+    as mutmut's mutants/ is), where git archive takes the release commits' files."""
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=REPO_ROOT, capture_output=True, text=True)
+    return Path(top.stdout.strip()) if top.returncode == 0 else REPO_ROOT
+
+
 def _extract(commit: str, destination: Path) -> None:
     try:
-        archive = bundle.archive_release(REPO_ROOT, commit)
+        archive = bundle.archive_release(_git_top(), commit)
     except LookupError as error:
         raise AssertionError(str(error)) from None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:

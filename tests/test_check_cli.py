@@ -260,6 +260,8 @@ def test_no_cache_gives_the_same_findings(monorepo: Path) -> None:
     first = modforge("check", cwd=monorepo)
     again = modforge("check", cwd=monorepo)
     fresh = modforge("check", "--no-cache", cwd=monorepo)
+    assert [run.returncode for run in (first, again, fresh)] == [1, 1, 1]
+    assert codes(first) == ["MF203"], first.stdout + first.stderr
     assert first.stdout == again.stdout == fresh.stdout
 
 

@@ -105,6 +105,9 @@ DEFECTS = (
     ),
     Defect("MF101", D.INTENT_SCENARIOS, (("### SCEN-OAGW-04:", "### SCEN-OAGW-4:"),), ("SCEN-OAGW-4:",)),
     Defect("MF101", D.TASKS, (("(REQ-10)", "(REQ-010)"),), ("REQ-010",), "global"),
+    Defect("MF101", D.INTENT_REQUIREMENTS, (("(PHASE-OAGW-1)", "(PHASE-OAGW-001)"),), ("PHASE-OAGW-001",), "phase"),
+    Defect("MF101", D.TASKS, (("### TASK-OAGW-06:", "### TASK-OAGW-006:"),), ("TASK-OAGW-006:",), "task"),
+    Defect("MF101", D.INTENT_REQUIREMENTS, (("### REQ-OAGW-4:", "### REQ-OAGW-04:"),), ("REQ-OAGW-04:",), "req"),
     Defect("MF102", D.INTENT_SCENARIOS, (("(REQ-OAGW-3)", "(REQ-MODULE-3)"),), ("REQ-MODULE-3",)),
     Defect("MF103", D.TASKS, (("(REQ-OAGW-3)", "(REQ-CRED-3)"),), ("REQ-CRED-3",)),
     Defect(
@@ -175,6 +178,19 @@ DEFECTS = (
             ),
         ),
         ("requests to it use that timeout",),
+    ),
+    Defect(
+        "MF402",
+        D.INTENT_SCENARIOS,
+        (
+            (
+                "- **THEN** requests to it use that timeout instead of the default (REQ-OAGW-3)",
+                "- **THEN** requests to it use that timeout instead of the default (REQ-OAGW-3)\n"
+                "- **WHEN** the endpoint is called again",
+            ),
+        ),
+        ("the endpoint is called again",),
+        "when-after-then",
     ),
     Defect(
         "MF402",
@@ -317,6 +333,27 @@ def test_each_defect_gives_exactly_its_rule_at_its_line(module: Path, defect: De
     edit(module, defect.doc, *defect.edits)
     expected = [(defect.code, defect.doc, line_of(module, defect.doc, needle)) for needle in defect.at]
     assert findings(module) == sorted(expected, key=lambda f: f[2])
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        (("## [0.1.1] - 2024-02-01", "## [0.1.1] - 2024-01-15"),),  # two releases on the same day
+        (("## [0.1.1] - 2024-02-01", "## [1.0.0] - 2024-02-01"),),  # a major release next
+        (("## [0.1.1] - 2024-02-01", "## [0.10.0] - 2024-02-01"),),  # 10 > 1: versions compare as numbers
+        (("## [Unreleased]\n", ""),),  # no Unreleased section
+    ],
+    ids=["same-day", "major", "two-digit-minor", "no-unreleased"],
+)
+def test_releases_that_keep_the_order_are_no_finding(module: Path, edits) -> None:
+    edit(module, D.CHANGELOG, *edits)
+    assert findings(module) == []
+
+
+def test_clean_module_with_padded_phase_references_has_no_finding(module: Path) -> None:
+    # PHASE-OAGW-01 is the spec's own spelling (its scenario example): accepted anywhere, not only in headings
+    edit(module, D.INTENT_REQUIREMENTS, ("(PHASE-OAGW-1)", "(PHASE-OAGW-01)"))
+    assert findings(module) == []
 
 
 def test_malformed_definition_heading_is_reported_once_on_its_line(module: Path) -> None:

@@ -5,12 +5,14 @@ findings as one process, and paths are shown from wherever the user stands."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from barrier import meet, pids
 
 from modforge.checker import engine
 from modforge.config import Settings
@@ -56,6 +58,9 @@ def findings(result: engine.CheckResult) -> list[tuple[str, int, str]]:
 
 
 # --- the cache -------------------------------------------------------------------------------------
+@pytest.mark.skipif(
+    "MUTANT_UNDER_TEST" in os.environ, reason="mutated modules import mutmut's trampoline, which imports more"
+)
 def test_a_warm_run_parses_nothing_and_imports_no_rule(monorepo: Path) -> None:
     # What keeps a warm run of a whole monorepo as cheap as reading it: no parser, no rules, no YAML, and
     # not even the model's dataclasses (their import, with `inspect`'s, is a tenth of a small run).
@@ -69,6 +74,8 @@ def test_a_warm_run_parses_nothing_and_imports_no_rule(monorepo: Path) -> None:
     assert cold.stdout.splitlines()[-1].startswith("1 ['dataclasses', 'modforge.checker.rules'")
     assert "'modforge.documents.parser'" in cold.stdout.splitlines()[-1]
     assert warm.stdout.splitlines()[-1] == "1 []"
+    finding = "modules/oagw/docs/INTENT_DESIGN.md:65:5: MF202 SCEN-OAGW-99 is not defined"
+    assert cold.stdout.splitlines()[0].startswith(finding)
     assert warm.stdout.splitlines()[:-1] == cold.stdout.splitlines()[:-1], "the same findings"
 
 
@@ -91,12 +98,19 @@ def test_editing_a_document_checks_that_module_again(monorepo: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "change",
-    ["answers", "global requirements", "leftover", "settings"],
-)
+# Each change, the modules the next run still takes from the cache, and a finding only the change explains.
+DEPENDENCIES = {
+    "answers": (1, ("modules/cred-store/docs/INTENT_DESIGN.md", "MF103")),  # CRED is no longer the module's prefix
+    "global requirements": (0, ("modules/cred-store/docs/INTENT_DESIGN.md", "MF205")),  # REQ-3 is no longer global
+    "leftover": (1, ("modules/cred-store/docs/TASKS.md.rej", "MF012")),
+    "settings": (0, None),  # MF2 ignored: the one finding, oagw's MF202, is gone
+}
+
+
+@pytest.mark.parametrize("change", sorted(DEPENDENCIES))
 def test_what_findings_depend_on_besides_the_documents_invalidates_the_cache(monorepo: Path, change: str) -> None:
-    check()
+    before = findings(check())
+    assert before == [("modules/oagw/docs/INTENT_DESIGN.md", 65, "MF202")]
     settings = None
     module = monorepo / "modules" / "cred-store"
     if change == "answers":
@@ -109,10 +123,16 @@ def test_what_findings_depend_on_besides_the_documents_invalidates_the_cache(mon
     elif change == "leftover":
         (module / layout.DOCS_DIR / "TASKS.md.rej").write_text("@@ -1 +1 @@\n")
     else:
-        settings = Settings(ignore=("MF9",))
+        settings = Settings(ignore=("MF2",))
     result = check(settings=settings)
-    expected_cached = {"answers": 1, "leftover": 1, "global requirements": 0, "settings": 0}[change]
+    expected_cached, new_finding = DEPENDENCIES[change]
     assert result.cached == expected_cached
+    after = {(path, code) for path, _, code in findings(result)}
+    if new_finding is None:
+        assert after == set()
+    else:
+        assert new_finding in after
+        assert new_finding not in {(path, code) for path, _, code in before}
     fresh = check(settings=settings, use_cache=False)
     assert result.diagnostics == fresh.diagnostics
 
@@ -138,23 +158,24 @@ def test_a_corrupt_cache_file_is_ignored_and_rewritten(monorepo: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "still_cached"),
     [
-        lambda cache: cache.update(format=engine.CACHE_FORMAT + 1),
-        lambda cache: cache.update(modules=["not", "a", "mapping"]),
-        lambda cache: cache["modules"]["modules/oagw"].__setitem__(1, "not a list of findings"),
-        lambda cache: cache["modules"]["modules/oagw"][1].append([1, 2]),
+        (lambda cache: cache.update(format=engine.CACHE_FORMAT + 1), 0),
+        (lambda cache: cache.update(modules=["not", "a", "mapping"]), 0),
+        (lambda cache: cache["modules"]["modules/oagw"].__setitem__(1, "not a list of findings"), 1),
+        (lambda cache: cache["modules"]["modules/oagw"][1].append([1, 2]), 1),
     ],
     ids=["other format", "wrong modules", "wrong findings", "short finding"],
 )
-def test_a_cache_of_another_shape_is_a_miss(monorepo: Path, damage) -> None:
+def test_a_cache_of_another_shape_is_a_miss(monorepo: Path, damage, still_cached: int) -> None:
+    """A whole cache of another shape is dropped; one module's damaged entry is a miss for that module only."""
     expected = check().diagnostics
     cache = json.loads(cache_file(monorepo).read_text())
     damage(cache)
     cache_file(monorepo).write_text(json.dumps(cache))
     result = check()
     assert result.diagnostics == expected
-    assert result.cached < 2
+    assert result.cached == still_cached
 
 
 def test_a_module_that_is_gone_leaves_the_cache(monorepo: Path) -> None:
@@ -231,7 +252,18 @@ def test_worker_processes_give_the_same_findings_as_one_process(
     for index in range(count):
         add_module(root, f"m{index:02d}", f"M{index:02d}X", defect=index % 3 == 0)
     monkeypatch.chdir(root)
-    parallel = check(use_cache=False)
+    takers = tmp_path / "takers"
+    takers.mkdir()
+    process = engine._process
+
+    def process_and_record(work, index):  # which processes took modules (the workers write it where all can see)
+        meet(takers, 2)
+        return process(work, index)
+
+    monkeypatch.setattr(engine, "_process", process_and_record)
+    parallel = check(use_cache=False, jobs=2)
+    assert len(pids(takers)) == 2, "a forked worker and this process both checked modules"
+    monkeypatch.setattr(engine, "_process", process)
     single = check(use_cache=False, jobs=1)
     assert parallel.diagnostics == single.diagnostics
     assert len(parallel.diagnostics) == len(range(0, count, 3))

@@ -5,36 +5,40 @@ from __future__ import annotations
 
 import os
 import sys
-import time
+from pathlib import Path
 
 import pytest
+from barrier import meet, pids
 
 from modforge.checker import forkpool
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="modforge forks workers on Linux only")
 
 
-def slow_square(index: int) -> tuple[int, int]:
-    time.sleep(0.005)  # long enough that every process gets chunks
-    return index * index, os.getpid()
+def test_results_come_back_in_order_computed_by_every_process(tmp_path: Path) -> None:
+    def square(index: int) -> tuple[int, int]:
+        meet(tmp_path, 2)
+        return index * index, os.getpid()
 
-
-def test_results_come_back_in_order_computed_by_every_process() -> None:
-    results = forkpool.run(slow_square, 60, workers=2)
+    results = forkpool.run(square, 60, workers=2)
     assert [value for value, _ in results] == [index * index for index in range(60)]
-    assert len({pid for _, pid in results}) == 2, "the worker and this process both took chunks"
+    assert {pid for _, pid in results} == pids(tmp_path), "results come back from the process that computed them"
+    assert len(pids(tmp_path)) == 2, "the worker and this process both took chunks"
+    assert os.getpid() in pids(tmp_path)
 
 
 def test_one_process_is_a_plain_loop() -> None:
-    assert forkpool.run(slow_square, 5, workers=1) == [(index * index, os.getpid()) for index in range(5)]
+    assert forkpool.run(lambda index: (index * index, os.getpid()), 5, workers=1) == [
+        (index * index, os.getpid()) for index in range(5)
+    ]
 
 
 @pytest.mark.parametrize("failure", ["raises", "exits"])
-def test_the_work_of_a_failing_worker_is_done_here(failure: str) -> None:
+def test_the_work_of_a_failing_worker_is_done_here(tmp_path: Path, failure: str) -> None:
     parent = os.getpid()
 
     def fragile(index: int) -> int:
-        time.sleep(0.002)
+        meet(tmp_path, 3)
         if os.getpid() != parent:
             if failure == "raises":
                 raise RuntimeError("a worker's bug")
@@ -42,6 +46,7 @@ def test_the_work_of_a_failing_worker_is_done_here(failure: str) -> None:
         return index + 1
 
     assert forkpool.run(fragile, 40, workers=3) == [index + 1 for index in range(40)]
+    assert len(pids(tmp_path) - {parent}) == 2, "both workers took a chunk and failed on it"
 
 
 def test_a_failure_in_this_process_surfaces() -> None:

@@ -219,18 +219,19 @@ def test_registered_handlers_need_an_operation_builder() -> None:
 
 
 # --- the two builders of facts agree ------------------------------------------------------------------------------
-def _bench_module(tmp_path: Path) -> Path:
+def _bench_module(tmp_path: Path, spelling: str = "canonical") -> Path:
     sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
     import check as bench_check  # bench/check.py writes the benchmark's modules
 
-    bench_check.generate(tmp_path / "bench", 3)
-    return tmp_path / "bench" / "modules" / "service-0001"
+    bench_check.generate(tmp_path / spelling, 3, spelling)
+    return tmp_path / spelling / "modules" / "service-0001"
 
 
 def test_facts_from_the_canonical_text_equal_facts_from_the_model(tmp_path: Path, repo: Path) -> None:
     from modforge.checker import quickcheck
 
-    modules = [_bench_module(tmp_path), repo / MODULE]
+    spec_examples = Path(__file__).parent / "fixtures" / "check" / "spec-examples"  # `## Phase 1` task groups
+    modules = [_bench_module(tmp_path), _bench_module(tmp_path, "spec"), spec_examples, repo / MODULE]
     proven = 0
     for module in modules:
         source = loader.read_module(module)
@@ -239,4 +240,4 @@ def test_facts_from_the_canonical_text_equal_facts_from_the_model(tmp_path: Path
             proven += 1
             assert facts.from_canonical(source) == model_facts, module
         assert model_facts["defs"]
-    assert proven >= 1  # the benchmark's module is canonical
+    assert proven >= 3  # the benchmark's modules (both spellings) and the spec's examples are proven clean

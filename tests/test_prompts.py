@@ -28,7 +28,7 @@ STEP_DOCS = {
     "unit-tests": (layout.INTENT_SCENARIOS, layout.INTENT_REQUIREMENTS, layout.TASKS),
     "compilation-fix": (),  # reads the build output, writes code only; checked below
     "actual-docs": (*layout.INTENT_DOCS, layout.TASKS, *layout.ACTUAL_DOCS),
-    "e2e-tests": (layout.INTENT_SCENARIOS, layout.ACTUAL_SCENARIOS, layout.CHANGELOG),
+    "e2e-tests": (layout.INTENT_SCENARIOS, layout.INTENT_VS_ACTUAL, layout.CHANGELOG),
 }
 # The kinds of ID each step's prompt must show in this module's concrete form.
 STEP_ID_KINDS = {
@@ -156,6 +156,7 @@ def test_options_may_stand_anywhere_among_the_positionals(new_module, order):
     result = run_cli(*(str(module) if arg == "MODULE" else arg for arg in order))
     assert result.returncode == 0, result.stderr
     assert result.stdout == prompts.render("code", prompts.read_answers(module), 2)
+    assert "PHASE-CREDSTORE-2" in result.stdout, "the phase-2 code prompt, not an empty one"
 
 
 def test_module_dir_defaults_to_the_current_folder(new_module):
@@ -246,15 +247,13 @@ def test_requirements_prompt_shows_definition_headings_and_scenario_steps():
     assert "Implements: SCEN-CREDSTORE-01" in text
 
 
-def test_tasks_prompt_carries_the_scaffolded_plan_with_sequential_ids():
+def test_tasks_prompt_lists_the_tasks_of_a_fresh_copy_with_sequential_ids():
     answers = answers_for(persistence=True, phases=3)
     text = prompts.render("tasks", answers)
     plan = jinja_api.task_plan(**answers)
     for phase_plan in plan:
         for task in phase_plan.tasks:
-            assert f"### {layout.definition_heading(task.id, task.title)}" in text
-            for subtask in task.subtasks:
-                assert f"- [ ] {subtask}" in text
+            assert f"`{task.id}` {task.title}" in text
     numbers = [task.number for phase_plan in plan for task in phase_plan.tasks]
     assert numbers == list(range(1, len(numbers) + 1))
 
@@ -301,8 +300,7 @@ def test_e2e_prompt_names_files_fixtures_marker_test_names_coverage_and_changelo
     assert "90%" in text
     assert "make coverage" in text
     assert "## [0.1.0] - YYYY-MM-DD" in text
-    for change_type in layout.CHANGE_TYPES:
-        assert f"### {change_type}" in text
+    assert ", ".join(f"`{change_type}`" for change_type in layout.CHANGE_TYPES) in text
     later = prompts.render("e2e-tests", answers, 2)
     assert "## [0.2.0] - YYYY-MM-DD" in later
 
@@ -310,9 +308,8 @@ def test_e2e_prompt_names_files_fixtures_marker_test_names_coverage_and_changelo
 def test_worker_prompts_have_no_rest_api_of_their_own():
     answers = answers_for(category="worker")
     code = prompts.render("code", answers)
-    layout_block = code.split("## Module layout")[1].split("```")[1]
-    assert "src/api/rest/" not in layout_block
-    assert "modules/oagw/plugins/cred-store/" in code, "a worker lives in its gateway's plugins folder"
+    assert "src/api/rest/" not in code
+    assert "modules/oagw/plugins/cred-store" in code, "a worker lives in its gateway's plugins folder"
     assert "register_scoped" in code
     assert "OagwPluginClientV1" in code, "a worker implements its gateway's plugin trait"
     assert "through the gateway" in prompts.render("e2e-tests", answers)
@@ -341,7 +338,12 @@ def test_derived_names_match_what_copier_yml_computes(new_module):
     for answers in ({"module_name": "cred-store"}, worker):
         module = new_module(**answers)
         stored = prompts.read_answers(module)
-        questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+        questions = {  # the module template's questions (the workspace's need copier's own context)
+            key: question
+            for key, question in yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8")).items()
+            if isinstance(question, dict)
+            if "workspace" not in f"{question.get('when', '')} {question.get('default', '')}"
+        }
         environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
         jinja_api.register(environment)
         values = {**stored, "_copier_conf": {"dst_path": module}}  # a question's default may name the destination
@@ -441,3 +443,11 @@ def test_library_rejects_answers_that_break_the_rules():
     del answers["rest_api"]
     with pytest.raises(ModforgeError, match="lacks the answers rest_api"):
         prompts.render("tasks", answers)
+
+
+def test_prompts_name_the_crate_folders_an_adopted_module_records():
+    answers = answers_for(module_name="oagw", crate_dir="oagw-gw", sdk_dir="oagw-api")
+    for step in ("code", "unit-tests", "compilation-fix", "actual-docs", "e2e-tests"):
+        text = prompts.render(step, answers)
+        assert "modules/oagw/oagw-gw/" in text or "`oagw-gw/src/" in text, step
+        assert "modules/oagw/oagw/" not in text, step

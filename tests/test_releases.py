@@ -24,11 +24,13 @@ def test_every_listed_release_commit_is_in_this_repository():
             assert git(REPO_ROOT, "rev-parse", f"{tagged}^{{commit}}").strip() == release.commit
 
 
-def test_the_working_tree_is_newer_than_every_release():
+def test_the_working_tree_is_at_least_as_new_as_every_release():
+    """The working tree stands for the newest version: no release is newer (one may be this very version)."""
     current = releases.parse_version(__version__)
-    assert all(r.key < current for r in releases.load(REPO_ROOT)) or any(
-        r.version == __version__ for r in releases.load(REPO_ROOT)
-    )
+    listed = releases.load(REPO_ROOT)
+    assert listed, "releases.toml lists the released versions"
+    newer = [r.version for r in listed if r.key > current]
+    assert newer == [], f"releases newer than the working tree's {__version__}: bump modforge.__version__"
 
 
 def test_rebuilt_template_has_one_tag_per_version_each_declaring_it(tmp_path):

@@ -148,6 +148,11 @@ def _assert_updated_cleanly(module: Path, kept: list[tuple[str, str]], expected:
         assert "Plugin Implementation" in tasks, "the release's side of the plan"
     answers = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
     assert answers["_commit"] == releases.tag(__version__)
+    # The template became a collection (kind: module | workspace): a module made before records no kind,
+    # takes the default, and stays a module: none of the workspace pack's files arrive.
+    assert answers.get("kind", "module") == "module"
+    assert not (module / "workflows").exists()
+    assert not (module / ".modforge.toml").exists()
     design = level2(module / layout.DOCS_DIR / layout.INTENT_DESIGN)
     sections = [title for _, title in layout.DESIGN_SECTIONS]
     assert [h for h in design if h in sections] == sections, "the design has today's sections, in order"

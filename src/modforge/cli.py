@@ -25,6 +25,8 @@ SUMMARIES = {
     "next-id": "print the next free REQ, SCEN, TASK or PHASE id of a module",
     "trace": "print the traceability matrix (markdown, json or a self-contained html page)",
     "template": "print the template's path, or restore its release tags in a clone (for plain copier)",
+    "wire": "wire a module into its monorepo (workspace members, server crate, configs, E2E package)",
+    "unwire": "remove what `modforge wire` added for a module",
 }
 
 

@@ -30,6 +30,8 @@ PYPROJECT = "pyproject.toml"
 KEYS = ("select", "ignore")
 TEMPLATE_KEY = "template"  # read by template_setting, for modforge.templating.template_source
 PROJECT_KEYS = (TEMPLATE_KEY, *KEYS)
+# Tables of the same file that other commands read (modforge.workspace.paths reads [paths]); check skips them.
+OTHER_TABLES = ("paths",)
 ALL = "ALL"  # as in ruff: every rule
 
 
@@ -159,7 +161,7 @@ def _read(path: Path) -> dict:
 def _check_keys(table: object, source: str) -> None:
     if not isinstance(table, dict):
         raise ModforgeError(f"{source} must be a table with the keys {', '.join(PROJECT_KEYS)}")
-    unknown = sorted(set(table) - set(PROJECT_KEYS))
+    unknown = sorted(set(table) - set(PROJECT_KEYS) - set(OTHER_TABLES))
     if unknown:
         raise ModforgeError(f"unknown key {unknown[0]!r} in {source}; the keys are {', '.join(PROJECT_KEYS)}")
 

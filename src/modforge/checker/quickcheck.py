@@ -96,9 +96,10 @@ _TEXT = rf"(?:{_BLANK}|{_PROSE})*+"
 _TITLE = rf"[^\s`<#][^\n`<#]*+(?<!\s){_EOL}"  # a heading's title: no closing #s, no blanks around
 _H2, _H3 = "#" * layout.PHASE_SECTION_LEVEL, "#" * layout.DEFINITION_LEVEL
 _PHASE, _TASK = IdKind.PHASE.keyword, IdKind.TASK.keyword
+_LEGACY_PHASE = "Phase"  # the spec's `## Phase 1` task groups (layout.LEGACY_PHASE_SECTION_RE)
 # A title the parser classifies as nothing: it opens with no ID keyword or legacy `Phase N`, and names no
 # phase (which would make it a design phase heading)
-_NO_KEYWORD_FIRST = rf"(?![ \t]|{'|'.join(KEYWORDS)}|Phase)"
+_NO_KEYWORD_FIRST = rf"(?![ \t]|{'|'.join(KEYWORDS)}|{_LEGACY_PHASE})"
 _UNCLASSIFIED = rf"{_NO_KEYWORD_FIRST}(?![^\n]*{_PHASE}-)"
 _PLAIN_HEADING = rf" {_UNCLASSIFIED}[^\n`<#]*+{_EOL}"
 _PREAMBLE = rf"{_TEXT}(?:\n#{_PLAIN_HEADING}{_TEXT})?"
@@ -112,7 +113,12 @@ def _bold_bullet(word: str, rest: str = _REST) -> str:
     return rf"\n- \*\*{word}\*\*(?: {rest})?{_EOL}"
 
 
-_PHASE_SECTION = rf"\n{_H2} {canonical_pattern(IdKind.PHASE)}: {_TITLE}{_TEXT}"
+# Phase sections as modforge writes them (`## PHASE-OAGW-1: Basic Forwarding`) and as the spec does: untitled, the
+# number also with the two digits of its scenario example (`## PHASE-MODULE-01`, which MF101 accepts for a phase:
+# grammar.padded_right) and, in TASKS.md, its task groups' `## Phase 1`.
+_SECTION_PHASE_ID = rf"{_PHASE}-{ANY_PREFIX}-(?:[1-9][0-9]*|0[1-9])"
+_PHASE_SECTION = rf"\n{_H2} {_SECTION_PHASE_ID}(?:: {_TITLE}|{_EOL}){_TEXT}"
+_TASK_GROUP = rf"\n{_H2} (?:{_SECTION_PHASE_ID}|{_LEGACY_PHASE} [1-9][0-9]*)(?:: {_TITLE}|{_EOL}){_TEXT}"
 # Free-text items nested one level under a step or subtask (two spaces: the parent's content column; no
 # checkbox, which would make a nested subtask)
 _NESTED = rf"(?:\n  - [A-Za-z(*]{_REST})*+"
@@ -139,7 +145,7 @@ _GRAMMARS = {
         f"{_STEPS}{_TEXT}", rf"{_STEPS}(?:{_BLANK}|{_PROSE}|{_OTHER_BULLET})*+"
     ),
     layout.INTENT_REQUIREMENTS: rf"{_PREAMBLE}(?:{_definition(IdKind.REQ)}(?:{_BLANK}|{_PROSE}|{_BULLET})*+)*+",
-    layout.TASKS: rf"{_PREAMBLE}(?:{_PHASE_SECTION}(?:{_definition(IdKind.TASK)}(?:{_SUBTASK})*+{_TEXT})*+)*+",
+    layout.TASKS: rf"{_PREAMBLE}(?:{_TASK_GROUP}(?:{_definition(IdKind.TASK)}(?:{_SUBTASK})*+{_TEXT})*+)*+",
     layout.INTENT_VS_ACTUAL: rf"{_PREAMBLE}(?:{_definition(IdKind.SCEN)}{_GAP_FIELDS}{_TEXT})*+",
     layout.CHANGELOG: rf"{_PREAMBLE}(?:{_RELEASE}(?:{_CHANGES})*+)*+",
     layout.INTENT_DESIGN: rf"{_PREAMBLE}(?:{_DESIGN_LINE})*+",
@@ -152,7 +158,8 @@ _CANONICAL = {name: re.compile(pattern) for name, pattern in _GRAMMARS.items()}
 _DEFINITIONS = re.compile(rf"\n{_H3} ((?:{layout.DEFINITION_KEYWORDS})-({ANY_PREFIX})-[0-9]+)")
 _DESIGN_PHASES = re.compile(rf"\n{_H3} [^\n]*\(({_PHASE}-({ANY_PREFIX})-([0-9]+))\){_EOL}")
 _TASK_NUMBERS = re.compile(rf"\n{_H3} {_TASK}-{ANY_PREFIX}-([0-9]+)|\n- \[[ x]\] ([0-9]+\.[0-9]+)")
-_PHASES_WITH_SCENARIOS = re.compile(rf"\n{_H2} {_PHASE}-{ANY_PREFIX}-([0-9]+):[^\n]*+(?:\n(?!#)[^\n]*+)*+\n{_H3} ")
+_PHASES_WITH_SCENARIOS = re.compile(rf"\n{_H2} {_PHASE}-{ANY_PREFIX}-([0-9]+)[^\n]*+(?:\n(?!#)[^\n]*+)*+\n{_H3} ")
+_LEGACY_GROUPS = re.compile(rf"\n{_H2} {_LEGACY_PHASE} ([0-9]+)")
 _RELEASES_AND_SECTIONS = re.compile(r"\n## \[([^\]]+)\](?: - ([0-9-]+))?|\n### (\w+)")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -195,9 +202,15 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements) -> bo
                 tokens = pattern.findall(visible)
                 if tokens and keyword not in allowed:
                     return False  # MF206
-                found.update(tokens)
+                found.update(map(_unpadded_phase, tokens) if keyword == _PHASE else tokens)
         texts[name], spellings[name] = visible, found
     return _ids_proven(texts, spellings, prefix, globals) and _counts_proven(texts)
+
+
+def _unpadded_phase(token: str) -> str:
+    """`PHASE-OAGW-01` as `PHASE-OAGW-1`: the spec's two-digit phase is the same phase (MF101 accepts it); any
+    other spelling is kept, and is then no definition's."""
+    return token[:-2] + token[-1] if token[-3] == "-" and token[-2] == "0" and token[-1] != "0" else token
 
 
 Spellings = dict[str, set[str]]  # document name -> the ID spellings it holds
@@ -223,6 +236,10 @@ def _ids_proven(texts: dict[str, str], spellings: Spellings, prefix: str, global
     known.update(f"REQ-{number}" for number in globals.titles)
     if not all(found <= known for found in spellings.values()):
         return False
+    if _LEGACY_PHASE in texts.get(layout.TASKS, ""):  # MF204: a `## Phase N` group names a design phase by number
+        numbers = {int(n) for name in layout.DESIGN_DOCS for _, _, n in _DESIGN_PHASES.findall(texts.get(name, ""))}
+        if not {int(n) for n in _LEGACY_GROUPS.findall(texts[layout.TASKS])} <= numbers:
+            return False
     has_requirements = any(defined.get(name) for name in layout.REQUIREMENT_DOCS)
     has_scenarios = any(defined.get(name) for name in layout.SCENARIO_DOCS)
     if not has_requirements and not has_scenarios:

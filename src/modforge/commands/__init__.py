@@ -14,4 +14,6 @@ COMMANDS = (
     "gate",
     "next-id",
     "trace",
+    "wire",
+    "unwire",
 )

@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--monorepo",
         type=Path,
         default=Path("."),
-        help="monorepo root; the module goes to MONOREPO/modules/NAME (a worker: modules/GATEWAY/plugins/NAME)",
+        help="monorepo root; the module goes to MONOREPO/modules/NAME, a worker to modules/GATEWAY/plugins/NAME "
+        "(.modforge.toml [paths] modules may move them)",
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
@@ -30,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--vcs-ref",
         help="template release tag (v0.2.0) or git ref to copy (default: the latest release; releases.toml "
         "stands in for missing tags)",
+    )
+    parser.add_argument(
+        "--no-wire", action="store_true", help="do not wire the module into the monorepo (see `modforge wire`)"
     )
 
 
@@ -57,17 +61,26 @@ def run(args: argparse.Namespace) -> int:
     questions = template_source.question_names(source)
     data = parse_data(args.data, questions)
     data["module_name"] = args.module_name
-    if data.get("category") == "worker" and not data.get("gateway"):
+    if data.get("kind", "module") != "module":
+        raise ModforgeError(
+            "modforge new creates modules; lay down the workspace pack with "
+            "`copier copy --trust --data kind=workspace <template> .` at the monorepo root"
+        )
+    category = data.get("category", "generic")
+    if category == "worker" and not data.get("gateway"):
         raise ModforgeError(
             "a worker is a plugin of a gateway; name it with --data gateway=<gateway module>, for example "
             "--data gateway=oagw (the worker goes to modules/<gateway>/plugins/)"
         )
-    if data.get("category") == "worker":
+    if category == "worker":
         problem = naming.gateway_error(data["gateway"], args.module_name)
         if problem:
             raise ModforgeError(f"invalid answer for gateway: {problem}; nothing was created")
-    module_dir = layout.module_dir(args.module_name, data.get("category", "generic"), data.get("gateway", ""))
-    destination = (args.monorepo / module_dir).resolve()
+    from modforge.workspace import paths  # the monorepo's modules folder ([paths] modules, default modules/)
+
+    modules = paths.load(args.monorepo.resolve()).modules
+    folder = layout.module_dir(args.module_name, category, data.get("gateway", ""), modules=modules)
+    destination = (args.monorepo / folder).resolve()
     if destination.exists():
         raise ModforgeError(
             f"{destination} already exists; choose another module name, or use `copier update` to update it"
@@ -75,8 +88,31 @@ def run(args: argparse.Namespace) -> int:
     interactive = not args.defaults and sys.stdin.isatty()
     _copy(source, destination, data, defaults=not interactive, vcs_ref=args.vcs_ref)
     print(f"Created module {args.module_name} in {destination}")
+    wired = 0 if args.no_wire else _wire(destination)
     print("Next: commit it, then `modforge prompt intent-design " + f"{destination}` for Step 1.")
     print(f"Check its documents at every review gate: `modforge check {destination}`")
+    return wired
+
+
+def _wire(destination: Path) -> int:
+    """Wire the new module when its monorepo is a Cargo workspace: 0 wired or nothing to wire into (a bare
+    folder is said so, not an error), 1 when the monorepo refused an edit (the module stays; fix and rerun)."""
+    from modforge.commands.wire import report
+    from modforge.workspace import monorepo, wiring
+
+    try:
+        root = monorepo.workspace_root(destination)
+        if root is None:
+            print(f"Not wired: no Cargo workspace holds {destination}; once there is one, run `modforge wire`.")
+            return 0
+        repo = monorepo.open_monorepo(root)
+        plan = wiring.wire(repo, monorepo.read_module(destination, root))
+        plan.transaction.commit()
+    except ModforgeError as error:
+        print(f"modforge new: the module was created but not wired: {error}", file=sys.stderr)
+        print(f"  fix that, then run `modforge wire {destination}`", file=sys.stderr)
+        return 1
+    report(plan, "added")
     return 0
 
 

@@ -16,7 +16,13 @@ HELP = "render a pipeline step's prompt for a module"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("step", nargs="?", metavar="STEP", help=f"the pipeline step: {', '.join(prompts.STEP_KEYS)}")
+    parser.add_argument(
+        "step",
+        nargs="?",
+        metavar="STEP",
+        help=f"the pipeline step: {', '.join(prompts.STEP_KEYS)}, or the spec's step number "
+        f"({', '.join(prompts.STEP_NUMBERS)})",
+    )
     parser.add_argument(
         "module_dir",
         nargs="?",
@@ -38,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"({', '.join(step.key for step in prompts.STEPS if step.per_phase)}); default 1",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the prompt to FILE instead of standard output")
+    parser.add_argument("--force", action="store_true", help="with --output, overwrite FILE when it exists")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,10 +52,16 @@ def run(args: argparse.Namespace) -> int:
         _print_steps(args.step if args.module_dir == "." else args.module_dir)
         return 0
     if not args.step:
-        raise ModforgeError(f"name a step: {', '.join(prompts.STEP_KEYS)} (see `modforge prompt --list`)")
+        raise ModforgeError(
+            f"name a step: {', '.join(prompts.STEP_KEYS)}, or a spec step number {', '.join(prompts.STEP_NUMBERS)} "
+            "(see `modforge prompt --list`)"
+        )
+    prompts.get_step(args.step)  # an unknown step is the first thing to report
+    output = Path(args.output) if args.output else None
+    if output is not None and output.exists() and not args.force:  # checked first: nothing rendered, nothing lost
+        raise ModforgeError(f"{output} exists; choose another file, or pass --force to overwrite it")
     text = prompts.render_for_module(args.step, Path(args.module_dir), args.phase)
-    if args.output:
-        output = Path(args.output)
+    if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as error:
@@ -76,7 +89,13 @@ def _print_steps(module: str | None = None) -> None:
         print(f"{views[0].name}: {label}{f' (phase {step.phase})' if step.phase else ''}: {'; '.join(step.evidence)}")
     rows = [("", "STEP", "SPEC", "PROMPT", "WHAT")]
     rows += [
-        (">" if s.key == here else "", s.key, s.spec_step, s.file, s.summary + (" (--phase N)" if s.per_phase else ""))
+        (
+            ">" if s.key == here else "",
+            s.key,
+            s.number or f"({s.spec_step})",
+            s.file,
+            s.summary + (" (--phase N)" if s.per_phase else ""),
+        )
         for s in prompts.STEPS
     ]
     if module is None:

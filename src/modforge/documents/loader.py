@@ -212,9 +212,12 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
             elif in_docs and _pipeline_name(name):
                 if entry.is_file():
                     names.append(name)
-            elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
-                if current != plugins_dir or not is_module(entry.path):
-                    stack.append(entry.path)
+            elif (
+                not _skipped(name)
+                and entry.is_dir(follow_symlinks=False)
+                and (current != plugins_dir or not is_module(entry.path))
+            ):
+                stack.append(entry.path)
     chosen: dict[str, str] = {}
     for file_name in sorted(names):  # today's name wins over a slot name for the same document
         name = _pipeline_name(file_name)

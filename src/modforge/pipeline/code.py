@@ -22,7 +22,7 @@ import re
 from modforge.spec import layout, naming
 from modforge.spec.grammar import ID_TOKEN_RE, IdKind, format_id, parse_id
 
-E2E_DIR = "testing/e2e/modules"  # where the monorepo keeps E2E tests, one folder per module (snake_case)
+E2E_DIR = layout.E2E_TESTS_DIR
 RUST_SUFFIX = ".rs"
 _SKIPPED = frozenset({"target", "node_modules", "__pycache__", layout.DOCS_DIR})
 _TODO = re.compile(r"TODO\((PHASE-[A-Z][A-Z0-9]*-[0-9]+)\)")

@@ -284,7 +284,9 @@ def _cited(body: str) -> list[str]:
     cited: set[str] = set()
     for keyword, pattern in _KEYWORD_RES:
         if keyword in body:
-            cited.update(pattern.findall(body))
+            found = pattern.findall(body)
+            # a proven text spells IDs canonically, but for the spec's two-digit phases (`PHASE-X-01`)
+            cited.update(map(canonical, found) if keyword == "PHASE" else found)
     return cited
 
 
@@ -319,10 +321,12 @@ def _canonical_defs(name: str, blocks: list[Block]) -> list[list]:
     out = []
     phase = None
     citing, tasks, statuses = name in CITING, name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
-    # canonical headings are `## PHASE-X-1: Title` and `### <ID>: Title`, exactly (the grammar's forms)
+    # the grammar's headings: `## PHASE-X-1: Title`, untitled, `## PHASE-X-01` or `## Phase 1` (over tasks), and
+    # `### <ID>: Title`, exactly
     for level, text, line, body in blocks:
         if level == layout.PHASE_SECTION_LEVEL:
-            phase = int(text.partition(":")[0].rsplit("-", 1)[1]) if text.startswith("PHASE-") else None
+            number = text.partition(":")[0].rsplit("-" if text.startswith("PHASE-") else " ", 1)[-1]
+            phase = int(number) if text.startswith(("PHASE-", "Phase ")) else None
             continue
         if level != layout.DEFINITION_LEVEL:
             continue

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from modforge.documents import loader
 from modforge.errors import ModforgeError
-from modforge.pipeline import code, coverage, facts, rust, wiring
+from modforge.pipeline import code, coverage, facts, rust
 from modforge.pipeline.view import GAP_STATUSES, ModuleView, task_done
 from modforge.spec import layout, naming
 from modforge.spec.grammar import IdKind, format_id
@@ -318,10 +318,17 @@ def handlers_registered(gate: Gate) -> list[Failure]:
     ]
 
 
-def quickstart(gate: Gate) -> list[Failure]:
-    name = str(gate.answers.get("module_name") or gate.root.name)
-    problem, line = wiring.quickstart_block(gate.repo_root, name)
-    return [Failure(str(Path(gate.repo_root) / wiring.QUICKSTART), line, problem)] if problem else []
+def wired(gate: Gate) -> list[Failure]:
+    """`modforge wire --check`: the module in the workspace members, the server crate and its configs."""
+    from modforge.workspace import wiring  # tomlkit and ruamel.yaml only for this gate
+
+    try:
+        repo, module = wiring.open_module(str(gate.root))
+        missing = wiring.missing(repo, module)
+    except ModforgeError as error:
+        return [Failure(str(gate.root), 1, f"cannot tell whether the module is wired: {error}")]
+    command = f"`modforge wire {os.path.relpath(gate.root, repo.root)}`"
+    return [Failure(str(repo.root / step.file), 1, f"missing {step.what} (run {command})") for step in missing]
 
 
 def gts_schemas(gate: Gate) -> list[Failure]:
@@ -490,7 +497,7 @@ GATES: dict[str, tuple[Criterion, ...]] = {
         Criterion("tasks-checked", "all tasks of the phase checked off `- [x]`", phase_tasks_checked),
         Criterion("stubs", "later phases represented as `TODO(PHASE-<P>-N)` stubs", later_phase_stubs),
         Criterion("routes", "every handler registered via OperationBuilder in routes.rs", handlers_registered),
-        Criterion("quickstart", "module registered in config/quickstart.yaml", quickstart),
+        Criterion("wired", "module registered in config/quickstart.yaml and wired (`modforge wire --check`)", wired),
         Criterion("gts", "GTS schemas present when the module declares GTS", gts_schemas),
         Criterion(
             "tracing", "tracing instrumentation on handlers and service entry points (REQ-10)", tracing_instrumented

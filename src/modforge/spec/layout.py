@@ -17,6 +17,7 @@ from modforge.spec.grammar import ANY_PREFIX, IdKind
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
 # Where the platform keeps a gateway's plugins: modules/<gateway>/plugins/<plugin>/ (tenant-resolver's layout).
 PLUGINS_DIR = "plugins"
+E2E_TESTS_DIR = "testing/e2e/modules"  # E2E tests, one folder per module: <here>/<module_snake>/ (MODKIT conventions)
 DOCS_DIR = "docs"
 ANSWERS_FILE = ".copier-answers.yml"
 GLOBAL_REQUIREMENTS_PATH = "guidelines/MODULE_REQUIREMENTS.md"
@@ -74,12 +75,12 @@ def pipeline_name(file_name: str) -> str | None:
     return slot_document(file_name) if file_name[:1].isdigit() else None
 
 
-def module_dir(name: str, category: str = "generic", gateway: str = "") -> str:
+def module_dir(name: str, category: str = "generic", gateway: str = "", modules: str = MODULES_DIR) -> str:
     """The module folder, relative to the monorepo root: `modules/<name>`, or for a worker (a plugin of
     `gateway`) `modules/<gateway>/plugins/<name>`, where the platform puts plugins."""
     if category == "worker" and gateway:
-        return f"{MODULES_DIR}/{gateway}/{PLUGINS_DIR}/{name}"
-    return f"{MODULES_DIR}/{name}"
+        return f"{modules}/{gateway}/{PLUGINS_DIR}/{name}"
+    return f"{modules}/{name}"
 
 
 def crate_to_root(name: str, category: str = "generic", gateway: str = "") -> str:

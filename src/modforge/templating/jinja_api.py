@@ -9,9 +9,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from modforge import __version__
 from modforge.documents import loader
-from modforge.spec import grammar, layout, naming, scaffold
+from modforge.spec import global_requirements, grammar, layout, naming, scaffold
 from modforge.spec.grammar import IdKind
+from modforge.templating import workspace_pack  # imported here, not lazily: see extensions/modforge_jinja.py
 
 
 def _kind(name: str) -> IdKind:
@@ -167,9 +169,12 @@ GLOBALS = {
     },
     "change_types": layout.CHANGE_TYPES,
     "categories": naming.CATEGORIES,
+    "global_requirement_titles": global_requirements.BUILT_IN,
+    "modforge_version": __version__,
 }
 
 
 def register(environment: Any) -> None:
     environment.filters.update(FILTERS)
     environment.globals.update(GLOBALS)
+    environment.globals.update(workspace_pack.GLOBALS)  # looked up now: the two modules import each other

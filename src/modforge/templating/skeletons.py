@@ -40,9 +40,14 @@ class TemplateRenderer:
             raise ModforgeError(f"{self.root} is not a modforge template checkout (no {CONFIG})") from None
         except (OSError, yaml.YAMLError) as error:
             raise ModforgeError(f"cannot read {config}: {error}") from None
-        self.subdirectory = self.config.get("_subdirectory", "")
         self.suffix = self.config.get("_templates_suffix", ".jinja")
         self.answers_file = self.config.get("_answers_file", layout.ANSWERS_FILE)
+
+    @cached_property
+    def subdirectory(self) -> str:
+        """The module template's folder: `_subdirectory` rendered for `kind: module` (the template is a
+        collection whose first answer picks the module or the workspace template)."""
+        return str(self._render_value(self.config.get("_subdirectory", ""), {"kind": "module"}))
 
     @property
     def questions(self) -> dict[str, dict[str, Any]]:
@@ -95,9 +100,16 @@ class TemplateRenderer:
         for name, spec in self.questions.items():
             if name in answers:
                 context[name] = answers[name]
+            elif self._other_kind(spec, context):
+                context[name] = None  # a question of the collection's other template: no module file uses it
             else:
                 context[name] = self._cast(spec, self._render_value(spec.get("default"), context))
         return context
+
+    def _other_kind(self, spec: dict[str, Any], context: dict[str, Any]) -> bool:
+        """Whether the question belongs to the other template of the collection (its `when` names `kind`)."""
+        when = spec.get("when")
+        return isinstance(when, str) and "kind" in when and not _to_bool(self._render_value(when, context))
 
     def remembered(self, context: dict[str, Any]) -> dict[str, Any]:
         """The answers copier stores: questions it asks (`when` holds), not the computed ones."""

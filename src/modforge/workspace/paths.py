@@ -1,0 +1,63 @@
+"""Where a monorepo keeps what wiring touches: the `[paths]` table of `.modforge.toml` (or of
+`[tool.modforge]` in `pyproject.toml`), every key optional, the platform's conventions as defaults.
+
+    [paths]
+    modules = "modules"                                        # modules/<module-name>/
+    server_crate = "apps/cf-server"                            # default: found (the member with registered_modules.rs)
+    configs = ["config/quickstart.yaml", "config/e2e-local.yaml"]   # each gets the module's block under modules:
+    e2e_tests = "testing/e2e/modules"                          # the module's E2E package goes in <e2e_tests>/<snake>/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from modforge import config
+from modforge.errors import ModforgeError
+from modforge.spec import layout
+
+TABLE = "paths"
+DEFAULT_CONFIGS = ("config/quickstart.yaml", "config/e2e-local.yaml")
+DEFAULT_E2E_TESTS = layout.E2E_TESTS_DIR
+REGISTRATION_FILE = "src/registered_modules.rs"  # in the server crate
+
+
+@dataclass(frozen=True)
+class Paths:
+    modules: str = layout.MODULES_DIR
+    server_crate: str | None = None  # None: find it
+    configs: tuple[str, ...] = DEFAULT_CONFIGS
+    e2e_tests: str = DEFAULT_E2E_TESTS
+    source: str = "defaults"
+
+
+def load(root: Path) -> Paths:
+    """The paths of the monorepo at `root` (its configuration file, else the defaults)."""
+    found = config.find_config(root)
+    if found is None:
+        return Paths()
+    path, table = found
+    section = table.get(TABLE)
+    if section is None:
+        return Paths()
+    source = f"[{TABLE}] of {path}"
+    if not isinstance(section, dict):
+        raise ModforgeError(f'{source} must be a table, such as [{TABLE}] with modules = "modules"')
+    known = ("modules", "server_crate", "configs", "e2e_tests")
+    unknown = sorted(set(section) - set(known))
+    if unknown:
+        raise ModforgeError(f"unknown key {unknown[0]!r} in {source}; the keys are {', '.join(known)}")
+    for key in ("modules", "server_crate", "e2e_tests"):
+        if key in section and not (isinstance(section[key], str) and section[key].strip()):
+            raise ModforgeError(f"{key} in {source} must be a path relative to the monorepo root, as a string")
+    configs = section.get("configs", list(DEFAULT_CONFIGS))
+    if not isinstance(configs, list) or not all(isinstance(c, str) and c.strip() for c in configs):
+        raise ModforgeError(f'configs in {source} must be a list of paths, such as ["config/quickstart.yaml"]')
+    return Paths(
+        modules=section.get("modules", layout.MODULES_DIR).strip("/"),
+        server_crate=section.get("server_crate", "").strip("/") or None,
+        configs=tuple(c.strip("/") for c in configs),
+        e2e_tests=section.get("e2e_tests", DEFAULT_E2E_TESTS).strip("/"),
+        source=source,
+    )

@@ -1,0 +1,195 @@
+"""Mutation testing of the modules that decide findings and outputs (`make mutation`), one module at a time.
+
+Usage: .venv/bin/python tools/mutation.py [MODULE ...] [--report] [--max-children N]
+       .venv/bin/python tools/mutation.py --mutmut show|results|browse ...   (mutmut itself, with the patch below)
+
+mutmut (configured in pyproject.toml, [tool.mutmut]) copies the checkout to mutants/, rewrites each function of the
+configured modules into its mutants behind a trampoline, records once which tests call which function, and runs for
+each mutant only those tests, stopping at the first failure. This script runs it module by module (a chunk each:
+`mutmut run "modforge.spec.grammar.*"`) and then reports per module: mutants killed, surviving, without a test,
+timed out, and the score, killed / (all - equivalent). A mutant no test can tell from the original is listed in
+mutation-equivalents.toml beside pyproject.toml, with the changed line and the reason; an entry whose line no longer
+matches the mutant's is reported as stale, so a renumbered mutant is never excused by an old reason.
+
+One patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
+its arguments are mutated), which would leave every rule of modforge.checker.rules unmutated, since each is declared
+with `@rule(...)`. `@rule` only wraps the function in a Rule, so for it (and `property`/`cached_property`) the patch
+builds the trampoline from the undecorated function and puts the decorators back on the trampoline alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EQUIVALENTS = REPO / "mutation-equivalents.toml"
+GOAL = 0.85
+# Decorators the patch lets mutmut look through: they only wrap the function, and have no other effect.
+TRANSPARENT_DECORATORS = {"rule", "property", "cached_property"}
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout", 24: "timeout"}
+STATUS.update({-24: "timeout", 152: "timeout", 255: "timeout", None: "not run"})
+
+
+def configured_modules() -> list[str]:
+    """The dotted names of the modules [tool.mutmut] only_mutate names (a `*` pattern: every module under it)."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    modules = []
+    for pattern in config["only_mutate"]:
+        for path in sorted(REPO.glob(pattern)):
+            if path.suffix == ".py" and path.name != "__init__.py":
+                modules.append(".".join(path.relative_to(REPO / "src").with_suffix("").parts))
+    return modules
+
+
+# --- the patch -------------------------------------------------------------------------------------
+def _transparent(function) -> bool:
+    import libcst as cst
+
+    names = []
+    for decorator in function.decorators:
+        node = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        names.append(node.value if isinstance(node, cst.Name) else None)
+    return bool(names) and all(name in TRANSPARENT_DECORATORS for name in names)
+
+
+def patch_mutmut() -> None:
+    from mutmut.mutation import file_mutation
+
+    skip = file_mutation.MutationVisitor._skip_node_and_children
+    arrange = file_mutation.function_trampoline_arrangement
+
+    def skip_node_and_children(self, node):
+        import libcst as cst
+
+        if isinstance(node, cst.FunctionDef) and _transparent(node):
+            return skip(self, node.with_changes(decorators=[]))
+        return skip(self, node)
+
+    def function_trampoline_arrangement(function, mutants, class_name):
+        if not _transparent(function):
+            return arrange(function, mutants, class_name)
+        empty, nodes, assignments, names = arrange(function.with_changes(decorators=[]), mutants, class_name)
+        trampoline = nodes[0]  # the trampoline first, then the original's copy and the mutants, undecorated
+        nodes[0] = trampoline.with_changes(decorators=[*function.decorators, *trampoline.decorators])
+        return empty, nodes, assignments, names
+
+    file_mutation.MutationVisitor._skip_node_and_children = skip_node_and_children
+    file_mutation.function_trampoline_arrangement = function_trampoline_arrangement
+
+
+def run_mutmut(arguments: list[str]) -> int:
+    """mutmut's command line, in this process, patched."""
+    patch_mutmut()
+    from mutmut.__main__ import cli
+
+    try:
+        cli.main(arguments, prog_name="mutmut", standalone_mode=False)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    return 0
+
+
+# --- the report ------------------------------------------------------------------------------------
+def results() -> dict[str, dict[str, int | None]]:
+    """mutant name -> exit code, per module, from mutmut's result files."""
+    found: dict[str, dict[str, int | None]] = {}
+    for meta in sorted((REPO / "mutants" / "src").rglob("*.py.meta")):
+        module = ".".join(meta.relative_to(REPO / "mutants" / "src").with_suffix("").with_suffix("").parts)
+        found[module] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return found
+
+
+def mutant_diff(name: str) -> str:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--mutmut", "show", name], cwd=REPO, capture_output=True, text=True
+    )
+    return completed.stdout
+
+
+def changed_lines(diff: str) -> str:
+    """The mutant's side of a diff: its + lines, stripped, as an equivalence entry records them."""
+    lines = diff.splitlines()
+    return "\n".join(line[1:].strip() for line in lines if line.startswith("+") and not line.startswith("++"))
+
+
+def equivalents() -> dict[str, dict[str, str]]:
+    if not EQUIVALENTS.exists():
+        return {}
+    entries = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8")).get("equivalent", [])
+    return {entry["mutant"]: entry for entry in entries}
+
+
+def report(modules: list[str]) -> bool:
+    """Print the score per module and in all; whether every module meets the goal and no entry is stale."""
+    found, excused = results(), equivalents()
+    totals: Counter[str] = Counter()
+    ok = True
+    print(f"{'module':<40} {'mutants':>7} {'killed':>6} {'equiv':>5} {'survived':>8} ", end="")
+    print(f"{'no test':>7} {'timeout':>7} {'not run':>7} score")
+    for module in modules:
+        codes = found.get(module, {})
+        counts: Counter[str] = Counter()
+        for name, code in codes.items():
+            status = STATUS.get(code, "suspicious")
+            if status not in ("killed", "not run") and name in excused:
+                if changed_lines(mutant_diff(name)) != excused[name]["change"].strip():
+                    print(f"  stale entry in {EQUIVALENTS.name}: {name} no longer changes what it records")
+                    ok = False
+                    counts[status] += 1
+                    continue
+                status = "equivalent"
+            counts[status] += 1
+        totals.update(counts)
+        ok = ok and not counts["not run"] and _score(counts) >= GOAL
+        _row(module, counts)
+    _row("all", totals)
+    print(f"goal: at least {GOAL:.0%} of the mutants run that are not equivalent killed, in every module;")
+    print("a module with mutants not run (a run stopped early) is marked *")
+    return ok
+
+
+def _score(counts: Counter[str]) -> float:
+    judged = sum(counts.values()) - counts["equivalent"] - counts["not run"]
+    return counts["killed"] / judged if judged else 1.0
+
+
+def _row(module: str, counts: Counter[str]) -> None:
+    mark = "*" if counts["not run"] else ""
+    print(
+        f"{module:<40} {sum(counts.values()):>7} {counts['killed']:>6} {counts['equivalent']:>5} "
+        f"{counts['survived']:>8} {counts['no tests']:>7} {counts['timeout']:>7} {counts['not run']:>7} "
+        f"{_score(counts):6.1%}{mark}"
+    )
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--mutmut"]:
+        return run_mutmut(sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="dotted module names (default: every configured module)")
+    parser.add_argument("--report", action="store_true", help="only report the results of earlier runs")
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
+    args = parser.parse_args()
+    modules = args.modules or configured_modules()
+    upstream = REPO.parent / "shared" / "upstream"
+    if "MODFORGE_UPSTREAM" not in os.environ and upstream.is_dir():
+        os.environ["MODFORGE_UPSTREAM"] = str(upstream)  # mutants/ is one folder deeper than the checkout
+    if not args.report:
+        for module in modules:
+            print(f"--- {module}", flush=True)
+            command = [sys.executable, __file__, "--mutmut", "run", f"{module}.*", "--max-children"]
+            if subprocess.run([*command, str(args.max_children)], cwd=REPO, check=False).returncode != 0:
+                print(f"mutmut stopped on {module}: see its output above", file=sys.stderr)
+                return 2
+    return 0 if report(modules) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

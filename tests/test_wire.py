@@ -150,7 +150,6 @@ def test_cargo_accepts_a_wired_gateway_and_its_worker(template_dir: Path, monore
     assert {"cf-oagw-sdk", "cf-authz-resolver-sdk", "cf-types-registry-sdk"} <= uses
 
 
-
 # --- idempotence, dry run, check, unwire ---------------------------------------------------------------------
 def test_wire_twice_changes_nothing_and_unwire_gives_back_every_byte(template_dir: Path, monorepo: Path) -> None:
     copied(template_dir, monorepo)

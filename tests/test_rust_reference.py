@@ -182,3 +182,58 @@ def test_the_comparison_sees_files_attributes_dependencies_and_tests(crates):
     module_dependencies = manifest(generated, NAME)["dependencies"]
     assert module_dependencies[f"{NAME}-sdk"]["package"] == f"cf-{NAME}-sdk"
     assert "authz-resolver-sdk" in module_dependencies
+
+
+def layering(module: Path, name: str) -> dict[str, set]:
+    """The module crate's layers as the reference has them: the repository trait's leading parameters (the
+    connection, a generic over `DBRunner`, and the `AccessScope`), the service's fields, the domain error's
+    `#[from]` variants, and where the service's scopes come from."""
+    src = module / name / "src"
+    found: dict[str, set] = {"repository": set(), "service fields": set(), "error from": set(), "scope": set()}
+    repo = syntax.parse((src / "domain" / "repo.rs").read_bytes()).root_node
+    for method in (n for n in syntax.walk(repo) if n.type == "function_signature_item"):
+        parameters = syntax.named(syntax.field(method, "parameters"), "self_parameter", "parameter")
+        leading = tuple(syntax.text(syntax.field(p, "type")) or "self" for p in parameters[:3])
+        found["repository"].add((syntax.text(syntax.field(method, "type_parameters")), leading))
+    service_source = (src / "domain" / "service.rs").read_bytes()
+    service = syntax.parse(service_source).root_node
+    for item in syntax.named(service, "struct_item"):
+        if syntax.text(syntax.field(item, "name")) == "Service":
+            for member in syntax.named(syntax.field(item, "body"), "field_declaration"):
+                found["service fields"].add(
+                    (syntax.text(syntax.field(member, "name")), syntax.text(syntax.field(member, "type")))
+                )
+    for call in (n for n in syntax.walk(service) if n.type == "field_expression"):
+        if syntax.text(syntax.field(call, "value")).replace(" ", "").replace("\n", "") == "self.policy_enforcer":
+            found["scope"].add("policy_enforcer." + syntax.text(syntax.field(call, "field")))
+    if b"AccessScope::" in service_source:
+        found["scope"].add("AccessScope built by hand")
+    error = syntax.parse((src / "domain" / "error.rs").read_bytes()).root_node
+    for variant in (n for n in syntax.walk(error) if n.type == "enum_variant"):
+        body = syntax.text(syntax.field(variant, "body")).replace(" ", "")
+        if body.startswith("(#[from]"):
+            found["error from"].add(f"{syntax.text(syntax.field(variant, 'name'))}{body.replace('#[from]', '')}")
+    return found
+
+
+def test_the_layers_are_the_references(crates):
+    """A stateless repository over `&C: DBRunner` and `&AccessScope`, the service holding the `DbProvider`
+    and the policy enforcer that gives every scope, and the database error carried `#[from]` `DbError`."""
+    generated, reference = crates
+    ours, theirs = layering(generated, NAME), layering(reference, REFERENCE)
+    assert theirs["repository"] == {("<C: DBRunner>", ("self", "&C", "&AccessScope"))}
+    assert ours["repository"] == theirs["repository"]
+    assert (
+        ours["service fields"]
+        == theirs["service fields"]
+        == {
+            ("db", "Arc<DbProvider>"),
+            ("repo", "Arc<R>"),
+            ("policy_enforcer", "PolicyEnforcer"),
+            ("config", "ServiceConfig"),
+        }
+    )
+    assert ours["error from"] == theirs["error from"] == {"Database(DbError)"}
+    # The reference asks for every scope with a resource property; the skeleton's reads need none.
+    assert theirs["scope"] == {"policy_enforcer.access_scope_with"}
+    assert ours["scope"] == {"policy_enforcer.access_scope", "policy_enforcer.access_scope_with"}

@@ -129,9 +129,14 @@ BEFORE_BREAKS = {
         ("generic/cred-store-sdk/src/gts.rs", "macro-arg", "of type GtsInstanceId"),
         ("gateway/oagw-sdk/src/gts.rs", "macro-arg", "must not derive Serialize or Deserialize"),
     ],
-    "5. modkit-db: no sea_secure(), no SecureConn::conn()": [
+    "5. modkit-db: no sea_secure(), no SecureConn::conn(), .filter() takes a Condition": [
         ("generic/cred-store/src/module.rs", "method", "no method `sea_secure` on `DBProvider<DbError>`"),
         ("generic/cred-store/src/infra/storage/sea_orm_repo.rs", "method", "no method `conn` on `SecureConn`"),
+        (
+            "generic/cred-store/src/infra/storage/sea_orm_repo.rs",
+            "argument",
+            "`filter` expects `sea_orm::Condition`, got `sea_orm::sea_query::SimpleExpr`",
+        ),
     ],
 }
 
@@ -143,9 +148,9 @@ def test_the_code_of_before_issue_11_fails_on_each_listed_break(platform):
     for breaks in BEFORE_BREAKS.values():
         for file, code, text in breaks:
             assert any(f.file == file and f.code == code and text in f.message for f in findings), (file, text, shown)
-    # `.filter(entity::Column::Id.eq(id))` passes a sea-orm SimpleExpr where `SecureSelect::filter` wants a
-    # Condition: sea-orm is not in the snapshot, so that call is reported through its receiver chain
-    # (`self.db.find(..)...one(self.db.conn())`, the `conn` finding above) rather than on its own.
+    # `SecureConn` has no public constructor: the code never builds one, it asks `db.sea_secure()` for it (the
+    # first finding of break 5). sea-orm is not in the snapshot: rust_conformance/external.py says what
+    # `Column::Id.eq(id)` makes.
 
 
 def test_the_before_code_trips_the_lints_the_issue_names(platform):

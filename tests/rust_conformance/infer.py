@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import syntax
+from . import external, syntax
 from .index import Fn, Impl, Item, Module
 from .resolve import DEREF_WRAPPERS, Res, substitute
 from .syntax import UNKNOWN, Node, Ty, fresh, named, text, written_type
@@ -705,8 +705,11 @@ class Typer:
             for trait in self.checker.traits_in_scope(env.module)
             if name in trait.trait_methods()
         ]
+        if not found:
+            imported = {entry.path for entry in env.module.uses}
+            return external.column_comparison(name, imported) or UNKNOWN
         if len({trait.key for trait, _ in found}) != 1:
-            return UNKNOWN  # none, or several traits offer it: the receiver's type decides, and we do not know it
+            return UNKNOWN  # several traits offer it: the receiver's type decides, and we do not know it
         trait, method = found[0]
         return self.fn_result(node, method, arg_types, turbofish, {"Self": UNKNOWN}, env, receiver=UNKNOWN, trait=trait)
 
@@ -810,6 +813,9 @@ class Typer:
             left, right = _strip_refs(expected), _strip_refs(actual)
             if left.kind == "item" and right.kind == "item" and left.name != right.name:
                 self.report(node, env, "argument", f"`{fn.name}` expects `{expected}`, got `{actual}`")
+            sea_orm = external.written(written)
+            if sea_orm is not None and right.kind == "extern" and right != sea_orm:
+                self.report(node, env, "argument", f"`{fn.name}` expects `{sea_orm.name}`, got `{right.name}`")
 
     # --- fields ------------------------------------------------------------------------------------------
     def field_access(self, node: Node, env: Env) -> Ty:

@@ -131,7 +131,8 @@ class Ty:
     `self`, `std` (a standard-library type the checker models: Arc, Box, Option, Result, Vec, String...),
     `prim`, `ref`, `tuple`, `dyn`, `impl` (args: the traits), `slice`, `array`, `fn`, `future` (what an async
     fn returns; args: the output), `assoc` (an associated type binding `Name = T` inside generic arguments),
-    `var` (an inference variable), `unknown`."""
+    `var` (an inference variable), `extern` (a type of sea-orm, which the snapshot lacks: external.py),
+    `unknown`."""
 
     kind: str
     name: str = ""
@@ -140,7 +141,7 @@ class Ty:
 
     def __str__(self) -> str:
         inner = ", ".join(str(a) for a in self.args)
-        if self.kind in ("path", "item", "absent", "std", "param", "prim"):
+        if self.kind in ("path", "item", "absent", "std", "param", "prim", "extern"):
             short = self.name.split("::")[-1] if self.kind == "item" else self.name
             return f"{short}<{inner}>" if self.args else short
         if self.kind == "ref":

@@ -229,6 +229,10 @@ def test_module_declares_its_name_dependencies_and_capabilities(module):
     capabilities = (["rest"] if has_rest(answers) else []) + (["db"] if answers["persistence"] else [])
     assert attribute.get("capabilities") == (f"[{', '.join(capabilities)}]" if capabilities else None)
     assert f"pub struct {naming.pascal(name)}Module" in source
+    # The config struct is named for the module, as users-info's `UsersInfoConfig` (0.2.0 called it `Config`).
+    config = f"{naming.pascal(name)}Config"
+    assert f"\npub struct {config} {{" in (path / name / "src" / "config.rs").read_text()
+    assert f"let config: {config} = ctx.config()?;" in source
     assert ("impl DatabaseCapability for" in source) == answers["persistence"]
     assert ("impl RestApiCapability for" in source) == has_rest(answers)
 

@@ -32,7 +32,7 @@ def test_migrations_are_found():
     assert MIGRATIONS, "release 0.2.0 ships a migration"
 
 
-@pytest.mark.parametrize("entry", MIGRATIONS[-1:], ids=lambda m: m.name)
+@pytest.mark.parametrize("entry", MIGRATIONS, ids=lambda m: m.name)
 def test_each_migration_says_what_changed_and_why_and_is_listed_in_copier_yml(entry):
     doc = (REPO_ROOT / "migrations" / f"{entry.name}.py").read_text()
     assert "why" in doc.lower().split('"""')[1], "the docstring says why the process changed"

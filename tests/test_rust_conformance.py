@@ -14,10 +14,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import copy_module
+from conftest import REPO_ROOT, copy_module
 from rust_conformance import lints
 from rust_conformance.check import Checker, build_world, check_crates
-from rust_conformance.snapshot import PLATFORM
+from rust_conformance.snapshot import GTS_RUST, PLATFORM
 
 from modforge.spec import layout, naming
 
@@ -102,6 +102,18 @@ def test_a_gateway_and_its_worker_find_each_other_with_no_wiring(monorepo):
         assert vendor in gateway_config
         segment = re.search(r'let segment = "([^"]+)";', module).group(1)
         assert lints.gtsid.segment_error(segment) == ""
+
+
+def test_the_readme_names_the_revision_the_snapshot_is_at(platform):
+    """The README says which platform revision the template targets; replacing the snapshot with a newer one
+    (docs/releasing.md) fails here until the README says so too."""
+    described = (platform.root / "README.md").read_text()
+    revision = re.search(r"at commit\s+([0-9a-f]{40})", described).group(1)
+    gts_version = GTS_RUST.removeprefix("gts-rust-")
+    assert f"`{GTS_RUST}/gts-macros/`" in described, "the snapshot holds the GTS macros this checker reads"
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert f"`{revision}`" in readme
+    assert f"`gts-macros` {gts_version}" in readme
 
 
 # --- the checker fails on the code of before issue 11 -------------------------------------------------------------

@@ -20,7 +20,7 @@ from . import macros, syntax
 from .attested import Attested
 from .index import Crate, Impl, Item, Module, World, read_fn
 from .infer import STD_TRAIT_METHODS, Env, Typer
-from .resolve import Res, Resolver, is_tracked_name
+from .resolve import STD_MACROS, Res, Resolver, is_tracked_name
 from .snapshot import GTS_RUST, PLATFORM
 from .syntax import UNKNOWN, Node, Ty, named, text, written_type
 from .syntax import field as node_field
@@ -548,7 +548,7 @@ class Checker:
     # --- macros ------------------------------------------------------------------------------------------
     def check_macro_invocation(self, node: Node, env: Env, item_level: bool = False) -> None:
         path = syntax.path_segments(node_field(node, "macro"))
-        if not path or (len(path) == 1 and path[0] in _STD_MACROS):
+        if not path or (len(path) == 1 and path[0] in STD_MACROS):
             self.check_macro_tokens(node, env)
             return
         if len(path) > 1 or path[0] not in env.locals:
@@ -713,32 +713,6 @@ class Checker:
             self.report(module, node, "attested", problem)
 
 
-_STD_MACROS = {
-    "format",
-    "vec",
-    "println",
-    "eprintln",
-    "print",
-    "eprint",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "matches",
-    "panic",
-    "write",
-    "writeln",
-    "unreachable",
-    "todo",
-    "unimplemented",
-    "debug_assert",
-    "debug_assert_eq",
-    "concat",
-    "env",
-    "include_str",
-    "stringify",
-    "dbg",
-    "format_args",
-}
 _STD_DERIVES = {"Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default"}
 # Derives that implement traits and define no named items.
 _NO_ITEM_DERIVES = {"Error", "Serialize", "Deserialize", "ToSchema", "JsonSchema", "IntoParams", "Scopable"}
@@ -803,16 +777,7 @@ def _macro_values(node: Node) -> dict[str, str]:
         if node.type == "attribute"
         else next((c for c in node.named_children if c.type == "token_tree"), None)
     )
-    values: dict[str, str] = {}
-    if args is None:
-        return values
-    tokens = [t for t in args.children[1:-1]]
-    for index, token in enumerate(tokens[:-2]):
-        if token.type == "identifier" and tokens[index + 1].type == "=":
-            value = tokens[index + 2]
-            literal = syntax.string_value(value)
-            values[text(token)] = literal if literal is not None else text(value)
-    return values
+    return syntax.key_values(args)
 
 
 def _list_value(attribute: Node, key: str) -> list[str]:

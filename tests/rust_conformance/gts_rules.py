@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import gtsid, macros, syntax
-from .syntax import Node, text
+from .syntax import Node
 from .syntax import field as node_field
 
 if TYPE_CHECKING:
@@ -99,17 +99,7 @@ def check_gts_struct(checker: Checker, item: Item, attribute: Node, macro: Item,
 
 
 def _args(attribute: Node) -> dict[str, str]:
-    args = node_field(attribute, "arguments")
-    values: dict[str, str] = {}
-    if args is None:
-        return values
-    tokens = args.children[1:-1]
-    for index, token in enumerate(tokens[:-2]):
-        if token.type == "identifier" and tokens[index + 1].type == "=":
-            value = tokens[index + 2]
-            literal = syntax.string_value(value)
-            values[text(token)] = literal if literal is not None else text(value)
-    return values
+    return syntax.key_values(node_field(attribute, "arguments"))
 
 
 def _derives_serde(item: Item) -> bool:

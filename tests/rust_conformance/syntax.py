@@ -112,6 +112,21 @@ def derive_paths(attributes_: list[Node]) -> list[tuple[tuple[str, ...], Node]]:
     return out
 
 
+def key_values(token_tree: Node | None) -> dict[str, str]:
+    """The `key = value` pairs of a macro's or attribute's arguments (`name = "x", base = true`): a string
+    literal's value, else the value as written."""
+    values: dict[str, str] = {}
+    if token_tree is None:
+        return values
+    tokens = token_tree.children[1:-1]
+    for index, token in enumerate(tokens[:-2]):
+        if token.type == "identifier" and tokens[index + 1].type == "=":
+            value = tokens[index + 2]
+            literal = string_value(value)
+            values[text(token)] = literal if literal is not None else text(value)
+    return values
+
+
 def is_cfg_test(attribute_nodes: list[Node]) -> bool:
     for attribute in attribute_nodes:
         if attribute_path(attribute) == ("cfg",):

@@ -5,12 +5,9 @@ lists with inner spaces and a trailing comment after the last module, and the E2
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from rust_conformance.snapshot import platform_root
 
 ROOT_CARGO = """\
 [workspace.package]
@@ -218,12 +215,5 @@ def make_monorepo(root: Path, *, server: str = "apps/hyperspot-server", crlf_e2e
 
 
 def upstream() -> Path:
-    """The platform snapshot (cyberfabric-core) beside the checkout, or $MODFORGE_UPSTREAM; fails when absent."""
-    base = Path(os.environ.get("MODFORGE_UPSTREAM") or REPO_ROOT.parent / "shared" / "upstream")
-    snapshot = base / "cyberfabric-core" if (base / "cyberfabric-core").is_dir() else base
-    if not (snapshot / "Cargo.toml").is_file():
-        pytest.fail(
-            f"the platform snapshot is missing at {snapshot}: put shared/upstream beside the checkout or set "
-            "MODFORGE_UPSTREAM to the folder holding cyberfabric-core"
-        )
-    return snapshot
+    """The platform snapshot (cyberfabric-core); fails when missing (rust_conformance/snapshot.py)."""
+    return platform_root()

@@ -29,8 +29,9 @@ def upstream_root() -> Path:
 
 
 def monorepo(tmp: Path, module: Path, name: str = "cred-store", upstream: bool = False) -> Path:
-    """A git monorepo at `tmp` holding a copy of `module` as modules/<name>; with `upstream`, the upstream
-    snapshot's top-level files and folders (config/, guidelines/, apps/, testing/ ...) linked beside it."""
+    """A git monorepo at `tmp` holding a copy of `module` as modules/<name> (a worker's name:
+    <gateway>/plugins/<name>); with `upstream`, the upstream snapshot's top-level files and folders (config/,
+    guidelines/, apps/, testing/ ...) linked beside it."""
     tmp.mkdir(parents=True, exist_ok=True)
     if upstream:
         for entry in upstream_root().iterdir():

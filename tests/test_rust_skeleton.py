@@ -348,6 +348,12 @@ def test_entry_points_are_traced_and_unit_tests_are_siblings_declared_for_tests(
             )
             assert sources[sibling].count("#[test]") + sources[sibling].count("#[tokio::test]") >= 1, sibling
     assert "InMemoryItemRepository" not in "".join(sources.values()), "no in-memory test repository"
+    # The service tests of a module that keeps its items run on the platform's in-memory SQLite with the module's
+    # migrations, through modkit-db's test helper; a gateway's service routes to plugins and never reads storage.
+    on_sqlite = answers["persistence"] and answers["category"] != "gateway"
+    service_test = sources[f"{name}/src/domain/service_test.rs"]
+    assert ("run_migrations_for_testing(&db, Migrator::migrations())" in service_test) == on_sqlite
+    assert ('connect_db("sqlite::memory:", opts)' in service_test) == on_sqlite
 
 
 def test_later_phases_are_todo_stubs_in_the_domain_service_only(module):

@@ -9,7 +9,10 @@ issue 11; the checker must report each build break the issue lists on it, which 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -114,6 +117,24 @@ def test_the_readme_names_the_revision_the_snapshot_is_at(platform):
     readme = (REPO_ROOT / "README.md").read_text()
     assert f"`{revision}`" in readme
     assert f"`gts-macros` {gts_version}" in readme
+
+
+def test_without_the_snapshot_the_tests_fail_and_say_where_to_put_it(tmp_path):
+    """CI has the snapshot beside the checkout; a run without it fails (never skips) with the fix."""
+    env = {**os.environ, "MODFORGE_UPSTREAM": str(tmp_path / "nowhere")}
+    test = "tests/test_rust_conformance.py::test_the_checker_finds_nothing_in_the_platforms_own_modules"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", test],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 error" in result.stdout
+    assert "skipped" not in result.stdout
+    assert f"the platform snapshot is missing at MODFORGE_UPSTREAM={tmp_path / 'nowhere'}" in result.stdout
+    assert "set MODFORGE_UPSTREAM to its folder" in result.stdout
 
 
 # --- the checker fails on the code of before issue 11 -------------------------------------------------------------

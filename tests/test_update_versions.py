@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import template_repos
 import yaml
-from cli_helpers import copier, modforge
+from cli_helpers import copier, modforge, one_error_line
 from conftest import git, init_repo
 from lived_in import team_edits
 
@@ -53,7 +53,9 @@ def level2(path: Path) -> list[str]:
 def lived_in(request, template_repo, tmp_path) -> tuple[str, Path, list[tuple[str, str]]]:
     old, answers = request.param
     monorepo = tmp_path / "monorepo"
-    module = copy_at(template_repo, monorepo / "modules" / answers["module_name"], old, answers)
+    # A worker lives in its gateway's plugins folder (0.3.0 asks its gateway, which that folder names).
+    folder = f"oagw/plugins/{answers['module_name']}" if answers.get("category") == "worker" else answers["module_name"]
+    module = copy_at(template_repo, monorepo / "modules" / folder, old, answers)
     init_repo(monorepo)
     stored = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
     kept = team_edits(module, stored)
@@ -61,10 +63,26 @@ def lived_in(request, template_repo, tmp_path) -> tuple[str, Path, list[tuple[st
     return old, module, kept
 
 
-def _assert_updated_cleanly(module: Path, kept: list[tuple[str, str]]) -> None:
+def expected_conflicts(old: str, module: Path) -> set[str]:
+    """Files where the user and the template changed the same lines. 0.3.0 gives a worker no SDK of its own:
+    the first task of its plan, which the team ticked, becomes the plugin implementation."""
+    worker = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())["category"] == "worker"
+    return (
+        {f"{layout.DOCS_DIR}/{layout.TASKS}"}
+        if worker and releases.parse_version(old) < releases.parse_version("0.3.0")
+        else set()
+    )
+
+
+def _assert_updated_cleanly(module: Path, kept: list[tuple[str, str]], expected: set[str] = frozenset()) -> None:
     for file, line in kept:
         assert line in (module / file).read_text().splitlines(), f"{file}: the user's line {line!r} was lost"
-    assert conflicts.find(module) == [], "no conflict where user and template changed different lines"
+    found = {leftover.path for leftover in conflicts.find(module)}
+    assert found == expected, "conflicts only where user and template changed the same lines"
+    if expected:
+        tasks = (module / layout.DOCS_DIR / layout.TASKS).read_text()
+        assert "SDK Implementation" in tasks, "the team's side of the plan"
+        assert "Plugin Implementation" in tasks, "the release's side of the plan"
     answers = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
     assert answers["_commit"] == releases.tag(__version__)
     # The template became a collection (kind: module | workspace): a module made before records no kind,
@@ -79,19 +97,23 @@ def _assert_updated_cleanly(module: Path, kept: list[tuple[str, str]]) -> None:
 
 def test_copier_update_from_every_release_keeps_edits_and_brings_the_process_change(lived_in):
     old, module, kept = lived_in
+    expected = expected_conflicts(old, module)
     result = copier("update", "--trust", "--defaults", cwd=module)
     assert result.returncode == 0, result.stderr
-    _assert_updated_cleanly(module, kept)
+    _assert_updated_cleanly(module, kept, expected)
     if releases.parse_version(old) < releases.parse_version("0.2.0"):
         assert "Security and Tenancy" not in (module / "docs" / layout.INTENT_DESIGN).read_text()
         assert "90% of the code" in (module / "docs" / layout.INTENT_DESIGN).read_text()
 
 
 def test_modforge_update_does_the_same_and_exits_0(lived_in):
-    _, module, kept = lived_in
+    old, module, kept = lived_in
+    expected = expected_conflicts(old, module)
     result = modforge("update", module)
-    assert result.returncode == 0, result.stdout + result.stderr
-    _assert_updated_cleanly(module, kept)
+    assert result.returncode == (1 if expected else 0), result.stdout + result.stderr
+    if expected:
+        assert f"with conflicts in {len(expected)} file" in result.stdout
+    _assert_updated_cleanly(module, kept, expected)
 
 
 @pytest.mark.parametrize(
@@ -121,11 +143,12 @@ def test_migrating_first_then_updating_leaves_no_duplicate(lived_in):
     old, module, kept = lived_in
     if releases.parse_version(old) >= releases.parse_version("0.2.0"):
         pytest.skip("0.2.0's migration is not crossed")
+    expected = expected_conflicts(old, module)
     assert modforge("migrate", module).returncode == 0
-    git(module.parents[1], "commit", "-qam", "migrated ahead of the update")
+    git(module, "commit", "-qam", "migrated ahead of the update")
     result = copier("update", "--trust", "--defaults", cwd=module)
     assert result.returncode == 0, result.stderr
-    _assert_updated_cleanly(module, kept)
+    _assert_updated_cleanly(module, kept, expected)
     design = level2(module / layout.DOCS_DIR / layout.INTENT_DESIGN)
     assert design.count(layout.DESIGN_SECTION["testing"]) == 1
 
@@ -159,3 +182,20 @@ def test_the_migration_resolves_a_conflict_block_by_block(template_repo, tmp_pat
     assert "release 0.2.0" in result.stdout
     stages = git(monorepo, "ls-files", "-u", "--", "modules/cred-store/docs/INTENT_DESIGN.md").splitlines()
     assert [line.split()[2] for line in stages] == ["1", "2", "3"], "still unmerged in the index, for the owner"
+
+
+@pytest.mark.parametrize("old", OLD_VERSIONS)
+def test_a_worker_outside_its_gateways_plugins_folder_is_told_where_it_belongs(template_repo, tmp_path, old):
+    """Before 0.3.0 a worker lived in modules/<name>; 0.3.0 asks its gateway and puts it in the gateway's
+    plugins folder. The update stops with the one line that says so, and changes nothing."""
+    monorepo = tmp_path / "monorepo"
+    answers = {"module_name": "oagw-apikey", "category": "worker", "phases": "1"}
+    module = copy_at(template_repo, monorepo / "modules" / "oagw-apikey", old, answers)
+    init_repo(monorepo)
+    result = modforge("update", module)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "lives in modules/<gateway>/plugins/<name>, whose folder names it" in one_error_line(result, "update")
+    result = copier("update", "--trust", "--defaults", "--data", "gateway=oagw", cwd=module)
+    assert result.returncode != 0
+    assert "a worker of oagw lives in modules/oagw/plugins/oagw-apikey" in result.stderr.strip().splitlines()[-1]
+    assert git(monorepo, "status", "--porcelain") == "", "nothing changed"

@@ -213,6 +213,11 @@ def _validate(context: dict[str, Any], destination: Path) -> None:
     ]
     if context.get("category") not in naming.CATEGORIES:
         problems.append(f"category must be one of {', '.join(naming.CATEGORIES)}")
+    elif context.get("category") == "worker":
+        problems.append(
+            naming.gateway_error(context.get("gateway"), context.get("module_name"))
+            or naming.worker_destination_error(destination, context.get("gateway"))
+        )
     problems = [p for p in problems if p]
     if problems:
         raise ModforgeError("; ".join(problems) + " (set answers with --data KEY=VALUE)")

@@ -203,6 +203,16 @@ def test_unreadable_content_is_a_problem_with_a_fix(data: bytes, code: str, line
     assert ";" in problem.message, "the message says what to do"
 
 
+def test_a_document_of_exactly_the_size_limit_is_read_by_the_parser_and_the_quick_proof() -> None:
+    from modforge.documents.doctext import readable_text
+
+    data = b"# Title\n" + b"x" * (parser.MAX_DOCUMENT_BYTES - 9) + b"\n"
+    assert len(data) == parser.MAX_DOCUMENT_BYTES
+    assert parser.parse_document(Path("INTENT_DESIGN.md"), data=data).problems == ()
+    assert readable_text(data) == data.decode()
+    assert readable_text(data + b"x") is None
+
+
 def test_text_in_another_encoding_is_still_read() -> None:
     latin = parser.parse_document(Path("X.md"), data=b"caf\xe9 (REQ-OAGW-1)\n")
     utf16 = parser.parse_document(Path("X.md"), data="REQ-OAGW-1\n".encode("utf-16"))

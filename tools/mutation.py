@@ -11,7 +11,13 @@ timed out, and the score, killed / (all - equivalent). A mutant no test can tell
 mutation-equivalents.toml beside pyproject.toml, with the changed line and the reason; an entry whose line no longer
 matches the mutant's is reported as stale, so a renumbered mutant is never excused by an old reason.
 
-One patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
+Speed on a shared 2-core machine: each mutant runs only the fastest of the tests that call its function, up to
+TEST_BUDGET seconds of their recorded time (MODFORGE_MUTATION_TEST_BUDGET); a mutant only a slower test (a copier
+run) would kill counts as surviving, so the score is a lower bound and the fix is a fast, focused test. Property
+tests do not shrink a failing example under mutation (tests/conftest.py). MODFORGE_MUTATION_SKIP_CLEAN=1 skips
+mutmut's clean run of a module's tests, for a module run after another whose clean run passed.
+
+The main patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
 its arguments are mutated), which would leave every rule of modforge.checker.rules unmutated, since each is declared
 with `@rule(...)`. `@rule` only wraps the function in a Rule, so for it (and `property`/`cached_property`) the patch
 builds the trampoline from the undecorated function and puts the decorators back on the trampoline alone.

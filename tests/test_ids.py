@@ -136,6 +136,6 @@ def test_a_bad_prefix_is_refused_with_the_rule_and_an_example():
 
 
 def test_a_module_id_without_a_prefix_is_a_clear_error():
-    with pytest.raises(ValueError, match="^a scenario ID needs a module prefix$"):
+    with pytest.raises(ValueError, match=r"^a scenario ID needs a module prefix$"):
         grammar.format_id(IdKind.SCEN, None, 1)
     assert grammar.format_id(IdKind.GLOBAL_REQ, None, 3) == "REQ-3"

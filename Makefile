@@ -46,6 +46,7 @@ mutation: venv
 bench: venv
 	$(BIN)/python bench/copy.py
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/adversarial.py
 
 clean:
 	rm -rf $(VENV) scratch bench/out mutants .pytest_cache .ruff_cache .hypothesis

@@ -19,6 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PIPELINE = REPO_ROOT / "tests" / "fixtures" / "pipeline"
 # The fixture module's documents after each step of the pipeline, in order (tests/fixtures/pipeline/README.md).
 STAGES = ("step1", "step2", "step3.1", "step3", "step4")
+# What a stage changes outside the module (config/quickstart.yaml, the E2E tests), laid over the monorepo root.
+OUTSIDE = PIPELINE / "monorepo"
 SAMPLE_DATE = "2026-01-15"
 
 
@@ -52,9 +54,10 @@ def stage(tmp: Path, name: str, upstream: bool = False) -> Path:
     return monorepo(tmp / name, PIPELINE / name, upstream=upstream)
 
 
-def stage_copy(template: Path, tmp: Path, name: str) -> Path:
+def stage_copy(template: Path, tmp: Path, name: str, outside: bool = False) -> Path:
     """A real copy of the template with the fixture's answers, holding the fixture's documents of stage `name`,
-    in a monorepo beside the upstream snapshot: what the module looks like in a monorepo at that stage."""
+    in a monorepo beside the upstream snapshot: what the module looks like in a monorepo at that stage. With
+    `outside`, what the stages changed outside the module too (the quickstart block, the E2E tests)."""
     import yaml
     from conftest import copy_module
 
@@ -62,7 +65,49 @@ def stage_copy(template: Path, tmp: Path, name: str) -> Path:
     copy = copy_module(template, tmp / "copy", **{k: v for k, v in answers.items() if not k.startswith("_")})
     shutil.rmtree(copy / layout.DOCS_DIR)
     shutil.copytree(PIPELINE / name / layout.DOCS_DIR, copy / layout.DOCS_DIR)
-    return monorepo(tmp / "repo", copy, answers["module_name"], upstream=True)
+    module = monorepo(tmp / "repo", copy, answers["module_name"], upstream=True)
+    if outside:
+        lay_outside(tmp / "repo", name)
+    return module
+
+
+def copy_at_stage(template: Path, root: Path, name: str) -> Path:
+    """A git monorepo at `root` whose modules/cred-store is a real copy of the template with the fixture's answers,
+    holding the documents of stage `name` and, outside it, what the stages up to `name` added; returns `root`."""
+    import yaml
+    from conftest import copy_module, init_repo
+
+    answers = yaml.safe_load((PIPELINE / name / layout.ANSWERS_FILE).read_text(encoding="utf-8"))
+    module = copy_module(template, root / "modules" / "cred-store", **{k: v for k, v in answers.items() if k[0] != "_"})
+    shutil.rmtree(module / layout.DOCS_DIR)
+    shutil.copytree(PIPELINE / name / layout.DOCS_DIR, module / layout.DOCS_DIR)
+    lay_outside(root, name)
+    return init_repo(root)
+
+
+def lay_outside(root: Path, name: str) -> None:
+    """Lay over the monorepo at `root` what the stages up to `name` changed outside the module (OUTSIDE)."""
+    for done in STAGES[: STAGES.index(name) + 1]:
+        source = OUTSIDE / done
+        for path in sorted(source.rglob("*")) if source.is_dir() else ():
+            if path.is_file():
+                target = root / path.relative_to(source)
+                _unlink_upstream(root, target.parent)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.is_symlink():  # a file linked to the upstream snapshot: replaced, never written through
+                    target.unlink()
+                shutil.copy2(path, target)
+
+
+def _unlink_upstream(root: Path, folder: Path) -> None:
+    """A folder linked to the upstream snapshot becomes a copy of it, so that writing in it leaves the snapshot be."""
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            linked = current.resolve()
+            current.unlink()
+            shutil.copytree(linked, current, symlinks=True)
 
 
 # --- filled documents for any answers ----------------------------------------------------------------------

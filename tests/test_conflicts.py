@@ -71,3 +71,11 @@ def test_a_file_git_holds_unmerged_is_found_once(tmp_path: Path) -> None:
         Leftover("a.txt", 5, MARKER),
         Leftover("b.txt", 0, UNMERGED),
     ]
+
+
+def test_a_rej_file_whose_lines_the_file_beside_it_holds_is_named_as_safe_to_delete(tmp_path: Path) -> None:
+    (tmp_path / "TASKS.md").write_text("# Tasks\n- [ ] 1.9 Owner's own task\n")
+    (tmp_path / "TASKS.md.rej").write_text("@@ -1,2 +1,2 @@\n-old\n+- [ ] 1.9 Owner's own task\n")
+    assert conflicts.find(tmp_path) == [
+        Leftover("TASKS.md.rej", 0, "rejected hunks; TASKS.md holds every line they add: delete the file")
+    ]

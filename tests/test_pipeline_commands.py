@@ -10,23 +10,18 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import modforge, one_error_line
-from conftest import copy_module, init_repo
+from prompt_helpers import copy_at_stage
 
 from modforge.documents import loader
 from modforge.pipeline import facts, rust
 
-WALK = Path(__file__).parent / "fixtures" / "walk"
 MODULE = "modules/cred-store"
 
 
 @pytest.fixture(scope="module")
 def repo(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A monorepo whose module has reached Step 4 (every walk overlay up to the E2E tests)."""
-    root = tmp_path_factory.mktemp("pipeline")
-    copy_module(template_dir, root / MODULE, module_name="cred-store", phases=2, phase_titles=["Storage", "Rotation"])
-    for overlay in ("1-design", "2-requirements", "3.1-tasks", "3.3-code", "3.6-actual", "4-e2e"):
-        shutil.copytree(WALK / overlay, root, dirs_exist_ok=True)
-    return init_repo(root)
+    """A monorepo whose module has finished Step 4 of phase 1 (the last pipeline fixture stage)."""
+    return copy_at_stage(template_dir, tmp_path_factory.mktemp("pipeline"), "step4")
 
 
 # --- bad input ----------------------------------------------------------------------------------------------
@@ -88,9 +83,10 @@ def test_a_broken_coverage_report_is_refused(repo: Path, tmp_path: Path) -> None
 
 # --- next-id --------------------------------------------------------------------------------------------------
 def test_next_id_never_reuses_a_number_any_document_holds(repo: Path) -> None:
-    assert modforge("next-id", "scen", MODULE, cwd=repo).stdout == "SCEN-CREDSTORE-05\n"
-    assert modforge("next-id", "REQ", MODULE, "--count", "2", cwd=repo).stdout == "REQ-CREDSTORE-4\nREQ-CREDSTORE-5\n"
-    assert modforge("next-id", "TASK", MODULE, cwd=repo).stdout == "TASK-CREDSTORE-07\n"
+    assert modforge("next-id", "scen", MODULE, cwd=repo).stdout == "SCEN-CREDSTORE-13\n"
+    # REQ-CREDSTORE-11 is defined only in ACTUAL_REQUIREMENTS.md (a requirement the code added)
+    assert modforge("next-id", "REQ", MODULE, "--count", "2", cwd=repo).stdout == "REQ-CREDSTORE-12\nREQ-CREDSTORE-13\n"
+    assert modforge("next-id", "TASK", MODULE, cwd=repo).stdout == "TASK-CREDSTORE-10\n"
     assert modforge("next-id", "PHASE", MODULE, cwd=repo).stdout == "PHASE-CREDSTORE-3\n"
 
 
@@ -98,8 +94,8 @@ def test_next_id_counts_ids_only_the_changelog_names(repo: Path, tmp_path: Path)
     root = tmp_path / "mono"
     shutil.copytree(repo, root, ignore=shutil.ignore_patterns(".modforge-cache"))
     changelog = root / MODULE / "docs" / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text() + "### Removed\n- SCEN-CREDSTORE-09: Dropped\n", encoding="utf-8")
-    assert modforge("next-id", "SCEN", MODULE, cwd=root).stdout == "SCEN-CREDSTORE-10\n"
+    changelog.write_text(changelog.read_text() + "### Removed\n- SCEN-CREDSTORE-13: Dropped\n", encoding="utf-8")
+    assert modforge("next-id", "SCEN", MODULE, cwd=root).stdout == "SCEN-CREDSTORE-14\n"
 
 
 # --- gate 4 with a coverage report ------------------------------------------------------------------------------
@@ -159,6 +155,36 @@ def test_gate_3_3_fails_an_unregistered_handler_with_its_line(repo: Path, tmp_pa
         }
     ]
     assert criteria["tracing"]["failures"][0]["line"] == line
+
+
+def test_gate_3_3_tracing_reads_the_platforms_layouts(repo: Path, tmp_path: Path) -> None:
+    """As the platform's users-info example writes it: `#[instrument]` imported from tracing, handlers and service
+    split into folders of files (unit-test files beside them are not entry points)."""
+    root = tmp_path / "mono"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns(".modforge-cache"))
+    src = root / MODULE / "cred-store" / "src"
+    service = src / "domain" / "service.rs"
+    text = service.read_text(encoding="utf-8")
+    service.write_text(
+        "use tracing::instrument;\n"
+        + text.replace("#[tracing::instrument(skip(self, ctx))]", "#[instrument(skip(self, ctx))]"),
+        encoding="utf-8",
+    )
+    (src / "domain" / "service").mkdir()
+    (src / "domain" / "service" / "rotation.rs").write_text(
+        "#[instrument(skip_all)]\npub async fn rotate() {}\n\n#[tracing::instrument]\npub async fn expire() {}\n",
+        encoding="utf-8",
+    )
+    (src / "domain" / "service" / "tests_rotation.rs").write_text("pub async fn helper() {}\n", encoding="utf-8")
+    result = modforge("gate", "3.3", MODULE, "--phase", "1", "--format", "json", cwd=root)
+    tracing = next(c for c in json.loads(result.stdout)["criteria"] if c["key"] == "tracing")
+    assert tracing["failures"] == [
+        {
+            "path": f"{MODULE}/cred-store/src/domain/service/rotation.rs",
+            "line": 2,
+            "message": "`rotate` has no #[tracing::instrument]",  # a bare #[instrument] not imported from tracing
+        }
+    ]
 
 
 # --- status of a monorepo --------------------------------------------------------------------------------------
@@ -236,8 +262,9 @@ def test_facts_from_the_canonical_text_equal_facts_from_the_model(tmp_path: Path
     for module in modules:
         source = loader.read_module(module)
         model_facts = facts.from_module(loader.build_module(source), source)
-        if quickcheck.proven_clean(source, loader.load_global_requirements(source.repo_root)):
+        read: dict = {}
+        if quickcheck.proven_clean(source, loader.load_global_requirements(source.repo_root), read):
             proven += 1
-            assert facts.from_canonical(source) == model_facts, module
+            assert facts.from_canonical(source, read) == model_facts, module
         assert model_facts["defs"]
     assert proven >= 3  # the benchmark's modules (both spellings) and the spec's examples are proven clean

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from cli_helpers import modforge
-from prompt_helpers import PIPELINE, STAGES, stage
+from prompt_helpers import OUTSIDE, PIPELINE, STAGES, stage, stage_copy
 
 from modforge.documents import loader
 from modforge.spec import layout
@@ -22,7 +22,8 @@ def state(tmp_path, name):
 
 
 def test_the_stages_are_the_folders():
-    assert sorted(STAGES) == sorted(p.name for p in PIPELINE.iterdir() if p.is_dir())
+    assert sorted(STAGES) == sorted(p.name for p in PIPELINE.iterdir() if p.is_dir() and p != OUTSIDE)
+    assert {p.name for p in OUTSIDE.iterdir()} <= set(STAGES)
 
 
 @pytest.mark.parametrize("name", STAGES)
@@ -104,9 +105,19 @@ def test_the_prompts_of_the_next_step_render_from_every_stage(tmp_path):
             assert prompts.render_for_module(step.key, module, 1 if step.per_phase else None)
 
 
-@pytest.mark.parametrize(("name", "gate"), [("step1", "1"), ("step2", "2"), ("step3.1", "3.1"), ("step3", "3.6")])
+@pytest.mark.parametrize(("name", "gate"), [("step1", "1"), ("step2", "2"), ("step3.1", "3.1")])
 def test_every_stage_passes_the_review_gate_of_its_step(tmp_path, name, gate):
     """The documents each prompt leads to pass `modforge gate` of that step (the steps whose criteria are all about
-    documents; Steps 3.3 and 4 also look for code and E2E tests, which the fixtures do not hold)."""
+    documents; the later ones, with code and E2E tests, below)."""
     result = modforge("gate", gate, stage(tmp_path, name))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("name", "gates"), [("step3", ("3.3", "3.6")), ("step4", ("2", "3.1", "3.3", "3.6", "4"))])
+def test_a_module_passes_every_gate_it_has_reached(template_dir, tmp_path, name, gates):
+    """On a real copy with the code the template writes and what the stages add outside the module (the quickstart
+    block, the E2E tests): Step 3 of phase 1 passes gates 3.3 and 3.6; the finished phase 1 every gate of it."""
+    module = stage_copy(template_dir, tmp_path, name, outside=True)
+    for gate in gates:
+        result = modforge("gate", gate, module, *(() if gate == "2" else ("--phase", "1")), cwd=module.parent.parent)
+        assert result.returncode == 0, (gate, result.stdout + result.stderr)

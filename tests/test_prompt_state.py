@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import modforge, one_error_line
-from prompt_helpers import PIPELINE, stage
+from prompt_helpers import OUTSIDE, PIPELINE, stage
 
 from modforge.spec import layout
 from modforge.spec.global_requirements import BUILT_IN
@@ -207,8 +207,9 @@ def test_list_shows_the_spec_step_of_each_prompt():
 
 def test_the_fixture_stages_are_listed_in_their_readme():
     readme = (PIPELINE / "README.md").read_text()
-    for name in sorted(p.name for p in PIPELINE.iterdir() if p.is_dir()):
+    for name in sorted(p.name for p in PIPELINE.iterdir() if p.is_dir() and p != OUTSIDE):
         assert re.search(rf"^\| `{re.escape(name)}/` \|", readme, re.MULTILINE), name
+    assert f"`{OUTSIDE.name}/<stage>/`" in readme  # what the stages add outside the module
 
 
 def test_the_documented_step_table_matches_the_steps():

@@ -587,13 +587,14 @@ def test_a_module_proven_clean_has_no_finding(clean_source, example):
     with tempfile.TemporaryDirectory() as folder:
         module = _write_module(changed, Path(folder) / "module", leftovers, answers)
         source = loader.read_module(module, base.repo_root)
-        proven = quickcheck.proven_clean(source, _globals(source))
+        read: dict = {}
+        proven = quickcheck.proven_clean(source, _globals(source), read)
         event("proven clean" if proven else "not proven")
         if proven:
             module = loader.build_module(source)
             assert check_module(module, _globals(source)) == []
-            # what status, gate and trace read of a proven module comes from its text, and must be the model's
-            assert facts.from_canonical(source) == facts.from_module(module, source)
+            # what status, gate and trace read of a proven module comes from the proof's texts, and must be the model's
+            assert facts.from_canonical(source, read) == facts.from_module(module, source)
 
 
 @settings(max_examples=400, deadline=None)

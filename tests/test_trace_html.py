@@ -9,25 +9,19 @@ them fails here with what to install.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from cli_helpers import modforge
-from conftest import copy_module, init_repo
+from prompt_helpers import copy_at_stage
 
-WALK = Path(__file__).parent / "fixtures" / "walk"
 MODULE = "modules/cred-store"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
 def page(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("trace-html")
-    copy_module(template_dir, root / MODULE, module_name="cred-store", phases=2, phase_titles=["Storage", "Rotation"])
-    for overlay in ("1-design", "2-requirements", "3.1-tasks", "3.3-code", "3.6-actual", "4-e2e"):
-        shutil.copytree(WALK / overlay, root, dirs_exist_ok=True)
-    init_repo(root)
+    root = copy_at_stage(template_dir, tmp_path_factory.mktemp("trace-html"), "step4")
     out = root / "trace.html"
     result = modforge("trace", "--format", "html", "-o", out, cwd=root)
     assert result.returncode == 0, result.stderr
@@ -87,21 +81,22 @@ def test_the_page_loads_without_errors_and_shows_every_scenario(page, browser) -
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
     scenarios = [row["id"] for module in document["modules"] for row in module["scenarios"]]
-    assert _visible_rows(browser) == scenarios == [f"SCEN-CREDSTORE-0{n}" for n in range(1, 5)]
+    assert _visible_rows(browser) == scenarios == [f"SCEN-CREDSTORE-{n:02}" for n in range(1, 13)]
     assert browser.execute_script("return document.querySelectorAll('[role=progressbar]').length") >= 7
 
 
 def test_filters_change_what_is_visible(page, browser) -> None:
     out, _ = page
     browser.get(out.as_uri())
+    phase_1, phase_2 = ([f"SCEN-CREDSTORE-{n:02}" for n in numbers] for numbers in (range(1, 9), range(9, 13)))
     _choose(browser, "phase-filter", "2")
-    assert _visible_rows(browser) == ["SCEN-CREDSTORE-03", "SCEN-CREDSTORE-04"]
+    assert _visible_rows(browser) == phase_2
     _choose(browser, "phase-filter", "all")
     _choose(browser, "gap-filter", "no-test")
-    assert _visible_rows(browser) == ["SCEN-CREDSTORE-03", "SCEN-CREDSTORE-04"]
+    assert _visible_rows(browser) == phase_2  # phase 1 has its E2E tests
     _choose(browser, "gap-filter", "none")
-    assert _visible_rows(browser) == ["SCEN-CREDSTORE-01", "SCEN-CREDSTORE-02"]
-    assert browser.find_element("id", "visible-count").text == "2 scenarios shown"
+    assert _visible_rows(browser) == phase_1
+    assert browser.find_element("id", "visible-count").text == "8 scenarios shown"
 
 
 def test_links_point_at_file_and_line(page, browser) -> None:

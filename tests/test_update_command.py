@@ -93,8 +93,11 @@ def test_update_reports_every_conflict_and_exits_1(template, module):
     assert "with conflicts in 1 file" in result.stdout
 
 
-def test_update_reports_a_leftover_rej_file(template, module):
-    (module / "docs" / "TASKS.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n")
+def test_update_names_each_line_of_the_owner_that_only_a_rej_file_holds(template, module):
+    # `copier update --conflict rej` leaves the owner's change in a .rej file and the release's text in the
+    # document: the report says which of the owner's lines exist nowhere else (line 4), not the one that does.
+    kept = (module / "docs" / "TASKS.md").read_text().splitlines()[0]
+    (module / "docs" / "TASKS.md.rej").write_text(f"@@ -1,2 +1,2 @@\n-old\n+{kept}\n+- [ ] 1.9 Owner's own task\n")
     git(module, "add", "-A")
     git(module, "commit", "-qm", "forgot a rejected hunk")
     _release_with_readme_line(template, CHECK_LINE, CHECK_LINE + " (and in CI)")
@@ -102,7 +105,11 @@ def test_update_reports_a_leftover_rej_file(template, module):
     result = modforge("update", module)
 
     assert result.returncode == 1
-    assert "cred-store/docs/TASKS.md.rej: rejected hunks" in result.stdout
+    reported = [line for line in result.stdout.splitlines() if "TASKS.md.rej" in line]
+    assert reported == [
+        "cred-store/docs/TASKS.md.rej: apply its 1 line(s) to TASKS.md by hand, then delete it",
+        'cred-store/docs/TASKS.md.rej:4: your line is only here, not in TASKS.md: "- [ ] 1.9 Owner\'s own task"',
+    ]
 
 
 # --- refusals: a clear message, exit 2, nothing changed ------------------------------------------------

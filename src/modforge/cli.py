@@ -4,12 +4,16 @@ an exit code (0 fine, 1 findings or failure, 2 usage or I/O problem). Commands l
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import os
 import sys
 
 from modforge import __version__
 from modforge.commands import COMMANDS
 from modforge.errors import ModforgeError
+from modforge.filesystem.names import ESCAPE, install_escape_handler
 
 # Short help per command, kept here so `modforge --help` does not import every command module.
 SUMMARIES = {
@@ -63,8 +67,10 @@ def _report_error(command: str, message: str, exit_code: int, as_json: bool) -> 
     if as_json:
         from modforge.checker.output import json_error
 
-        sys.stdout.write(json_error(command, message, exit_code))
-    print(f"modforge {command}: error: {message}", file=sys.stderr)
+        with contextlib.suppress(OSError, AttributeError, ValueError):  # a closed or full output: stderr says it
+            sys.stdout.write(json_error(command, message, exit_code))
+            sys.stdout.flush()
+    _say(f"modforge {command}: error: {message}")
     return exit_code
 
 
@@ -78,8 +84,30 @@ def _command_parser(name: str, json_errors: bool = False) -> argparse.ArgumentPa
     return parser
 
 
+def _parse_command(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    """`parser.parse_intermixed_args(args)`, also when `--` ends the options (`check -- -file.md`), which
+    Python 3.11's argparse refuses there: the arguments after `--` are parsed as stand-ins, then put back."""
+    if "--" not in args:
+        return parser.parse_intermixed_args(args)
+    cut = args.index("--")
+    stand_ins = {f"modforge-argument-{index}": value for index, value in enumerate(args[cut + 1 :])}
+    namespace = parser.parse_intermixed_args(args[:cut] + list(stand_ins))
+    for action in parser._actions:
+        if action.option_strings:
+            continue
+        convert = action.type if callable(action.type) else str
+
+        def back(value: object, convert=convert) -> object:
+            return convert(stand_ins[str(value)]) if str(value) in stand_ins else value
+
+        value = getattr(namespace, action.dest, None)
+        setattr(namespace, action.dest, [back(v) for v in value] if isinstance(value, list) else back(value))
+    return namespace
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _escape_undecodable_names()
     selected = next((a for a in argv if not a.startswith("-")), None)
     as_json = False
     if selected not in COMMANDS:
@@ -92,21 +120,61 @@ def main(argv: list[str] | None = None) -> int:
             _parser().parse_args(argv[:position])  # --version, --help before the command
         as_json = _wants_json(argv[position + 1 :])
         try:
-            args = _command_parser(selected, as_json).parse_intermixed_args(argv[position + 1 :])
+            args = _parse_command(_command_parser(selected, as_json), argv[position + 1 :])
         except UsageError as error:
             return _report_error(selected, str(error), 2, as_json)
     if not getattr(args, "run", None):
         _parser().print_help()
         return 2
     try:
-        return args.run(args)
+        if sys.stdout is None:
+            raise ModforgeError("standard output is closed; run it with an output (a terminal, a file or a pipe)")
+        code = args.run(args)
+        sys.stdout.flush()  # a full or closed output fails here, inside the error handling, not at exit
+        return code
     except ModforgeError as error:
         return _report_error(args.command, str(error), error.exit_code, as_json)
     except KeyboardInterrupt:
-        print("modforge: interrupted", file=sys.stderr)
+        _say(f"modforge {args.command}: interrupted")
         return 130
-    except BrokenPipeError:
-        return 1
+    except OSError as error:
+        if error.filename is None and error.errno in _OUTPUT_ERRORS:
+            _silence_stdout()
+            message = f"cannot write to standard output ({error.strerror}); the output is incomplete"
+            return _report_error(args.command, message, 2, as_json=False)  # no JSON to an output that failed
+        where = f" {error.filename}" if error.filename is not None else ""
+        return _report_error(args.command, f"cannot use{where}: {error.strerror or error}", 2, as_json)
+
+
+# errno values of a write to a standard output that cannot take it: closed pipe, full disk, I/O error, quota
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF, errno.EINVAL}
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if it can take it."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that what is still buffered does not fail again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):  # not a real file (tests capture it): nothing left to fail
+        pass
+
+
+def _escape_undecodable_names() -> None:
+    """Print a file name that is not UTF-8 as `\\xNN` instead of failing on a strict output (see
+    modforge.filesystem.names)."""
+    install_escape_handler()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors=ESCAPE)
 
 
 if __name__ == "__main__":

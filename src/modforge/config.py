@@ -14,6 +14,7 @@ way); then from `--select` / `--ignore` on the command line: `--select` replaces
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -43,6 +44,11 @@ class Settings:
 
     def __init__(self, select: Iterable[str] = (ALL,), ignore: Iterable[str] = (), source: str = "defaults") -> None:
         self.select, self.ignore, self.source = _normalise(select), _normalise(ignore), source
+        if not self.select:  # an empty CI variable must not switch the check off
+            raise ModforgeError(
+                f"select in {source} names no rule, so nothing would be checked; "
+                "name rule codes or prefixes (for example MF1), or ALL"
+            )
         self._enabled: tuple[str, ...] | None = None
         named = [entry for entry in (*self.select, *self.ignore) if entry != ALL]
         codes = _codes() if named else ()  # the defaults need no rule imported (a warm run imports none)
@@ -69,8 +75,13 @@ class Settings:
 
     def with_overrides(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> Settings:
         """The command line's `--select` (replaces) and `--ignore` (adds) over these settings."""
-        select = tuple(select or ())
+        select = tuple(select) if select is not None else ()
         ignore = tuple(ignore or ())
+        if select is not None and select and not _normalise(select):
+            raise ModforgeError(
+                "--select names no rule, so nothing would be checked; "
+                "name rule codes or prefixes (for example --select MF1), or ALL"
+            )
         if not select and not ignore:
             return self
         source = f"{self.source} and the command line" if self.source != "defaults" else "the command line"
@@ -129,14 +140,15 @@ def _fingerprint() -> str:
 # --- the configuration file ---------------------------------------------------------------------
 def find_config(start: Path) -> tuple[Path, dict] | None:
     """The nearest `.modforge.toml`, or `pyproject.toml` with a `[tool.modforge]` table, from `start` up to
-    the repository root (the first folder holding `.git`), with its table."""
+    the repository root (the first folder holding `.git`), with its table. Something by either name that is
+    no readable file (a link to nothing, a FIFO) stops the run: its settings would be silently lost."""
     start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate, _read(candidate)
         candidate = folder / PYPROJECT
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             table = _read(candidate).get("tool", {})
             table = table.get("modforge") if isinstance(table, dict) else None
             if table is not None:
@@ -146,14 +158,26 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
     return None
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a settings file is a few lines; more is not one
+
+
 def _read(path: Path) -> dict:
     import tomllib  # only when a configuration file exists
 
+    from modforge.filesystem import confine
+
+    data = confine.read_regular(path, follow_links=True, limit=MAX_CONFIG_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ModforgeError(f"cannot read {path}: {error.strerror or error}; check its permissions") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from modforge.filesystem import textcodec
+
+        text = textcodec.read_text(data, path)  # raises, naming the byte that is not UTF-8
+    from modforge.filesystem import structured
+
+    try:
+        with structured.parsing(path):  # nested past the recursion limit, numbers past int()'s
+            return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ModforgeError(f"{path} is not valid TOML ({error}); fix the syntax") from None
 

@@ -36,6 +36,9 @@ from modforge.checker.diagnostic import Diagnostic
 from modforge.checker.paths import PathDisplay
 from modforge.config import blake2b
 from modforge.documents import loader
+from modforge.errors import ModforgeError
+from modforge.filesystem import confine
+from modforge.filesystem.names import printable
 from modforge.spec.global_requirements import GlobalRequirements
 
 if TYPE_CHECKING:
@@ -159,7 +162,7 @@ def _run(
         for where, path, line, column, code, severity, message in stored:
             path = display(os.path.join(root, path) if where == "m" else path)
             if shown is None or path in shown:
-                diagnostics.append(Diagnostic(path, line, column, code, severity, message))
+                diagnostics.append(Diagnostic(printable(path), line, column, code, severity, printable(message)))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code))
     result = CheckResult(
         diagnostics,
@@ -230,8 +233,10 @@ def _entry_name(source: loader.ModuleSource) -> str:
 def _load_cache(root: Path) -> dict[str, tuple[str, list[Stored]]]:
     """The cache of the monorepo at `root`: module entry -> (key, findings); empty when missing or unreadable."""
     try:
-        with open(root / CACHE_DIR / CACHE_FILE, "rb") as handle:
-            cache = json.loads(handle.read())
+        data = loader._read(root / CACHE_DIR / CACHE_FILE)
+        if data is None:
+            return {}
+        cache = json.loads(data)
         if cache.get("format") != CACHE_FORMAT:
             return {}
         entries = {}
@@ -240,8 +245,8 @@ def _load_cache(root: Path) -> dict[str, tuple[str, list[Stored]]]:
             if isinstance(key, str) and all(map(_well_formed, stored)):
                 entries[name] = (key, stored)
         return entries  # type: ignore[return-value]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}  # missing, corrupt or foreign: every module is a miss, and the file is rewritten
+    except (ModforgeError, OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return {}  # missing, corrupt, foreign or no file: every module is a miss, and the file is rewritten
 
 
 _SHAPE = (str, str, int, int, str, str, str)
@@ -254,8 +259,17 @@ def _well_formed(item: tuple) -> bool:
 def _store_cache(root: Path, fresh: dict[str, tuple[str, list[Stored]]]) -> None:
     """Add `fresh` entries to the cache file (re-read first, so a concurrent run's entries mostly survive),
     dropping entries of modules that are gone; write a temporary file and rename it over the cache. Give up
-    silently when the folder is not writable: the cache only saves time."""
+    silently when the folder is not writable: the cache only saves time. Only at the root of a git work tree
+    (for a module outside git, `root` is the folder around it, which is not the module's to write into), and
+    never through a link."""
     folder = root / CACHE_DIR
+    if not os.path.exists(root / ".git"):
+        return
+    try:
+        if confine.kind_of(folder) not in (None, "dir") or confine.kind_of(folder / CACHE_FILE) not in (None, "file"):
+            return
+    except ModforgeError:
+        return
     entries = _load_cache(root)
     entries = {name: entry for name, entry in entries.items() if os.path.isdir(root / name)}
     entries.update(fresh)
@@ -412,8 +426,9 @@ def _facts_only(work: _Work, source: loader.ModuleSource) -> dict:
     from modforge.checker import quickcheck
     from modforge.pipeline import facts
 
-    if quickcheck.proven_clean(source, _globals(work, source.repo_root)):
-        return facts.from_canonical(source)
+    read: dict = {}
+    if quickcheck.proven_clean(source, _globals(work, source.repo_root), read):
+        return facts.from_canonical(source, read)
     return facts.from_module(loader.build_module(source), source)
 
 
@@ -424,11 +439,12 @@ def _check_source(work: _Work, source: loader.ModuleSource, facts_out: list | No
     from modforge.checker import quickcheck
 
     globals = _globals(work, source.repo_root)
-    if quickcheck.proven_clean(source, globals):
+    read: dict | None = {} if facts_out is not None else None  # facts are read from what the proof read
+    if quickcheck.proven_clean(source, globals, read):
         if facts_out is not None:
             from modforge.pipeline import facts
 
-            facts_out.append(facts.from_canonical(source))
+            facts_out.append(facts.from_canonical(source, read))
         return []
     from modforge.checker.check import check_module  # the rules, imported only for a module not proven clean
 

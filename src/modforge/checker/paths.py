@@ -1,6 +1,7 @@
 """How findings name files: relative to the working directory when inside it (with `/`), else absolute.
 One definition for the rules (check.py) and the cached results (engine.py), so a finding reads the same
-whether it was just computed or came from the cache."""
+whether it was just computed or came from the cache. (modforge.filesystem.names.printable makes a name valid
+text whatever bytes the file system holds.)"""
 
 from __future__ import annotations
 

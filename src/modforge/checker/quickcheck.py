@@ -33,7 +33,15 @@ from modforge.documents import blockscan, loader
 from modforge.documents.doctext import may_hold_conflict_marker, readable_text
 from modforge.spec import layout
 from modforge.spec.global_requirements import GlobalRequirements
-from modforge.spec.grammar import ANY_PREFIX, ID_FIND_RES, KEYWORDS, IdKind, canonical_pattern, prefix_error
+from modforge.spec.grammar import (
+    ANY_PREFIX,
+    ID_FIND_RES,
+    KEYWORDS,
+    IdKind,
+    canonical_pattern,
+    number_order,
+    prefix_error,
+)
 
 # How each rule is proven silent here. A rule added to modforge.checker.rules must be added (a test checks it).
 PROOFS = {
@@ -172,8 +180,12 @@ _ALLOWED_KEYWORDS = {
 }
 
 
-def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements) -> bool:
-    """Whether every rule is proven silent on the module `source` holds (False: not proven, check it)."""
+def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read: dict | None = None) -> bool:
+    """Whether every rule is proven silent on the module `source` holds (False: not proven, check it).
+
+    With `read`, a proven module's texts as the proof read them (comments and code blanked, a newline put in
+    front) and the ID spellings each holds are put in it, as "texts" and "spellings" by document name:
+    modforge.pipeline.facts reads a module's facts from them instead of reading it twice."""
     if source.extra_files:
         return False
     answers, problem = loader.read_answers(source.answers)
@@ -204,7 +216,10 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements) -> bo
                     return False  # MF206
                 found.update(map(_unpadded_phase, tokens) if keyword == _PHASE else tokens)
         texts[name], spellings[name] = visible, found
-    return _ids_proven(texts, spellings, prefix, globals) and _counts_proven(texts)
+    proven = _ids_proven(texts, spellings, prefix, globals) and _counts_proven(texts)
+    if proven and read is not None:
+        read.update(texts=texts, spellings=spellings)
+    return proven
 
 
 def _unpadded_phase(token: str) -> str:
@@ -290,7 +305,7 @@ def _counts_proven(texts: dict[str, str]) -> bool:
 def _releases_proven(changelog: str) -> bool:
     """MF603-MF605 over the releases the grammar let through: Unreleased first, versions falling with real
     dates not rising, each section once per release."""
-    above: tuple[tuple[int, ...], str] | None = None
+    above: tuple[tuple[tuple[int, str], ...], str] | None = None
     sections: set[str] = set()
     first = True
     for version, date, section in _RELEASES_AND_SECTIONS.findall(changelog):
@@ -308,7 +323,7 @@ def _releases_proven(changelog: str) -> bool:
             datetime.date.fromisoformat(date)
         except ValueError:
             return False
-        mine = tuple(int(part) for part in version.split("."))
+        mine = tuple(map(number_order, version.split(".")))
         if above is not None and (mine >= above[0] or date > above[1]):
             return False
         above = (mine, date)

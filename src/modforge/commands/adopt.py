@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     source, template = preconditions.local_template(args.template, root)
     version = preconditions.template_version(template)
     _require_release(source, version)
-    data = parse_data(args.data, template_source.question_names(str(template)))
+    data = parse_data(args.data, template_source.questions(str(template)))
     if vcs.toplevel(root) and not args.dry_run:
         preconditions.clean(root, whole_repository=False, action="the adoption")
     result = adoption.plan(

@@ -30,8 +30,11 @@ def run(args: argparse.Namespace) -> int:
     from modforge.pipeline import collect, status
 
     gc.disable()  # a short run over acyclic data: collecting only costs time
-    views = collect.collect(args.paths, use_cache=not args.no_cache)
     cwd = os.getcwd()
+    # each module's record is made in the worker that read it, in parallel (modforge.pipeline.collect)
+    views = collect.collect(
+        args.paths, use_cache=not args.no_cache, record=lambda view: status.module_record(view, cwd)
+    )
     if args.format == "json":
         sys.stdout.write(status.render_json(views, cwd))
     elif len(views) == 1:

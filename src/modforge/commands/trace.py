@@ -35,13 +35,15 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()  # a short run over acyclic data: collecting only costs time
     if args.output is not None and args.output.is_dir():
         raise ModforgeError(f"{args.output} is a folder; name the file to write, such as trace.html")
-    document = trace.matrix(collect.collect(args.paths, use_cache=not args.no_cache, record=trace.record))
+    # each module's part is made and rendered in the worker that read it, in parallel (modforge.pipeline.collect)
+    record = trace.module_markdown if args.format == "markdown" else trace.module_json
+    parts = [view.record for view in collect.collect(args.paths, use_cache=not args.no_cache, record=record)]
     if args.format == "json":
-        text = trace.render_json(document)
+        text = trace.render_json(parts)
     elif args.format == "html":
-        text = html.render(document)
+        text = html.render(parts)
     else:
-        text = trace.render_markdown(document)
+        text = trace.render_markdown(parts)
     if args.output is None:
         sys.stdout.write(text)
         return 0

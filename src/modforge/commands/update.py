@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         raise ModforgeError(f"{root / layout.ANSWERS_FILE} does not say which template made the module (_src_path)")
     preconditions.git_root(root, "copier update needs git to merge the template's changes with yours")
     preconditions.clean(root, whole_repository=True, action="the update")
+    preconditions.no_links(root, "modforge update")
     before = answers.get("_commit", "?")
     _update(root, args.vcs_ref, str(answers["_src_path"]))
     after = migration.read_answers(root).get("_commit", "?")
@@ -63,7 +64,10 @@ def _update(root: Path, vcs_ref: str | None, source: str) -> None:
     warnings.filterwarnings("ignore", module="copier")  # dirty-template notices are for template authors
     try:
         with template_repo.serving(source):  # the template the module records, every release a tag
-            run_update(str(root), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref=vcs_ref)
+            # Conflicts inline, never `rej`: a .rej file would be the only place some of the owner's lines live.
+            run_update(
+                str(root), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref=vcs_ref, conflict="inline"
+            )
     except ValueError as error:  # a stored answer the new template's validators reject
         raise ModforgeError(f"the new template rejects an answer: {error}; nothing was committed") from None
     except (CopierError, OSError) as error:

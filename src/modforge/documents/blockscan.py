@@ -25,7 +25,7 @@ line is `src.count("\\n", 0, p)` and the column `p - src.rfind("\\n", 0, p)`, bo
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 CODE = "code"
 COMMENT = "comment"
@@ -326,46 +326,64 @@ _QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _STARTS_BLOCK = re.compile(r"[ \t]*(?:$|#|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~)")
 
 
+_STARTS_BLOCK_AT = re.compile(_STARTS_BLOCK.pattern, re.M)
+
+
 class _Inline:
     """Where inline content may run: within one line of a heading, within one paragraph otherwise.
-    Lookups are by bisection over offsets found once, so no text is searched twice."""
+    Questions come in text order (left to right); each is answered by bisection over offsets found once
+    and a line pointer that only moves forward, so no stretch of text is searched twice."""
 
     def __init__(self, text: str, heading_starts: set[int]) -> None:
         self.text = text
         self.heading_starts = heading_starts
         self.breaks: list[int] | None = None
+        self.quote_lines: list[int] | None = None  # the newline before each line with quote markers
+        self.quote_breaks: list[int] = []  # ... of those whose content, after the markers, opens a block
+        self.line_begin, self.line_end = 0, -1  # the line of the last offset asked about
+
+    def _line_of(self, start: int) -> None:
+        text = self.text
+        if start > self.line_end or start < self.line_begin:
+            lower = self.line_end if self.line_begin <= start else 0
+            self.line_begin = text.rfind("\n", max(lower, 0), start) + 1
+            end = text.find("\n", start)
+            self.line_end = len(text) if end < 0 else end
 
     def crosses(self, start: int, end: int) -> bool:
         """Whether content from `start` to `end` would have to leave its heading or paragraph."""
-        text = self.text
-        if text.find("\n", start, end) < 0:
+        self._line_of(start)
+        if self.line_end >= end:
             return False
-        if text.rfind("\n", 0, start) + 1 in self.heading_starts:
+        if self.line_begin in self.heading_starts:
             return True
         if self.breaks is None:
-            self.breaks = [match.start() for match in _BREAK.finditer(text)]
-        following = bisect_right(self.breaks, start)
-        if following < len(self.breaks) and self.breaks[following] < end:
+            self.breaks = [match.start() for match in _BREAK.finditer(self.text)]
+        if _any_between(self.breaks, start, end):
             return True
-        return _QUOTE_LINE.search(text, start, end) is not None and _crosses_quote(text, start, end)
+        if self.quote_lines is None:
+            self._find_quote_lines()
+        if not _any_between(self.quote_lines, self.line_end, end):
+            return False
+        # Inside a block quote a line ends the paragraph when, after its quote markers, it is blank or opens
+        # a block; a quote marker after unquoted text starts a new block.
+        if _QUOTE_MARKERS.match(self.text, self.line_begin) is None:
+            return True
+        return _any_between(self.quote_breaks, self.line_end, end)
+
+    def _find_quote_lines(self) -> None:
+        text = self.text
+        self.quote_lines = [match.start() for match in _QUOTE_LINE.finditer(text)]
+        for newline in self.quote_lines:
+            markers = _QUOTE_MARKERS.match(text, newline + 1)
+            if markers is not None and _STARTS_BLOCK_AT.match(text, markers.end()):
+                self.quote_breaks.append(newline)
 
 
-def _crosses_quote(text: str, start: int, end: int) -> bool:
-    """Inside a block quote, a line ends the paragraph when, after its quote markers, it is blank or opens
-    a block; a quote marker after unquoted text starts a new block."""
-    begin = text.rfind("\n", 0, start) + 1
-    finish = text.find("\n", end)
-    lines = text[begin : finish if finish >= 0 else len(text)].split("\n")
-    quoted = _QUOTE_MARKERS.match(lines[0]) is not None
-    for line in lines[1:]:
-        markers = _QUOTE_MARKERS.match(line)
-        if markers is not None:
-            if not quoted:
-                return True
-            line = line[markers.end() :]
-        if _STARTS_BLOCK.match(line):
-            return True
-    return False
+def _any_between(offsets: list[int], start: int, end: int) -> bool:
+    """Whether the sorted `offsets` hold one in [start, end)."""
+    index = bisect_left(offsets, start)
+    return index < len(offsets) and offsets[index] < end
 
 
 def _blank_inline(result: Scan) -> None:
@@ -531,6 +549,7 @@ class _State:
         self.headings: list[tuple[int, str, int, int]] = []  # level, text, first line, line after (0-based)
         self.blocks: list[tuple[int, int, str]] = []  # first line (0-based), line after, kind
         self.spills = False
+        self.quote_budgets: dict[tuple[int, int], int] = {}  # (level, line) -> lines a quote there took, x2
 
     # -- helpers
     def is_empty(self, line: int) -> bool:
@@ -588,7 +607,9 @@ class _State:
             if self.level >= _MAX_NESTING:  # markdown-it's guard: deeper content is left unparsed
                 self.line = end_line
                 break
-            for rule in _RULES:
+            position = self.b_marks[line] + self.t_shift[line]
+            char = self.src[position] if position < self.e_marks[line] else ""
+            for rule in _RULES.get(char, _RULES[None]):
                 if rule(self, line, end_line, False):
                     break
             line = self.line
@@ -596,8 +617,11 @@ class _State:
                 line += 1
                 self.line = line
 
-    def terminates(self, rules: tuple, line: int, end_line: int) -> bool:
-        return any(rule(self, line, end_line, True) for rule in rules)
+    def terminates(self, rules: dict, line: int, end_line: int) -> bool:
+        """Whether one of `rules` (a table of `_by_first_char`) would start a block at `line`."""
+        position = self.b_marks[line] + self.t_shift[line]
+        char = self.src[position] if position < self.e_marks[line] else ""
+        return any(rule(self, line, end_line, True) for rule in rules.get(char, rules[None]))
 
 
 def _rule_code(state: _State, start: int, end_line: int, silent: bool) -> bool:
@@ -655,19 +679,50 @@ def _rule_fence(state: _State, start: int, end_line: int, silent: bool) -> bool:
 
 
 def _rule_blockquote(state: _State, start: int, end_line: int, silent: bool) -> bool:
-    old_line_max = state.line_max
+    """markdown-it's blockquote, made linear. markdown-it scans every line the quote could reach (quoted
+    lines and lazy ones) before parsing its content, but the content may stop at the first lazy line, so
+    each quote of `x\\n>>\\n` repeated rescans the rest of the text. Here the scan stops a little past
+    the first lazy line (`budget`), the content is parsed up to that bound, and only when it reached the
+    bound (it may have gone further) is the quote scanned and parsed again, with twice the budget: each
+    quote costs a small multiple of the lines it takes. The answer is markdown-it's in every case (a parse
+    that stops before the bound never looked past it). A quote's budget is remembered for its line, so an
+    enclosing quote trying again gives its inner quotes their budget at once (nested retries would
+    otherwise multiply)."""
     position, maximum = state.b_marks[start] + state.t_shift[start], state.e_marks[start]
     if state.is_code(start) or position >= maximum or state.src[position] != ">":
         return False
     if silent:
         return True
+    key = (state.level, start)
+    budget = state.quote_budgets.get(key, 0)
+    found = len(state.blocks)
+    while True:
+        bound = _quote_attempt(state, start, end_line, budget)
+        if bound is None or state.line < bound:
+            break
+        del state.blocks[found:]  # the content reached the bound: scan further and parse it again
+        budget = 2 * (bound - start)
+    state.quote_budgets[key] = 2 * (state.line - start)
+    return True
+
+
+def _quote_attempt(state: _State, start: int, end_line: int, budget: int) -> int | None:
+    """Scan the quote from `start` and parse its content (state.line is then where the quote ends). The scan
+    stops once it has passed a lazy line and `budget` lines: the line it stopped at is returned (the bound
+    the content was parsed up to), or None when the scan ended where markdown-it's does."""
+    old_line_max = state.line_max
     saved: list[tuple[int, int, int, int]] = []
     line = start
     last_line_empty = False
+    lazy_seen = False
+    bound = None
     terminators = _TERMINATE_BLOCKQUOTE
     old_parent = state.parent_type
     state.parent_type = "blockquote"
     while line < end_line:
+        if lazy_seen and line - start >= budget:
+            bound = state.line_max = line
+            break
         position, maximum = state.b_marks[line] + state.t_shift[line], state.e_marks[line]
         if line > start:
             outdented = state.s_count[line] < state.blk_indent
@@ -723,6 +778,7 @@ def _rule_blockquote(state: _State, start: int, end_line: int, silent: bool) -> 
             break
         saved.append((state.b_marks[line], state.t_shift[line], state.s_count[line], state.bs_count[line]))
         state.s_count[line] = -1  # a lazy continuation line
+        lazy_seen = True
         line += 1
     old_indent = state.blk_indent
     state.blk_indent = 0
@@ -737,7 +793,7 @@ def _rule_blockquote(state: _State, start: int, end_line: int, silent: bool) -> 
         state.s_count[start + index] = s_count
         state.bs_count[start + index] = bs_count
     state.blk_indent = old_indent
-    return True
+    return bound
 
 
 def _rule_hr(state: _State, start: int, end_line: int, silent: bool) -> bool:
@@ -970,17 +1026,42 @@ def _rule_paragraph(state: _State, start: int, end_line: int, silent: bool) -> b
     return True
 
 
-_RULES = (
-    _rule_code,
-    _rule_fence,
-    _rule_blockquote,
-    _rule_hr,
-    _rule_list,
-    _rule_html,
-    _rule_heading,
-    _rule_lheading,
-    _rule_paragraph,
+# The characters a block of each rule can start with, after the line's indentation (None: any line).
+_FIRST_CHARS = {
+    _rule_code: None,  # indentation alone
+    _rule_fence: "`~",
+    _rule_blockquote: ">",
+    _rule_hr: "*-_",
+    _rule_list: "*-+0123456789",
+    _rule_html: "<",
+    _rule_heading: "#",
+    _rule_lheading: None,
+    _rule_paragraph: None,
+}
+
+
+def _by_first_char(rules: tuple) -> dict:
+    """`rules` in their order, by the first character of a line: only those that can start a block there
+    (each of the others would return False at once, with nothing changed), under None for any other line."""
+    table: dict = {None: tuple(rule for rule in rules if _FIRST_CHARS[rule] is None)}
+    for char in "".join(chars for chars in _FIRST_CHARS.values() if chars):
+        table[char] = tuple(rule for rule in rules if _FIRST_CHARS[rule] is None or char in _FIRST_CHARS[rule])
+    return table
+
+
+_RULES = _by_first_char(
+    (
+        _rule_code,
+        _rule_fence,
+        _rule_blockquote,
+        _rule_hr,
+        _rule_list,
+        _rule_html,
+        _rule_heading,
+        _rule_lheading,
+        _rule_paragraph,
+    )
 )
-_TERMINATE_PARAGRAPH = (_rule_fence, _rule_blockquote, _rule_hr, _rule_list, _rule_html, _rule_heading)
+_TERMINATE_PARAGRAPH = _by_first_char((_rule_fence, _rule_blockquote, _rule_hr, _rule_list, _rule_html, _rule_heading))
 _TERMINATE_BLOCKQUOTE = _TERMINATE_PARAGRAPH
-_TERMINATE_LIST = (_rule_fence, _rule_blockquote, _rule_hr)
+_TERMINATE_LIST = _by_first_char((_rule_fence, _rule_blockquote, _rule_hr))

@@ -18,6 +18,18 @@ CONFLICT_MARKER_RE = re.compile(r"\n(?:<{7}|>{7}|\|{7})(?=[ \t\n]|$)|\n={7}[ \t]
 _MARKER_STARTS = tuple("\n" + mark * 7 for mark in "<|=>")
 
 
+def conflict_marker_lines(src: str) -> list[int]:
+    """The lines (1-based) CONFLICT_MARKER_RE finds in `src` (a text with a newline put in front), counted
+    as the matches come, so that a text of nothing but markers costs one pass."""
+    lines: list[int] = []
+    line, counted = 0, 0
+    for match in CONFLICT_MARKER_RE.finditer(src):
+        line += src.count("\n", counted, match.start() + 1)
+        counted = match.start() + 1
+        lines.append(line)
+    return lines
+
+
 def may_hold_conflict_marker(src: str) -> bool:
     """Whether `src` (a text with a newline put in front) may hold a line CONFLICT_MARKER_RE finds: four
     substring searches, much faster than the pattern on the usual text, which holds none."""

@@ -11,12 +11,14 @@ its cache on the bytes and parse only what changed, in worker processes.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import confine
 from modforge.spec import layout
 from modforge.spec.global_requirements import BUILT_IN_GLOBALS, GlobalRequirements
 from modforge.spec.grammar import IdKind
@@ -191,7 +193,7 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
     docs_dir = os.path.join(top, layout.DOCS_DIR)
     names: list[str] = []
     leftovers: list[str] = []
-    stack = [top]
+    stack = [top, docs_dir]  # docs/ by its path: read through a link, as is_module found the module through it
     while stack:
         current = stack.pop()
         try:
@@ -206,9 +208,8 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
                 if entry.is_file(follow_symlinks=False):
                     leftovers.append(entry.path)
             elif in_docs and _pipeline_name(name):
-                if entry.is_file():
-                    names.append(name)
-            elif not _skipped(name) and entry.is_dir(follow_symlinks=False):
+                names.append(name)  # whatever it is: a document that is no readable file stops the check
+            elif not _skipped(name) and entry.path != docs_dir and entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
     chosen: dict[str, str] = {}
     for file_name in sorted(names):  # today's name wins over a slot name for the same document
@@ -230,11 +231,19 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
 
 
 def _read(path: Path | str) -> bytes | None:
+    """The bytes of the file at `path`, None when nothing is there. Anything else that is not a regular file
+    (a link to nothing, a loop of links, a folder, a FIFO, a device) or cannot be read raises ModforgeError:
+    `modforge check` cannot say anything true about a module whose files it cannot read (exit 2), and
+    opening a FIFO would hang it."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
+        os.lstat(path)
+    except FileNotFoundError:
         return None
+    except OSError as error:
+        if error.errno == errno.ENOTDIR:
+            return None
+        raise ModforgeError(f"cannot inspect {path} ({error.strerror or error})") from None
+    return confine.read_regular(Path(path), follow_links=True)
 
 
 # --- building ---------------------------------------------------------------------------------------
@@ -249,6 +258,9 @@ def build_module(source: ModuleSource) -> Module:
     declared = answers.get("id_prefix") if answers else None
     if isinstance(declared, str) and declared.strip():
         prefix, prefix_source = declared.strip(), "answers"
+    elif declared is not None and not isinstance(declared, str):  # `id_prefix: 123`: declared, and wrong (MF105)
+        shown = str(declared)
+        prefix, prefix_source = shown if len(shown) <= 40 else shown[:40] + "...", "answers"
     else:
         prefix = infer_prefix(documents.values())
         if prefix:
@@ -264,10 +276,7 @@ def load_module(root: Path) -> Module:
 def load_answers(path: Path) -> dict:
     """The answers file at `path` (which exists) as a mapping; ModforgeError saying what is wrong with it and
     how to fix it otherwise. For the commands that need the answers; `modforge check` reports MF003 instead."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ModforgeError(f"cannot read {path}: {error.strerror or error}; check the file's permissions") from None
+    data = _read(path) or b""  # a FIFO, a link to nothing or an unreadable file: ModforgeError, never a hang
     answers, problem = read_answers(data)
     if problem is None and answers is None:  # empty
         problem_text, line = "holds nothing, not a mapping of question names to answers", 1
@@ -304,6 +313,10 @@ def _read_answers(data: bytes) -> tuple[dict | None, Problem | None]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         answers = yaml.load(data, Loader=loader)
+    except RecursionError:
+        from modforge.documents.model import Problem
+
+        return None, Problem("answers-not-yaml", "nests too deeply to be an answers file", 1, 1)
     except (yaml.YAMLError, ValueError) as error:
         from modforge.documents.doctext import CONFLICT_MARKER_RE
         from modforge.documents.model import (
@@ -323,6 +336,13 @@ def _read_answers(data: bytes) -> tuple[dict | None, Problem | None]:
 
         held = "nothing" if answers is None else f"a {type(answers).__name__}"
         return None, Problem("answers-not-mapping", f"holds {held}, not a mapping of question names to answers")
+    from modforge.filesystem import structured
+
+    if structured.expanded_size(answers) > structured.MAX_VALUES:  # aliases of aliases: every reader would hang
+        from modforge.documents.model import Problem
+
+        reason = f"expands its aliases past {structured.MAX_VALUES:,} values, which no answers file holds"
+        return None, Problem("answers-not-yaml", reason, 1, 1)
     return answers, None
 
 

@@ -23,13 +23,15 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from pathlib import Path
 
 from modforge.documents import blockscan
 from modforge.documents.doctext import (
-    CONFLICT_MARKER_RE,
     MAX_DOCUMENT_BYTES,
     UTF16_BOMS,
+    conflict_marker_lines,
     may_hold_conflict_marker,
     readable_text,
 )
@@ -169,9 +171,15 @@ def _conflict_markers(scan: blockscan.Scan) -> tuple[int, ...]:
     src = scan.src
     if not may_hold_conflict_marker(src):
         return ()
-    code = [(first, last) for first, last, kind in scan.blocks if kind == blockscan.CODE]
-    lines = (src.count("\n", 0, match.start() + 1) for match in CONFLICT_MARKER_RE.finditer(src))
-    return tuple(line for line in lines if not any(first <= line <= last for first, last in code))
+    code = sorted((first, last) for first, last, kind in scan.blocks if kind == blockscan.CODE)
+    firsts = [first for first, _ in code]
+    reach = list(accumulate((last for _, last in code), max))  # the last code line of the blocks so far
+    found = []
+    for line in conflict_marker_lines(src):
+        index = bisect_right(firsts, line) - 1
+        if index < 0 or reach[index] < line:  # in no code block (one bisection: a marker per line stays linear)
+            found.append(line)
+    return tuple(found)
 
 
 _STEP_MATCH = layout.STEP_RE.match

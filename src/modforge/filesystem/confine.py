@@ -45,13 +45,18 @@ def confined(root: Path, relative: str) -> Path:
         except OSError as error:
             raise OutsideRoot(f"cannot inspect {current}: {error.strerror or error}") from None
         if stat.S_ISLNK(mode):
-            raise OutsideRoot(
-                f"{current} is a symbolic link; modforge never reads or writes through links: "
-                "replace it with the real file or folder"
-            )
+            raise link_refused(current)
         if index < len(parts) - 1 and not stat.S_ISDIR(mode):
             raise OutsideRoot(f"{current} is not a folder, so {root / relative} cannot be written")
     return root / relative
+
+
+def link_refused(path: Path) -> OutsideRoot:
+    """The error for a link found where modforge would read or write."""
+    return OutsideRoot(
+        f"{path} is a symbolic link; modforge never reads or writes through links: replace it with the real "
+        "file or folder"
+    )
 
 
 def kind_of(path: Path) -> str | None:
@@ -64,7 +69,7 @@ def kind_of(path: Path) -> str | None:
     except OSError as error:
         if error.errno == errno.ENOTDIR:
             return None
-        raise
+        raise ModforgeError(f"cannot inspect {path} ({error.strerror or error})") from None
     if stat.S_ISLNK(mode):
         return "link"
     if stat.S_ISREG(mode):
@@ -76,20 +81,15 @@ def kind_of(path: Path) -> str | None:
 
 def read_regular(path: Path, *, follow_links: bool = False, limit: int | None = None) -> bytes:
     """The bytes of the regular file at `path`. Raises ModforgeError, never blocking, for a FIFO, a device,
-    a folder, a link (unless `follow_links`), a file larger than `limit`, or a read that fails."""
+    a folder, a link (unless `follow_links`; a link to nothing or a loop of links even then), a file larger
+    than `limit`, or a read that fails."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         descriptor = os.open(path, flags)
     except OSError as error:
-        if error.errno == errno.ELOOP:
-            reason = "is a symbolic link (or a loop of them); replace it with the real file"
-        elif error.errno == errno.EISDIR:
-            reason = "is a folder, not a file"
-        else:
-            reason = f"cannot be read ({error.strerror or error}); check that it exists and is readable"
-        raise ModforgeError(f"{path} {reason}") from None
+        raise ModforgeError(f"{path} {_unreadable(path, error)}") from None
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
@@ -97,7 +97,10 @@ def read_regular(path: Path, *, follow_links: bool = False, limit: int | None = 
             raise ModforgeError(f"{path} is {what}, not a regular file; replace it with the file it stands for")
         if limit is not None and info.st_size > limit:
             raise ModforgeError(f"{path} has {info.st_size:,} bytes, more than the {limit:,} modforge reads")
-        chunks = []
+        data = os.read(descriptor, info.st_size + 1)  # one read for the usual file, whose size is known
+        if len(data) <= info.st_size:
+            return data
+        chunks = [data]  # it grew while being read
         while chunk := os.read(descriptor, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
@@ -105,3 +108,16 @@ def read_regular(path: Path, *, follow_links: bool = False, limit: int | None = 
         raise ModforgeError(f"{path} cannot be read ({error.strerror or error})") from None
     finally:
         os.close(descriptor)
+
+
+def _unreadable(path: Path, error: OSError) -> str:
+    """Why `path` could not be opened, as the end of a sentence naming it."""
+    if error.errno == errno.ELOOP:
+        return "is a symbolic link (or a loop of them); replace it with the real file"
+    if error.errno == errno.EISDIR:
+        return "is a folder, not a file"
+    if error.errno == errno.ENOENT and kind_of(path) == "link":
+        return "is a symbolic link to nothing (its target does not exist); replace it with the real file"
+    if error.errno == errno.ENAMETOOLONG:
+        return "has a name too long for the file system"
+    return f"cannot be read ({error.strerror or error}); check that it exists and is readable"

@@ -13,7 +13,6 @@ fix the file (a rewrite would silently replace the bytes modforge could not read
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -95,6 +94,8 @@ def _restore_mixed(text: str, like: TextFile) -> str:
     if len(new_lines) == len(old):  # lines edited in place: each keeps its own ending
         opcodes = [("equal", 0, len(old), 0, len(old))]
     else:
+        import difflib  # only for a file whose lines end in more than one way
+
         opcodes = difflib.SequenceMatcher(None, old_plain, new_plain, autojunk=False).get_opcodes()
     for tag, i1, _i2, j1, j2 in opcodes:
         for offset, index in enumerate(range(j1, j2)):

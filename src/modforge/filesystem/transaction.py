@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from modforge.errors import ModforgeError
 from modforge.filesystem import confine
+from modforge.lifecycle import vcs
 
 _TEMP_SUFFIX = ".modforge-tmp"
 
@@ -147,7 +148,7 @@ class Transaction:
         if not changes and not self._resolve and not self._stage:
             return
         targets = self._preflight(changes)
-        git_top = _git_toplevel(self.root) if (self._renames or self._resolve or self._stage) else None
+        git_top = vcs.toplevel(self.root) if (self._renames or self._resolve or self._stage) else None
         index_path = _index_path(git_top) if git_top else None
         index_before = index_path.read_bytes() if index_path and index_path.is_file() else None
         undo: list[_Undo] = []
@@ -207,8 +208,9 @@ class Transaction:
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
-            kind = confine.kind_of(target)
-            mode = stat.S_IMODE(os.stat(target).st_mode) if kind == "file" else 0o666 & ~_umask()
+            source = self.root / self._origin.get(path, path)  # a renamed file keeps its mode (read-only, say)
+            kind = confine.kind_of(source)
+            mode = stat.S_IMODE(os.stat(source).st_mode) if kind == "file" else 0o666 & ~_umask()
             os.chmod(name, mode)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -307,22 +309,9 @@ _HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 def _git(top: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, input=input)
-    if result.returncode != 0:
-        raise ModforgeError(f"`git {' '.join(args[:2])}` failed: {result.stderr.strip()}")
-    return result
-
-
-def _git_toplevel(path: Path) -> Path | None:
-    try:
-        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True)
-    except OSError:
-        return None
-    return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
+    return vcs.git(top, *args, input=input)  # one line: git's first line of complaint
 
 
 def _index_path(top: Path) -> Path | None:
-    result = subprocess.run(
-        ["git", "rev-parse", "--path-format=absolute", "--git-path", "index"], cwd=top, capture_output=True, text=True
-    )
+    result = vcs.git(top, "rev-parse", "--path-format=absolute", "--git-path", "index", check=False)
     return Path(result.stdout.strip()) if result.returncode == 0 else None

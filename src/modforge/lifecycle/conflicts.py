@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from modforge.errors import ModforgeError
+from modforge.filesystem import confine
 from modforge.lifecycle import migration, vcs
 
 SKIP_DIRS = {".git", "target", "node_modules", "__pycache__", ".venv"}
@@ -29,9 +31,7 @@ def find(root: Path) -> list[Leftover]:
     for file in _files(root):
         relative = file.relative_to(root).as_posix()
         if file.name.endswith(".rej"):
-            found.append(
-                Leftover(relative, 0, "rejected hunks of the update; apply them by hand, then delete the file")
-            )
+            found += _rejected(root, file, relative)
             continue
         text = _text(file)
         if text is None:
@@ -53,12 +53,36 @@ def _files(root: Path):
             yield Path(folder, name)
 
 
+def _rejected(root: Path, rej: Path, relative: str) -> list[Leftover]:
+    """What a `*.rej` file holds that the file beside it lacks: the lines of the owner's change (the hunks'
+    `+` lines) found nowhere in that file exist only in the `.rej`, and are named one by one."""
+    target = rej.with_name(rej.name.removesuffix(".rej"))
+    text, current = _text(rej) or "", _text(target) or ""
+    present = {line.strip() for line in current.splitlines()}
+    lost = []
+    added = 0
+    in_hunk = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("@@"):
+            in_hunk = True
+        elif in_hunk and line.startswith("+") and line[1:].strip():
+            added += 1
+            if line[1:].strip() not in present:
+                lost.append(
+                    Leftover(relative, number, f"your line is only here, not in {target.name}: {line[1:].strip()!r}")
+                )
+    if lost:
+        lost.append(Leftover(relative, 0, f"apply its {len(lost)} line(s) to {target.name} by hand, then delete it"))
+        return lost
+    if added:
+        return [Leftover(relative, 0, f"rejected hunks; {target.name} holds every line they add: delete the file")]
+    return [Leftover(relative, 0, "rejected hunks of the update; apply them by hand, then delete the file")]
+
+
 def _text(file: Path) -> str | None:
-    try:
-        if file.is_symlink() or file.stat().st_size > MAX_BYTES:
-            return None
-        data = file.read_bytes()
-    except OSError:
+    try:  # a regular file only (a FIFO would hang the read), and not a huge one
+        data = confine.read_regular(file, limit=MAX_BYTES)
+    except ModforgeError:
         return None
     if b"\0" in data:
         return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import re
 import sys
 import tempfile
@@ -32,18 +33,20 @@ from typing import Any
 
 from packaging.version import Version
 
-from modforge.documents import loader
+from modforge.documents import doctext, loader
 from modforge.errors import ModforgeError
 from modforge.filesystem import confine, textcodec
 from modforge.filesystem.transaction import Transaction
 from modforge.lifecycle import releases, vcs
 from modforge.spec import layout
+from modforge.templating import template_source
 
 MIGRATIONS_DIR = "migrations"
 STAGES = ("before", "after")
 _FILE_RE = re.compile(r"v\d+_\d+_\d+\.py")
 # The labels copier gives `git merge-file` (copier/_main.py), reused so a re-merge reads the same.
 MERGE_LABELS = ("before updating", "last update", "after updating")
+MAX_FILE_BYTES = doctext.MAX_DOCUMENT_BYTES  # a file migrations or adoption read: larger is no document
 
 
 class MigrationError(ModforgeError):
@@ -142,7 +145,7 @@ class ModuleTree:
                 what = {"dir": "a folder", "other": "a FIFO, device or socket"}[kind]
                 raise ModforgeError(f"{target} is {what}, not a file; move it away, then run again")
             else:
-                decoded = textcodec.decode(confine.read_regular(target), target)
+                decoded = textcodec.decode(confine.read_regular(target, limit=MAX_FILE_BYTES), target)
                 self._encoding[path] = decoded
                 self._disk[path] = decoded.text
         return self._disk[path]
@@ -231,18 +234,17 @@ def parse_document(path: Path, name: str, text: str) -> Any:
 def conflict_lines(text: str, *, markdown: bool = True) -> list[int]:
     """Lines (1-based) of merge conflict markers, as the parser finds them: in Markdown, outside code blocks
     (parser.parse_text); in any other file, every line the marker pattern (doctext.CONFLICT_MARKER_RE) matches."""
-    from modforge.documents import doctext, parser
+    from modforge.documents import parser
 
     if markdown:
         return list(parser.parse_text(text, Path("conflicts.md"), "conflicts.md").conflict_markers)
-    src = "\n" + text
-    return [src.count("\n", 0, match.start() + 1) for match in doctext.CONFLICT_MARKER_RE.finditer(src)]
+    return doctext.conflict_marker_lines("\n" + text)
 
 
 def read_answers(root: Path) -> dict[str, Any]:
     """The module's answers file; ModforgeError naming the fix when it is missing or unreadable."""
     path = Path(root) / layout.ANSWERS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # something else by that name (a FIFO, a link to nothing): load_answers says what
         raise ModforgeError(
             f"{path.parent} has no {layout.ANSWERS_FILE}: it was not made by the modforge template; "
             f"run `modforge adopt {path.parent}` to bring it under the template"
@@ -250,7 +252,7 @@ def read_answers(root: Path) -> dict[str, Any]:
     return loader.load_answers(path)
 
 
-MODFORGE_KEYS = ("module_name", "id_prefix")
+MODFORGE_KEYS = template_source.MODFORGE_QUESTIONS
 
 
 def check_modforge_answers(root: Path, answers: dict[str, Any]) -> None:

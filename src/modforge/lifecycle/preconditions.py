@@ -3,10 +3,12 @@ ModforgeError that names the problem and the fix (exit 2, nothing changed)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import confine
 from modforge.lifecycle import vcs
 from modforge.templating import template_source
 
@@ -19,6 +21,26 @@ def module_dir(path: Path) -> Path:
     if not root.is_dir():
         raise ModforgeError(f"{path} is not a folder; pass the module's folder, such as modules/cred-store")
     return root
+
+
+# Folders a template never renders into: links and special files there are no concern of an update.
+UNRENDERED_DIRS = frozenset({".git", "target", "node_modules", "__pycache__", ".venv", "venv"})
+
+
+def no_links(root: Path, action: str) -> None:
+    """Refuse a module holding a symbolic link, a FIFO, a device or a socket: copier writes the template's
+    files in place, through a link to wherever it points, and would hang reading a FIFO."""
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            kind = confine.kind_of(path)
+            if kind in ("link", "other"):
+                what = "a symbolic link" if kind == "link" else "a FIFO, device or socket"
+                raise ModforgeError(
+                    f"{path} is {what}; {action} never writes through links nor reads special files: replace it "
+                    "with the real file or folder (or remove it), commit, then run again"
+                )
+        dirs[:] = [name for name in dirs if name not in UNRENDERED_DIRS]
 
 
 def git_root(root: Path, why: str) -> Path:

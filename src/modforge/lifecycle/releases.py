@@ -37,8 +37,9 @@ def tag(version: str) -> str:
 def parse_version(text: str) -> Version:
     try:
         return Version(text)
-    except InvalidVersion:
-        raise ModforgeError(f"{text!r} is not a version like 0.2.0") from None
+    except (InvalidVersion, ValueError):  # ValueError: a number past int()'s 4,300 digits
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise ModforgeError(f"{shown!r} is not a version like 0.2.0") from None
 
 
 def version_of_ref(ref: str) -> str | None:
@@ -48,7 +49,7 @@ def version_of_ref(ref: str) -> str | None:
         return None
     try:
         return str(Version(match.group("version")))
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):
         return None
 
 

@@ -18,9 +18,18 @@ def git(
 ) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
         raise ModforgeError("git is not installed; install git, which copier needs too")
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input, env=env)
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding="utf-8",
+        errors="surrogateescape",  # names that are not UTF-8 come through, and go back to git, unchanged
+        input=input,
+        env=env,
+    )
     if check and result.returncode != 0:
-        raise ModforgeError(f"`git {' '.join(args)}` failed in {cwd}: {result.stderr.strip()}")
+        complaint = next((line.strip() for line in result.stderr.splitlines() if line.strip()), "no reason given")
+        raise ModforgeError(f"`git {' '.join(args)}` failed in {cwd}: {complaint}")  # one line: git's first
     return result
 
 
@@ -29,7 +38,13 @@ def toplevel(path: Path) -> Path | None:
     if shutil.which("git") is None:
         return None
     folder = path if path.is_dir() else path.parent
-    result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=folder,
+        capture_output=True,
+        encoding="utf-8",
+        errors="surrogateescape",
+    )
     return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
 
 
@@ -43,14 +58,22 @@ def dirty_paths(folder: Path, *, whole_repository: bool = False) -> list[str]:
 def unmerged_paths(folder: Path) -> list[str]:
     """Files under `folder` that the index holds as unmerged (a conflict left by a merge or `copier update`),
     relative to `folder`."""
-    out = git(folder, "ls-files", "--unmerged", "--", ".").stdout
-    return sorted({line.split("\t", 1)[1] for line in out.splitlines() if "\t" in line})
+    out = git(folder, "ls-files", "-z", "--unmerged", "--", ".").stdout  # -z: names as they are, never quoted
+    return sorted({entry.split("\t", 1)[1] for entry in out.split("\0") if "\t" in entry})
 
 
 def stage_text(folder: Path, relative: str, stage: int) -> str | None:
     """The text of index stage `stage` (1 base, 2 ours, 3 theirs) of `relative`, or None when that stage is empty."""
     result = git(folder, "show", f":{stage}:./{relative}", check=False)
-    return result.stdout if result.returncode == 0 else None
+    if result.returncode != 0:
+        return None
+    try:
+        result.stdout.encode("utf-8")
+    except UnicodeEncodeError:  # git's output was read with surrogateescape: these bytes are not UTF-8
+        raise ModforgeError(
+            f"{relative} is not UTF-8 in git's index (stage {stage}); save it as UTF-8, then run again"
+        ) from None
+    return result.stdout
 
 
 def is_tracked(folder: Path, relative: str) -> bool:

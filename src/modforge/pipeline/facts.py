@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from modforge.spec import layout
-from modforge.spec.grammar import ID_FIND_RES, KEYWORDS, IdKind, ParsedId, format_id, parse_id
+from modforge.spec.grammar import ID_FIND_RES, IdKind, ParsedId, format_id, parse_id
 
 # Documents whose definitions are facts, and the kind each defines.
 DEFINING = {
@@ -45,6 +45,8 @@ DEFINING = {
 }
 # Documents whose definitions' citations are facts (the links of the traceability matrix).
 CITING = frozenset({layout.INTENT_REQUIREMENTS, layout.INTENT_SCENARIOS, layout.TASKS})
+# The kinds of ID a citation may be: what the matrix links (a task to its scenarios, a scenario to requirements).
+LINKED = frozenset({IdKind.REQ, IdKind.GLOBAL_REQ, IdKind.SCEN})
 Facts = dict
 
 _CANONICAL: dict[str, str] = {}
@@ -64,6 +66,8 @@ def _canonical_of(parsed: ParsedId) -> str:
 
 
 def _relative(path: str, root: str) -> str:
+    if path.startswith(root) and path[len(root) : len(root) + 1] == os.sep:  # a document inside: no relpath
+        return path[len(root) + 1 :].replace(os.sep, "/")
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
@@ -86,7 +90,7 @@ class _Doc:
         for id_text, line, title, phase, extra in self.definitions:
             following = bisect_right(self.heading_lines, line)
             stop = self.heading_lines[following] if following < len(self.heading_lines) else 1 << 30
-            cited = set(tokens[bisect_right(lines, line) : bisect_right(lines, stop - 1)]) if self.citing else set()
+            cited = set(tokens[bisect_left(lines, line) : bisect_right(lines, stop - 1)]) if self.citing else set()
             cited.discard(id_text)
             out.append([id_text, line, title, phase, sorted(cited), extra])
         return out
@@ -173,7 +177,8 @@ def from_module(module, source=None) -> Facts:
             continue
         reduced = _Doc(name in CITING)
         reduced.heading_lines = sorted(h.line for h in doc.headings)
-        reduced.occurrences = [(o.line, _canonical_of(o.id)) for o in doc.ids] if reduced.citing else []
+        if reduced.citing:
+            reduced.occurrences = [(o.line, _canonical_of(o.id)) for o in doc.ids if o.id.kind in LINKED]
         if kind is IdKind.REQ:
             items = [(r.id, r.line, r.title, r.phase, None) for r in doc.requirements]
         elif kind is IdKind.SCEN:
@@ -228,144 +233,143 @@ def _visible_of(path, source) -> str | None:
 
 
 # --- from a canonical module (proven clean, never parsed in full) ---------------------------------
-# A canonical text is a preamble, then blocks: a heading line and the lines under it, none of which opens
-# with `#` (the quick proof's grammar). One pass in C cuts it into (hashes, heading text, body).
-_BLOCK = re.compile(r"\n(#{1,6}) ([^\n]*)((?:\n(?!#)[^\n]*)*+)")
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
-_CHECKBOX = re.compile(r"\n- \[([^\]])\] ")
+# A text the quick proof accepted is a preamble (where alone a `#` title may stand), then sections: a `##` or
+# `###` heading line and the lines under it, none of which opens with `#`. The proof hands over its texts as it
+# read them (comments, code blocks and code spans blanked, a newline in front), and the facts are cut from them
+# with one split at the headings and, per section, C calls only.
+_SECTIONS = re.compile(r"\n(#{2,3}) ([^\n]*)")  # split: the preamble, then hashes, heading text, body per section
+_FINDS = (("REQ", ID_FIND_RES[0].findall), ("SCEN", ID_FIND_RES[1].findall))  # the kinds a definition cites
 _STATUS = re.compile(r"\n\*\*Status:\*\*[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"\n- \*\*(" + "|".join(layout.GAP_LABELS) + r"):\*\*")
-_ENTRY = re.compile(r"\n- ([^\n]*)")
-_KEYWORD_RES = tuple(zip(KEYWORDS, ID_FIND_RES, strict=True))
+_DONE, _OPEN = "\n- [x] ", "\n- [ ] "  # a subtask, checked or not (the proof admits no other mark)
 
-Block = tuple[int, str, int, str]  # (level, heading text, line, body)
+Section = tuple[int, str, int, str]  # (level, heading text, line, body)
 
 
-def from_canonical(source) -> Facts:
-    """The facts of a module modforge.checker.quickcheck proved clean (a ModuleSource), read from its
-    canonical text without the full parse."""
-    from modforge.documents import blockscan, loader
-    from modforge.documents.doctext import readable_text
+def from_canonical(source, read: dict) -> Facts:
+    """The facts of a module modforge.checker.quickcheck proved clean (a ModuleSource), from the texts and ID
+    spellings the proof read (`read`, as `proven_clean` fills it), without the full parse."""
+    from modforge.documents import loader
 
     root = str(source.root)
     answers, _ = loader.read_answers(source.answers)
     prefix = answers.get("id_prefix") if answers else None  # proven clean: a valid prefix, from the answers
     facts = _empty({name: _relative(path, root) for name, path, _ in source.documents}, answers, prefix.strip())
-    for name, _path, data in source.documents:
-        visible = blockscan.without_blocks("\n" + (readable_text(data) or ""))
-        if "`" in visible:
-            visible = _CODE_SPAN.sub(lambda m: " " * len(m.group()), visible)
-        blocks = _blocks(visible)
+    for name, text in read["texts"].items():
         if name == layout.INTENT_DESIGN:
-            _canonical_design(facts, visible, blocks)
+            _canonical_design(facts, _sections(text), read["spellings"][name])
         elif name in DEFINING:
-            facts["defs"][name] = _canonical_defs(name, blocks)
+            facts["defs"][name] = _canonical_defs(name, text)
         elif name == layout.INTENT_VS_ACTUAL:
-            facts["gaps"] = _canonical_gaps(blocks)
+            facts["gaps"] = _canonical_gaps(_sections(text))
         elif name == layout.CHANGELOG:
-            facts["releases"] = _canonical_releases(blocks)
+            facts["releases"] = _canonical_releases(_sections(text))
     return facts
 
 
-def _blocks(visible: str) -> list[Block]:
-    first = visible.find("\n#")
-    if first < 0:
-        return []
-    line = visible.count("\n", 0, first)  # the heading's line is one past the newlines before its own
+def _sections(text: str) -> list[Section]:
+    parts = _SECTIONS.split(text)
+    line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
     out = []
-    for hashes, text, body in _BLOCK.findall(visible, first):
-        line += 1
-        out.append((len(hashes), text.strip(), line, body))
-        line += body.count("\n")
+    for index in range(1, len(parts), 3):
+        body = parts[index + 2]
+        out.append((len(parts[index]), parts[index + 1].strip(), line, body))
+        line += body.count("\n") + 1
     return out
 
 
-def _cited(body: str) -> list[str]:
-    cited: set[str] = set()
-    for keyword, pattern in _KEYWORD_RES:
-        if keyword in body:
-            found = pattern.findall(body)
-            # a proven text spells IDs canonically, but for the spec's two-digit phases (`PHASE-X-01`)
-            cited.update(map(canonical, found) if keyword == "PHASE" else found)
-    return cited
-
-
-def _canonical_design(facts: Facts, visible: str, blocks: list[Block]) -> None:
-    sections = []
-    for index, (level, text, line, body) in enumerate(blocks):
+def _canonical_design(facts: Facts, sections: list[Section], spellings: set[str]) -> None:
+    written_sections = []
+    for index, (level, text, line, body) in enumerate(sections):
         if level != layout.DESIGN_SECTION_LEVEL:
             continue
         written = bool(body.strip())
         following = index + 1
-        while following < len(blocks) and blocks[following][0] > layout.DESIGN_SECTION_LEVEL:
-            written = written or bool(blocks[following][3].strip())
+        while following < len(sections) and sections[following][0] > layout.DESIGN_SECTION_LEVEL:
+            written = written or bool(sections[following][3].strip())
             following += 1
-        sections.append([text, line, written])
-    facts["design"] = sections
+        written_sections.append([text, line, written])
+    facts["design"] = written_sections
     phases = []
-    for _level, text, line, _body in blocks:
+    for _level, text, line, _body in sections:
         match = layout.DESIGN_PHASE_RE.match(text) if text.endswith(")") else None
         if match:
             parsed = parse_id(match.group("id"))
             phases.append([parsed.number, _canonical_of(parsed), match.group("title"), line])
     facts["phases"] = phases
-    tokens: set[str] = set()
-    for pattern in ID_FIND_RES[:2]:  # REQ, SCEN
-        tokens.update(pattern.findall(visible))
-    facts["design_refs"] = _module_refs(tokens)
+    facts["design_refs"] = _module_refs(spellings)
 
 
-def _canonical_defs(name: str, blocks: list[Block]) -> list[list]:
-    """Definitions with what their sections cite: a canonical text spells every ID canonically (the quick
-    proof checked it), so the tokens are the IDs."""
+def _section_phase(text: str) -> int | None:
+    """The phase a `##` section heads: `PHASE-X-1: Title`, untitled, or the spec's `Phase 1` task group."""
+    head = text.partition(":")[0]
+    if head.startswith("PHASE-"):
+        return int(head.rsplit("-", 1)[1])
+    return int(head[6:]) if head.startswith("Phase ") else None
+
+
+def _canonical_defs(name: str, text: str) -> list[list]:
+    """Definitions with what their sections cite: a proven text spells every REQ and SCEN ID canonically, so
+    the tokens are the IDs. One split at the headings, then per section only C calls (a substring test before
+    each findall: most sections cite one kind)."""
+    parts = _SECTIONS.split(text)
+    line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
+    citing = name in CITING
+    tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
     out = []
     phase = None
-    citing, tasks, statuses = name in CITING, name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
-    # the grammar's headings: `## PHASE-X-1: Title`, untitled, `## PHASE-X-01` or `## Phase 1` (over tasks), and
-    # `### <ID>: Title`, exactly
-    for level, text, line, body in blocks:
-        if level == layout.PHASE_SECTION_LEVEL:
-            number = text.partition(":")[0].rsplit("-" if text.startswith("PHASE-") else " ", 1)[-1]
-            phase = int(number) if text.startswith(("PHASE-", "Phase ")) else None
+    for index in range(1, len(parts), 3):
+        heading, body = parts[index + 1].strip(), parts[index + 2]
+        here = line
+        line += body.count("\n") + 1
+        if len(parts[index]) == layout.PHASE_SECTION_LEVEL:
+            phase = _section_phase(heading)
             continue
-        if level != layout.DEFINITION_LEVEL:
-            continue
-        id_text, _, title = text.partition(": ")
+        id_text, _, title = heading.partition(": ")  # a definition: `### <ID>: Title`, exactly
         extra = None
         if tasks:
-            marks = _CHECKBOX.findall(body)
-            extra = [marks.count("x") + marks.count("X"), len(marks)]
+            done = body.count(_DONE)
+            extra = [done, done + body.count(_OPEN)]
         elif statuses:
             status = _STATUS.search(body)
             extra = status.group(1) if status else None
-        cited = _cited(body) if citing else set()
-        cited.discard(id_text)
-        out.append([id_text, line, title, phase, sorted(cited), extra])
+        cited: list[str] = []
+        if citing:
+            found: set[str] = set()
+            for keyword, find in _FINDS:
+                if keyword in body:
+                    found.update(find(body))
+                if keyword in title:
+                    found.update(find(title))
+            found.discard(id_text)
+            cited = sorted(found)
+        out.append([id_text, here, title, phase, cited, extra])
     return out
 
 
-def _canonical_gaps(blocks: list[Block]) -> list[list]:
+def _canonical_gaps(sections: list[Section]) -> list[list]:
     gaps = []
-    for level, text, line, body in blocks:
+    for level, text, line, body in sections:
         if level == layout.DEFINITION_LEVEL:
             match = layout.DEFINITION_RE.match(text)
             gaps.append([match.group("id") if match else None, line, _LABEL.findall(body)])
     return gaps
 
 
-def _canonical_releases(blocks: list[Block]) -> list[list]:
+def _canonical_releases(sections: list[Section]) -> list[list]:
+    find = ID_FIND_RES[1].findall  # SCEN
     releases = []
-    for level, text, line, body in blocks:
+    for level, text, line, body in sections:
         if level == 2:
             match = layout.RELEASE_RE.match(text)
             version, date = match.group("version", "date") if match else (text, None)
             releases.append([version, date, line, []])
         elif not releases:
             continue
-        entries = releases[-1][3]
         if "SCEN" not in body:
             continue
-        for entry in _ENTRY.finditer(body):
-            entry_line = line + body.count("\n", 0, entry.start() + 1)
-            entries += _release_entries([(entry_line, entry.group(1))], str)  # canonical already
+        entries = releases[-1][3]
+        for offset, row in enumerate(body.split("\n")):  # the body starts at the end of the heading's line
+            if row.startswith("- ") and "SCEN" in row:
+                entries += [[token, line + offset] for token in find(row)]  # canonical already
     return releases

@@ -296,6 +296,15 @@ def _rest_files(gate: Gate) -> tuple[Path, Path]:
     return rest / "handlers.rs", rest / "routes.rs"
 
 
+def _module_files(base: Path) -> list[Path]:
+    """The sources of the Rust module `base` (`base.rs`, or a folder `base/` of them as in the platform's
+    users-info example: `api/rest/handlers/`, `domain/service/`), test files left out."""
+    files = [base.with_suffix(".rs")] if base.with_suffix(".rs").is_file() else []
+    if base.is_dir():
+        files += sorted(p for p in base.glob("*.rs") if not rust.is_test_file(p.name))
+    return files
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
@@ -305,15 +314,18 @@ def _read(path: Path) -> str | None:
 
 def handlers_registered(gate: Gate) -> list[Failure]:
     handlers_path, routes_path = _rest_files(gate)
-    handlers = _read(handlers_path)
-    if handlers is None:
+    handler_files = _module_files(handlers_path.with_suffix(""))
+    if not handler_files:
         if naming.has_rest(str(gate.answers.get("category")), gate.answers.get("rest_api")):
             return [Failure(str(handlers_path), 1, "the module has a REST API but no api/rest/handlers.rs")]
         return []  # no REST API: nothing to register
-    registered = rust.registered_handlers(_read(routes_path) or "")
+    registered: dict[str, int] = {}
+    for path in _module_files(routes_path.with_suffix("")):
+        registered.update(rust.registered_handlers(_read(path) or ""))
     return [
-        Failure(str(handlers_path), f.line, f"handler `{f.name}` is not registered with OperationBuilder in routes.rs")
-        for f in rust.functions(handlers)
+        Failure(str(path), f.line, f"handler `{f.name}` is not registered with OperationBuilder in routes.rs")
+        for path in handler_files
+        for f in rust.functions(_read(path) or "")
         if f.public and f.name not in registered
     ]
 
@@ -348,15 +360,17 @@ def gts_schemas(gate: Gate) -> list[Failure]:
 
 
 def tracing_instrumented(gate: Gate) -> list[Failure]:
+    """Every public async fn of the handlers and the domain service opens a span: a `#[tracing::instrument]`
+    attribute, or `#[instrument]` with `use tracing::instrument` (the template writes the first, the platform's
+    users-info example both); sync helpers such as `new` are not entry points."""
     handlers_path, _ = _rest_files(gate)
-    service = gate.crate / "src" / "domain" / "service.rs"
+    paths = _module_files(handlers_path.with_suffix("")) + _module_files(gate.crate / "src" / "domain" / "service")
     failures = []
-    for path in (handlers_path, service):
-        text = _read(path)
-        if text is None:
-            continue
+    for path in paths:
+        text = _read(path) or ""
+        imported = rust.imports_instrument(text)
         for function in rust.functions(text):
-            if function.public and function.is_async and not rust.instrumented(function):
+            if function.public and function.is_async and not rust.instrumented(function, imported):
                 failures.append(Failure(str(path), function.line, f"`{function.name}` has no #[tracing::instrument]"))
     return failures
 

@@ -8,7 +8,6 @@ The data is the JSON document of modforge.pipeline.trace, embedded once; the pag
 from __future__ import annotations
 
 import html
-import json
 import os
 
 _STYLE = """
@@ -130,11 +129,12 @@ _SCRIPT = r"""
 """
 
 
-def render(document: dict, title: str = "Traceability matrix") -> str:
-    """The page for a trace document (modforge.pipeline.trace.matrix)."""
-    data = dict(document, cwd=os.getcwd())
+def render(modules: list[str], title: str = "Traceability matrix") -> str:
+    """The page for the modules' parts of a trace document (modforge.pipeline.trace.module_json)."""
+    from modforge.pipeline import trace
+
     # `</` inside the JSON would end the script element early; escaped, it reads the same to JSON.parse
-    embedded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    embedded = trace.render_json(modules, cwd=os.getcwd()).rstrip().replace("</", "<\\/")
     gaps = "".join(f'<option value="{g}">{g}</option>' for g in ("no-task", "no-test", "no-release"))
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -1,7 +1,7 @@
 """Just enough reading of Rust text for the Step 3.3 gate: functions with their attributes, and `.handler(..)` calls.
 
 Not a Rust parser: comments and literals are blanked (same length, newlines kept, so offsets and lines stay
-true), then a few patterns find `fn` items and method calls. tests/test_pipeline_rust.py holds the cases it must
+true), then a few patterns find `fn` items and method calls. tests/test_pipeline_commands.py holds the cases it must
 read right (raw strings, lifetimes, nested comments, attributes over several lines).
 """
 
@@ -133,6 +133,26 @@ def registered_handlers(text: str) -> dict[str, int]:
     return {m.group("name"): code.count("\n", 0, m.start()) + 1 for m in _HANDLER_CALL.finditer(code)}
 
 
-def instrumented(function: Function) -> bool:
-    """Whether a `#[tracing::instrument]` (or `#[instrument]`) attribute stands over the function."""
-    return re.search(r"#\[\s*(?:tracing\s*::\s*)?instrument\b", function.attributes) is not None
+_INSTRUMENT = re.compile(r"#\[\s*tracing\s*::\s*instrument\b")
+_BARE_INSTRUMENT = re.compile(r"#\[\s*instrument\b")
+_USE_INSTRUMENT = re.compile(r"\buse\s+tracing\s*::\s*(?:instrument\b|\{[^}]*\binstrument\b)")
+
+
+def imports_instrument(text: str) -> bool:
+    """Whether the source brings tracing's `instrument` attribute into scope (`use tracing::instrument;` or
+    `use tracing::{.., instrument, ..};`), so that a bare `#[instrument]` is tracing's."""
+    return _USE_INSTRUMENT.search(blank_comments_and_literals(text)) is not None
+
+
+def instrumented(function: Function, bare_is_tracing: bool = False) -> bool:
+    """Whether a `#[tracing::instrument]` attribute stands over the function (or `#[instrument]`, when the file
+    imports tracing's: `bare_is_tracing`)."""
+    if _INSTRUMENT.search(function.attributes):
+        return True
+    return bare_is_tracing and _BARE_INSTRUMENT.search(function.attributes) is not None
+
+
+def is_test_file(name: str) -> bool:
+    """A source of unit tests beside the code (`tests.rs`, `tests_*.rs`, `*_test.rs`, `*_tests.rs`)."""
+    stem = name.removesuffix(".rs")
+    return stem in ("tests", "test") or stem.startswith("tests_") or stem.endswith(("_test", "_tests"))

@@ -76,8 +76,13 @@ def module_record(view: ModuleView, cwd: str) -> dict:
     }
 
 
+def record_of(view: ModuleView, cwd: str) -> dict:
+    """The module's record: the one its worker made (modforge.pipeline.collect), else made here."""
+    return view.record if view.record is not None else module_record(view, cwd)
+
+
 def render_json(views: list[ModuleView], cwd: str) -> str:
-    document = {"version": JSON_VERSION, "modules": [module_record(v, cwd) for v in views]}
+    document = {"version": JSON_VERSION, "modules": [record_of(v, cwd) for v in views]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -89,7 +94,7 @@ def render_table(views: list[ModuleView], cwd: str) -> str:
     """One row per module: its step and its current phase's progress."""
     rows = [("MODULE", "STEP", "PHASE", "TASKS", "E2E", "RELEASED", "TEMPLATE", "ERRORS", "WARNINGS")]
     for view in views:
-        record = module_record(view, cwd)
+        record = record_of(view, cwd)
         step = record["step"]
         current = next((p for p in record["phases"] if p["number"] == step["phase"]), None)
         if current is None and record["phases"]:
@@ -122,7 +127,7 @@ def render_table(views: list[ModuleView], cwd: str) -> str:
 
 def render_detail(view: ModuleView, cwd: str) -> str:
     """One module: its step with the evidence, the next prompt, each phase's progress, template and checker."""
-    record = module_record(view, cwd)
+    record = record_of(view, cwd)
     step = record["step"]
     label = "Done" if step["step"] == "done" else f"Step {step['step']}"
     phase = f" (phase {step['phase']})" if step["phase"] else ""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
 from modforge.pipeline.view import ModuleView, is_global, is_module_req, task_done
@@ -37,131 +38,161 @@ SCENARIO_GAPS = ("no-task", "no-test", "no-release")
 REQUIREMENT_GAPS = ("no-scenario",)
 
 
-def module_matrix(view: ModuleView, display: PathDisplay) -> dict:
+def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
+    """One module's part of the JSON document, as compact JSON text.
+
+    Written as text, not built as dicts and encoded: a monorepo has scenarios by the ten thousand, and what
+    rows share (a task, a release, a phase's stubs, a gap list) is encoded once and joined into each row. The
+    shape is the module docstring's; module_matrix reads it back for the Markdown view."""
+    display = display or PathDisplay(os.getcwd())
     repo = view.repo_root
-    scenarios_path = display(view.doc_path(layout.INTENT_SCENARIOS) or view.root)
-    requirements_path = display(view.doc_path(layout.INTENT_REQUIREMENTS) or view.root)
-    tasks_path = display(view.doc_path(layout.TASKS) or view.root)
-    changelog_path = display(view.doc_path(layout.CHANGELOG) or view.root)
+
+    def where(name: str) -> str:
+        return display(view.doc_path(name) or view.root) + ":"
+
+    def at(path: str, line: int) -> str:  # a location in the module's code, as JSON
+        return _str(f"{display(os.path.join(repo, path))}:{line}")
+
+    scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
+    tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
     globals_of = {r.id: [c for c in r.cites if is_global(c)] for r in view.requirements}
-    cites, todos = view.code["cites"], {}
+    task_json = {
+        t.id: f'{{"id":{_str(t.id)},"location":{_str(f"{tasks_at}{t.line}")},"done":{_BOOL[task_done(t)]}}}'
+        for t in view.tasks
+    }
+    tasks_of = {s: ",".join(task_json[t.id] for t in tasks) for s, tasks in view.tasks_by_scenario.items()}
+    releases = {
+        s: f'{{"version":{_str(v)},"date":{_value(d)},"location":{_str(f"{changelog_at}{line}")}}}'
+        for s, (v, d, line) in view.releases.items()
+    }
+    code_of = {
+        s: ",".join(f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found)
+        for s, found in view.code["cites"].items()
+    }
+    todos: dict[str, list[str]] = {}
     for phase_id, path, line in view.todos():
-        todos.setdefault(phase_id, []).append(f"{display(os.path.join(repo, path))}:{line}")
-    phase_ids = {p.number: p.id for p in view.phases}
+        todos.setdefault(phase_id, []).append(f'{{"location":{at(path, line)},"kind":"todo"}}')
+    todos_of = {p.number: ",".join(todos.get(p.id, ())) for p in view.phases}
+    tests_of = {
+        s: ",".join(f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found)
+        for s, found in view.tests.items()
+    }
     rows = []
     for s in view.scenarios:
         requirements = [c for c in s.cites if is_module_req(c)]
-        globals_ = sorted(
-            {*(c for c in s.cites if is_global(c)), *(g for r in requirements for g in globals_of.get(r, ()))}
-        )
-        tasks = view.tasks_by_scenario.get(s.id, [])
-        tests = view.tests.get(s.id, [])
-        release = view.releases.get(s.id)
-        code = [
-            {"location": f"{display(os.path.join(repo, p))}:{line}", "kind": "cites"} for p, line in cites.get(s.id, ())
-        ]
-        code += [{"location": location, "kind": "todo"} for location in todos.get(phase_ids.get(s.phase), ())]
-        gaps = []
-        if not tasks:
-            gaps.append("no-task")
-        if not tests:
-            gaps.append("no-test")
-        if not release:
-            gaps.append("no-release")
+        globals_ = {c for c in s.cites if is_global(c)}
+        for requirement in requirements:
+            globals_.update(globals_of.get(requirement, ()))
+        tasks, tests, release = tasks_of.get(s.id, ""), tests_of.get(s.id, ""), releases.get(s.id)
+        code = code_of.get(s.id, "")
+        todo = todos_of.get(s.phase, "")
+        if todo:
+            code = f"{code},{todo}" if code else todo
         rows.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "phase": s.phase,
-                "location": f"{scenarios_path}:{s.line}",
-                "requirements": requirements,
-                "globals": globals_,
-                "tasks": [{"id": t.id, "location": f"{tasks_path}:{t.line}", "done": task_done(t)} for t in tasks],
-                "code": code,
-                "tests": [{"location": f"{display(os.path.join(repo, p))}:{line}", "name": n} for p, line, n in tests],
-                "release": {"version": release[0], "date": release[1], "location": f"{changelog_path}:{release[2]}"}
-                if release
-                else None,
-                "gaps": gaps,
-            }
+            f'{{"id":{_str(s.id)},"title":{_str(s.title)},"phase":{_value(s.phase)},'
+            f'"location":{_str(f"{scenarios_at}{s.line}")},"requirements":{_strs(requirements)},'
+            f'"globals":{_strs(sorted(globals_))},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
+            f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
     covered = view.scenarios_by_requirement
-    requirements = [
-        {
-            "id": r.id,
-            "title": r.title,
-            "location": f"{requirements_path}:{r.line}",
-            "globals": globals_of[r.id],
-            "scenarios": [s.id for s in covered.get(r.id, ())],
-            "gaps": [] if r.id in covered else ["no-scenario"],
-        }
+    requirement_rows = [
+        f'{{"id":{_str(r.id)},"title":{_str(r.title)},"location":{_str(f"{requirements_at}{r.line}")},'
+        f'"globals":{_strs(globals_of[r.id])},"scenarios":{_strs([s.id for s in covered.get(r.id, ())])},'
+        f'"gaps":{"[]" if r.id in covered else _NO_SCENARIO}}}'
         for r in view.requirements
     ]
-    return {
-        "module": view.name,
-        "path": display(view.root),
-        "prefix": view.prefix,
-        "phases": [
-            {"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases
-        ],
-        "requirements": requirements,
-        "scenarios": rows,
-    }
+    phases = [{"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases]
+    return (
+        f'{{"module":{_str(view.name)},"path":{_str(display(view.root))},"prefix":{_value(view.prefix)},'
+        f'"phases":{_compact(phases)},"requirements":[{",".join(requirement_rows)}],"scenarios":[{",".join(rows)}]}}'
+    )
 
 
-def matrix(views: list[ModuleView]) -> dict:
-    """The document of `views`; a view's record, when the worker that read it made one, is its matrix."""
-    display = PathDisplay(os.getcwd())
-    return {"version": JSON_VERSION, "modules": [view.record or module_matrix(view, display) for view in views]}
+def module_matrix(view: ModuleView, display: PathDisplay | None = None) -> dict:
+    """One module's part of the document, as data (module_json's text, read back)."""
+    return json.loads(module_json(view, display))
 
 
-def record(view: ModuleView) -> dict:
-    """One module's matrix, made where the module was read (modforge.pipeline.collect)."""
-    return module_matrix(view, PathDisplay(os.getcwd()))
+# Pieces of JSON text, encoded as json.dumps(ensure_ascii=False) encodes them (the C encoder's own string encoder)
+_str = encode_basestring
+_BOOL = {True: "true", False: "false"}
 
 
-def render_json(document: dict) -> str:
+def _strs(items: list[str]) -> str:
+    return f"[{','.join(map(_str, items))}]"
+
+
+def _value(value: object) -> str:
+    return "null" if value is None else _str(value) if isinstance(value, str) else str(value)
+
+
+_NO_SCENARIO = _strs(list(REQUIREMENT_GAPS))
+_GAPS = {  # by (no task, no test, no release)
+    (task, test, release): _strs(
+        [g for g, missing in zip(SCENARIO_GAPS, (task, test, release), strict=True) if missing]
+    )
+    for task in (False, True)
+    for test in (False, True)
+    for release in (False, True)
+}
+
+
+# --- rendering: each module's part is rendered where it was read (modforge.pipeline.collect), in parallel ---------
+def module_markdown(view: ModuleView) -> str:
+    """One module's part of the Markdown matrix."""
+    return _markdown_module(module_matrix(view))
+
+
+def render_json(modules: list[str], **extra: str) -> str:
+    """The JSON document of the modules' parts (module_json); `extra` fields are added after `modules`."""
+    fields = "".join(f",{_compact(key)}:{_compact(value)}" for key, value in extra.items())
+    return f'{{"version":{JSON_VERSION},"modules":[{",".join(modules)}]{fields}}}\n'
+
+
+def render_markdown(modules: list[str]) -> str:
+    return "\n".join(["# Traceability matrix", "", *modules])
+
+
+def _compact(data) -> str:
     # compact: a monorepo's matrix runs to megabytes, and the C encoder writes it only without indentation
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _cell(items: list[str]) -> str:
     return ", ".join(items) if items else "—"
 
 
-def render_markdown(document: dict) -> str:
-    out = ["# Traceability matrix", ""]
-    for module in document["modules"]:
-        out += [f"## {module['module']} (`{module['path']}`)", ""]
-        for phase in module["phases"]:
-            s = phase["scenarios"]
-            out.append(
-                f"- {phase['id']} {phase['title']}: tasks {phase['tasks']['done']}/{phase['tasks']['total']}, "
-                f"scenarios with a task {s['with_task']}/{s['total']}, tested {s['tested']}/{s['total']}, "
-                f"released {s['released']}/{s['total']}"
-            )
-        out += [
-            "",
-            "| Scenario | Phase | Global REQ | Module REQ | Tasks | Code | E2E test | Release | Gaps |",
-            "|---|---|---|---|---|---|---|---|---|",
+def _markdown_module(module: dict) -> str:
+    out = [f"## {module['module']} (`{module['path']}`)", ""]
+    for phase in module["phases"]:
+        s = phase["scenarios"]
+        out.append(
+            f"- {phase['id']} {phase['title']}: tasks {phase['tasks']['done']}/{phase['tasks']['total']}, "
+            f"scenarios with a task {s['with_task']}/{s['total']}, tested {s['tested']}/{s['total']}, "
+            f"released {s['released']}/{s['total']}"
+        )
+    out += [
+        "",
+        "| Scenario | Phase | Global REQ | Module REQ | Tasks | Code | E2E test | Release | Gaps |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in module["scenarios"]:
+        release = row["release"]
+        cells = [
+            f"{row['id']} {row['title']} ({row['location']})",
+            str(row["phase"] or "—"),
+            _cell(row["globals"]),
+            _cell(row["requirements"]),
+            _cell([t["id"] + (" ✓" if t["done"] else "") for t in row["tasks"]]),
+            _cell([c["location"] + (" (TODO)" if c["kind"] == "todo" else "") for c in row["code"]]),
+            _cell([t["name"] for t in row["tests"]]),
+            f"{release['version']} ({release['date']})" if release else "—",
+            _cell([f"**{gap}**" for gap in row["gaps"]]),
         ]
-        for row in module["scenarios"]:
-            release = row["release"]
-            cells = [
-                f"{row['id']} {row['title']} ({row['location']})",
-                str(row["phase"] or "—"),
-                _cell(row["globals"]),
-                _cell(row["requirements"]),
-                _cell([t["id"] + (" ✓" if t["done"] else "") for t in row["tasks"]]),
-                _cell([c["location"] + (" (TODO)" if c["kind"] == "todo" else "") for c in row["code"]]),
-                _cell([t["name"] for t in row["tests"]]),
-                f"{release['version']} ({release['date']})" if release else "—",
-                _cell([f"**{gap}**" for gap in row["gaps"]]),
-            ]
-            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-        uncovered = [r for r in module["requirements"] if r["gaps"]]
-        if uncovered:
-            out += ["", "Requirements no scenario covers:", ""]
-            out += [f"- **{r['id']}** {r['title']} ({r['location']})" for r in uncovered]
-        out.append("")
+        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    uncovered = [r for r in module["requirements"] if r["gaps"]]
+    if uncovered:
+        out += ["", "Requirements no scenario covers:", ""]
+        out += [f"- **{r['id']}** {r['title']} ({r['location']})" for r in uncovered]
+    out.append("")
     return "\n".join(out)

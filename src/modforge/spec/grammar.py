@@ -67,7 +67,12 @@ RESERVED_PREFIXES = frozenset(KEYWORDS) | {"MODULE"}
 # Group "prefix" is None for a global requirement.
 _ID_BEFORE = r"[A-Za-z0-9_-]"  # what may not stand right before an ID
 ANY_PREFIX = r"[A-Z][A-Z0-9]*"
-_ID_REST = rf"-(?:(?P<prefix>{ANY_PREFIX})-)?(?P<number>\d+)(?![A-Za-z0-9_])"
+# The number of an ID, a phase or a task: ASCII digits, at most MAX_DIGITS of them. A longer run of digits is
+# no number modforge reads (no module counts past a billion; Python's int() refuses 4,300 digits and more, and
+# converts long ones in quadratic time): `REQ-X-` and ten digits is not an ID.
+MAX_DIGITS = 9
+NUMBER = rf"[0-9]{{1,{MAX_DIGITS}}}(?![0-9])"
+_ID_REST = rf"-(?:(?P<prefix>{ANY_PREFIX})-)?(?P<number>{NUMBER})(?![A-Za-z0-9_])"
 ID_TOKEN_RE = re.compile(rf"(?<!{_ID_BEFORE})(?P<keyword>{'|'.join(KEYWORDS)}){_ID_REST}")
 # The same tokens, one pattern per keyword, each starting with its keyword: `re` then skips ahead with a fast
 # substring search, so four passes over a whole document take less than half the time of one ID_TOKEN_RE pass.
@@ -78,7 +83,10 @@ ID_FIND_RES = tuple(re.compile(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)) fo
 
 
 # The digits of a number as `format_id` pads it (no leading zero beyond the kind's width; 0 is left out).
-_CANONICAL_DIGITS = {1: "[1-9][0-9]*", 2: "(?:0[1-9]|[1-9][0-9]+)"}
+_CANONICAL_DIGITS = {
+    1: rf"[1-9][0-9]{{0,{MAX_DIGITS - 1}}}(?![0-9])",
+    2: rf"(?:0[1-9]|[1-9][0-9]{{1,{MAX_DIGITS - 1}}})(?![0-9])",
+}
 
 
 def canonical_pattern(kind: IdKind, prefix: str = ANY_PREFIX) -> str:
@@ -119,6 +127,13 @@ class ParsedId(NamedTuple):
         if padded_right(self.kind, self.digits):
             return None
         return f"write {self.canonical} ({self.kind.label} numbers use {_width_words(self.kind)})"
+
+
+def number_order(digits: str) -> tuple[int, str]:
+    """A key that orders strings of ASCII digits as the numbers they write, of any length (versions may
+    have more digits than int() converts)."""
+    significant = digits.lstrip("0")
+    return (len(significant), significant)
 
 
 def padded_right(kind: IdKind, digits: str) -> bool:

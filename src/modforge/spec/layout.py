@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from modforge.spec.grammar import ANY_PREFIX, IdKind
+from modforge.spec.grammar import ANY_PREFIX, NUMBER, IdKind
 
 # --- files -------------------------------------------------------------------------------------
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
@@ -119,7 +119,7 @@ def definition_heading(id_text: str, title: str) -> str:
 
 # Also matches the global `REQ-10: Title` headings of guidelines/MODULE_REQUIREMENTS.md.
 DEFINITION_KEYWORDS = "|".join(kind.keyword for kind in (IdKind.REQ, IdKind.SCEN, IdKind.TASK))  # as a pattern
-DEFINITION_RE = re.compile(rf"(?P<id>(?:{DEFINITION_KEYWORDS})-(?:{ANY_PREFIX}-)?\d+)\s*:\s*(?P<title>.*\S)?\s*$")
+DEFINITION_RE = re.compile(rf"(?P<id>(?:{DEFINITION_KEYWORDS})-(?:{ANY_PREFIX}-)?{NUMBER})\s*:\s*(?P<title>.*\S)?\s*$")
 
 
 def phase_section_heading(phase_id: str, title: str) -> str:
@@ -131,9 +131,9 @@ def phase_section_heading(phase_id: str, title: str) -> str:
     return f"{phase_id}: {title}"
 
 
-_PHASE_ID = rf"{IdKind.PHASE.keyword}-{ANY_PREFIX}-\d+"
+_PHASE_ID = rf"{IdKind.PHASE.keyword}-{ANY_PREFIX}-{NUMBER}"
 PHASE_SECTION_RE = re.compile(rf"(?P<id>{_PHASE_ID})\s*(?::\s*(?P<title>.*\S))?\s*$")
-LEGACY_PHASE_SECTION_RE = re.compile(r"Phase\s+(?P<number>\d+)\b\s*(?::\s*(?P<title>.*\S))?\s*$")
+LEGACY_PHASE_SECTION_RE = re.compile(rf"Phase\s+(?P<number>{NUMBER})\b\s*(?::\s*(?P<title>.*\S))?\s*$")
 
 
 def design_phase_heading(phase_id: str, title: str) -> str:
@@ -144,14 +144,14 @@ def design_phase_heading(phase_id: str, title: str) -> str:
 DESIGN_PHASE_RE = re.compile(rf"(?P<title>.*?)\s*\((?P<id>{_PHASE_ID})\)\s*$")
 
 # The older prompt set's task headings, `### 1. SDK Implementation` (no TASK id), read for adoption.
-LEGACY_TASK_RE = re.compile(r"(?P<number>\d+)\.\s+(?P<title>.*\S)\s*$")
+LEGACY_TASK_RE = re.compile(rf"(?P<number>{NUMBER})\.\s+(?P<title>.*\S)\s*$")
 
 # --- scenario, requirement, task and gap-analysis bodies -------------------------------------
 STEP_KEYWORDS = ("WHEN", "THEN", "AND")
 STEP_RE = re.compile(r"[-*+]\s+\*\*(?P<keyword>WHEN|THEN|AND)\*\*\s*(?P<text>.*)$")
 NORMATIVE_KEYWORDS = ("MUST", "SHALL", "SHOULD", "MAY")
 NORMATIVE_RE = re.compile(r"\b(?:MUST|SHALL|SHOULD|MAY)\b")
-TASK_ITEM_RE = re.compile(r"[-*+]\s+\[(?P<mark>[^\]]?)\]\s+(?P<number>\d+(?:\.\d+)*)?\.?\s*(?P<text>.*)$")
+TASK_ITEM_RE = re.compile(rf"[-*+]\s+\[(?P<mark>[^\]]?)\]\s+(?P<number>{NUMBER}(?:\.{NUMBER})*)?\.?\s*(?P<text>.*)$")
 # ACTUAL_SCENARIOS.md: one status line under each scenario heading, a paragraph (`**Status:** Implemented`)
 SCENARIO_STATUSES = ("Implemented", "Partially implemented", "Not implemented", "Stub")
 SCENARIO_STATUS_RE = re.compile(r"\*\*Status:\*\*[ \t]*(?P<status>[^\n]*?)[ \t]*$")

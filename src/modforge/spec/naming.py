@@ -113,9 +113,14 @@ def _prefix_candidates(name: str) -> Iterator[str]:
         yield first[: limit - len(digits)] + digits
 
 
+_SHOWN_MAX = 60  # a longer name (a pasted paragraph, 300 characters) is shown by its start
+
+
 def module_name_error(name: object) -> str:
     """Why `name` cannot be a module name, or ''."""
     if not isinstance(name, str) or not MODULE_NAME_RE.fullmatch(name):
+        if isinstance(name, str) and len(name) > _SHOWN_MAX:
+            name = name[:_SHOWN_MAX]  # the message shows the start of a very long name
         suggestion = _kebab(str(name or ""))
         hint = f" such as '{suggestion}'" if suggestion and MODULE_NAME_RE.fullmatch(suggestion) else ""
         return (
@@ -124,7 +129,8 @@ def module_name_error(name: object) -> str:
             f"type a name{hint or ' such as cred-store'}"
         )
     if len(name) > MODULE_NAME_MAX:
-        return f"module_name {name!r} is longer than {MODULE_NAME_MAX} characters; type a shorter name"
+        shown = repr(name) if len(name) <= _SHOWN_MAX else f"{name[:_SHOWN_MAX]!r}..."
+        return f"module_name {shown} is longer than {MODULE_NAME_MAX} characters; type a shorter name"
     crate = snake(name)
     if crate in RUST_KEYWORDS:
         return (
@@ -169,12 +175,20 @@ def description_error(text: object) -> str:
         return "description may not contain control characters; type plain text on one line"
     if '"' in text or "\\" in text:
         return "description may not contain double quotes or backslashes (it goes into Cargo.toml); rephrase it"
-    return ""
+    return _names_id("description", text)
 
 
 def owner_error(owner: object) -> str:
     if not isinstance(owner, str) or not owner.strip() or "\n" in owner:
         return "owner must be one line naming the team or person who approves each step, such as '@platform-team'"
+    return _names_id("owner", owner)
+
+
+def _names_id(question: str, text: str) -> str:
+    """The documents render this answer: an ID in it would be a reference the new module cannot resolve."""
+    found = grammar.ID_TOKEN_RE.search(text)
+    if found:
+        return f"{question} may not name an ID ({found.group()}): the new module would fail its own check; use words"
     return ""
 
 

@@ -9,6 +9,7 @@ checker use. Rendering is strict: a name a template does not know is a bug, not 
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,7 @@ def read_answers(module_dir: Path) -> dict[str, Any]:
         raise ModforgeError(
             f"no such module directory: {module_dir}; pass the module's folder, e.g. modules/cred-store"
         )
-    if not path.is_file():
+    if not os.path.lexists(path):  # something else by that name (a FIFO, a link to nothing): load_answers says what
         raise ModforgeError(
             f"not a modforge module: no {layout.ANSWERS_FILE} in {module_dir}; pass a module folder made by "
             "`modforge new` (copier copy), or bring an existing module under the template with `modforge adopt`"

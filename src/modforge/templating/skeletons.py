@@ -35,7 +35,8 @@ class TemplateRenderer:
         self.root = Path(template).resolve()
         config = self.root / CONFIG
         try:
-            self.config: dict[str, Any] = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+            text = config.read_text(encoding="utf-8")
+            self.config: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except FileNotFoundError:
             raise ModforgeError(f"{self.root} is not a modforge template checkout (no {CONFIG})") from None
         except (OSError, yaml.YAMLError) as error:

@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_CONFIG = "copier.yml"
 ENV_VAR = "MODFORGE_TEMPLATE"
 DEFAULT_HELP = f"default: ${ENV_VAR}, else `template` in .modforge.toml, else the template modforge ships with"
+MODFORGE_QUESTIONS = ("module_name", "id_prefix")  # what every modforge template asks, and no other
 
 
 def locate(explicit: str | None = None, start: Path | None = None) -> str:
@@ -68,23 +69,42 @@ def local_path(source: str) -> Path:
     return Path(source).expanduser()
 
 
-def question_names(source: str) -> set[str]:
-    """The questions a user may answer with --data (computed names excluded)."""
+def questions(source: str) -> dict[str, dict]:
+    """The questions of the template at `source` a user may answer with --data (computed names excluded),
+    each with its copier.yml entry; {} for a remote template (copier itself then judges the answers)."""
     from modforge.lifecycle.template_repo import is_remote
 
     if is_remote(source):
-        return set()  # a remote template: copier itself will judge the answers
+        return {}
     config = local_path(source) / TEMPLATE_CONFIG
     if not config.is_file():
-        return set()
+        return {}
     import yaml
 
     try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+        text = config.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as error:
         raise ModforgeError(f"cannot read {config}: {error}") from None
+    if not isinstance(data, dict):
+        raise ModforgeError(f"{config} is not a copier configuration (a mapping of questions)")
+    return asked_questions(data)
+
+
+def asked_questions(config: dict) -> dict[str, dict]:
+    """The questions of a copier configuration (copier.yml as a mapping) that are asked, not computed."""
     return {
-        name
-        for name, spec in data.items()
-        if not name.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
+        name: spec if isinstance(spec, dict) else {"default": spec}
+        for name, spec in config.items()
+        if not str(name).startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
     }
+
+
+def require_modforge(asked: dict[str, dict], source: str) -> None:
+    """Refuse a template that is not modforge's: it must ask for the module's name and ID prefix."""
+    missing = [name for name in MODFORGE_QUESTIONS if name not in asked]
+    if missing:
+        raise ModforgeError(
+            f"{source} is not a modforge template (its copier.yml asks no {' or '.join(missing)}); pass --template "
+            "a clone of the modforge template, or leave --template out to use the one modforge ships with"
+        )

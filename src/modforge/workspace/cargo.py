@@ -19,12 +19,14 @@ from tomlkit.container import OutOfOrderTableProxy
 from tomlkit.items import Array, InlineTable, Table
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import structured
 from modforge.workspace.monorepo import Crate, clean, covered_by
 
 
 def parse(text: str, shown: str) -> tomlkit.TOMLDocument:
     try:
-        return tomlkit.parse(text)
+        with structured.parsing(shown):
+            return tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as error:
         raise ModforgeError(f"{shown} is not valid TOML ({error}); fix it, then run again") from None
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from modforge.documents import loader
 from modforge.errors import ModforgeError
-from modforge.filesystem import confine, textcodec
+from modforge.filesystem import confine, structured, textcodec
 from modforge.spec import layout, naming
 from modforge.workspace import paths as paths_module
 from modforge.workspace.paths import Paths
@@ -58,7 +58,8 @@ def read_toml(path: Path, shown: str) -> dict:
     """The manifest at `path` as data; ModforgeError naming `shown` when it is unreadable or not TOML."""
     text = textcodec.read_text(confine.read_regular(path), shown)
     try:
-        return tomllib.loads(text)
+        with structured.parsing(shown):
+            return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ModforgeError(f"{shown} is not valid TOML ({error}); fix it, then run again") from None
 
@@ -68,7 +69,10 @@ def workspace_root(start: Path) -> Path | None:
     start = Path(os.path.abspath(start))
     for folder in (start, *start.parents):
         manifest = folder / MANIFEST
-        if confine.kind_of(manifest) == "file" and "workspace" in read_toml(manifest, str(manifest)):
+        kind = confine.kind_of(manifest)
+        if kind == "link":  # wiring writes the root manifest: never through a link
+            raise confine.link_refused(manifest)
+        if kind == "file" and "workspace" in read_toml(manifest, str(manifest)):
             return folder
     return None
 
@@ -172,6 +176,7 @@ def read_module(folder: Path, root: Path) -> Module:
     """The module at `folder`: its name and persistence from the answers file (else the folder name and
     its code), its crates `<name>-sdk/` and `<name>/` inside it."""
     relative = folder.relative_to(root).as_posix()
+    confine.confined(root, relative)  # a module reached through a link is wired as if it lived elsewhere: refused
     answers_path = folder / layout.ANSWERS_FILE
     answers = loader.load_answers(answers_path) if answers_path.is_file() else {}
     name = str(answers.get("module_name") or folder.name)

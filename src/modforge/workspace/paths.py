@@ -15,6 +15,7 @@ from pathlib import Path
 
 from modforge import config
 from modforge.errors import ModforgeError
+from modforge.filesystem import confine
 from modforge.spec import layout
 
 TABLE = "paths"
@@ -54,10 +55,22 @@ def load(root: Path) -> Paths:
     configs = section.get("configs", list(DEFAULT_CONFIGS))
     if not isinstance(configs, list) or not all(isinstance(c, str) and c.strip() for c in configs):
         raise ModforgeError(f'configs in {source} must be a list of paths, such as ["config/quickstart.yaml"]')
+    server_crate = section.get("server_crate")
     return Paths(
-        modules=section.get("modules", layout.MODULES_DIR).strip("/"),
-        server_crate=section.get("server_crate", "").strip("/") or None,
-        configs=tuple(c.strip("/") for c in configs),
-        e2e_tests=section.get("e2e_tests", DEFAULT_E2E_TESTS).strip("/"),
+        modules=_inside(section.get("modules", layout.MODULES_DIR), "modules", source),
+        server_crate=_inside(server_crate, "server_crate", source) if server_crate else None,
+        configs=tuple(_inside(c, "configs", source) for c in configs),
+        e2e_tests=_inside(section.get("e2e_tests", DEFAULT_E2E_TESTS), "e2e_tests", source),
         source=source,
     )
+
+
+def _inside(value: str, key: str, source: str) -> str:
+    """`value` as a clean path under the monorepo root; wiring writes there, so one that could leave the
+    monorepo (absolute, or with `..`) is refused here, naming the setting."""
+    try:
+        return confine.relative_posix(value.strip().rstrip("/"))
+    except ModforgeError:
+        raise ModforgeError(
+            f"{key} in {source} is {value!r}, which leaves the monorepo; write a path relative to its root, without .."
+        ) from None

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import structured
 
 MODULES_KEY = "modules"
 DEFAULT_SERVER = "sqlite_users"  # the platform's SQLite server template (MODKIT conventions, "Registration")
@@ -44,8 +45,10 @@ def _compose(text: str, shown: str):
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    structured.check_yaml_depth(text, shown)  # before ruamel's scanner, slow on deep nesting
     try:
-        return YAML(typ="rt").compose(text)
+        with structured.parsing(shown):
+            return YAML(typ="rt").compose(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -58,7 +61,8 @@ def _load(text: str, shown: str):
     from ruamel.yaml.error import YAMLError
 
     try:
-        return YAML(typ="safe", pure=True).load(text)
+        with structured.parsing(shown):
+            return YAML(typ="safe", pure=True).load(text)
     except YAMLError as error:  # composed fine, but the data cannot be built (a duplicate key ...)
         raise ModforgeError(f"{shown} cannot be read as data ({str(error).splitlines()[0]}); fix it") from None
 
@@ -246,7 +250,7 @@ def _verify(original: str, edited: str, name: str, shown: str, block: dict | Non
     else changed: anything else means the file's shape fooled the line edit, and nothing is written."""
     old, new = _load(original, shown) or {}, _load(edited, shown) or {}
     entry = (new.get(MODULES_KEY) or {}).get(name) if isinstance(new, dict) else None
-    if _without(old, name) != _without(new, name) or entry != block:
+    if not structured.same(_without(old, name), _without(new, name)) or entry != block:
         raise ModforgeError(f"{shown} has a shape modforge cannot edit safely; edit `{MODULES_KEY}.{name}` by hand")
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from modforge.checker.rules.context import Context
 from modforge.checker.rules.registry import ERROR, Finding, hit, rule
 from modforge.documents.model import Release
-from modforge.spec import layout
+from modforge.spec import grammar, layout
 
 RELEASE_FORM = "## [x.y.z] - YYYY-MM-DD"
 
@@ -28,10 +28,12 @@ def _precedence(version: str) -> tuple | None:
     if not layout.SEMVER_RE.fullmatch(version):
         return None
     core, _, pre = version.split("+", 1)[0].partition("-")
-    numbers = tuple(int(part) for part in core.split("."))
+    numbers = tuple(map(grammar.number_order, core.split(".")))  # any length: no int() limit
     if not pre:
         return (numbers, 1, ())
-    identifiers = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
+    identifiers = tuple(
+        (0, grammar.number_order(p), "") if p.isascii() and p.isdigit() else (1, (0, ""), p) for p in pre.split(".")
+    )
     return (numbers, 0, identifiers)
 
 

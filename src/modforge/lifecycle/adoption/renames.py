@@ -99,10 +99,12 @@ def claimed(tree: ModuleTree) -> dict[str, str]:
 
 
 def _doc_files(tree: ModuleTree) -> list[str]:
+    """The names in docs/, whatever each is: a slot-named FIFO, folder or link is then read, which refuses it
+    (skipping it would add the spec's skeleton beside a document modforge cannot read)."""
     docs = tree.root / layout.DOCS_DIR
     if not docs.is_dir() or docs.is_symlink():
         return []
-    return sorted(p.name for p in docs.iterdir() if p.is_file() and not p.is_symlink())
+    return sorted(p.name for p in docs.iterdir())
 
 
 def rewrite_references(tree: ModuleTree, renames: Renames) -> int:

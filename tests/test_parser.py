@@ -170,6 +170,13 @@ def test_each_conflict_marker_alone_is_found(marker) -> None:
     assert doc.conflict_markers == (3,)
 
 
+def test_a_diff3_conflict_with_all_four_markers_is_found() -> None:
+    """`git merge` with merge.conflictStyle=diff3 (and copier's updates) write all four marker lines at once."""
+    text = "# Title\n\n<<<<<<< ours\na\n||||||| base\nb\n=======\nc\n>>>>>>> theirs\n"
+    doc = parser.parse_text(text, Path("INTENT_DESIGN.md"), "INTENT_DESIGN.md")
+    assert doc.conflict_markers == (3, 5, 7, 9)
+
+
 def test_crlf_and_a_byte_order_mark_read_as_plain_lines() -> None:
     doc = parser.parse_document(
         Path("INTENT_REQUIREMENTS.md"), data=b"\xef\xbb\xbf" + (FIXTURES / "markdown" / "crlf.md").read_bytes()

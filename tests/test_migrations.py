@@ -20,7 +20,7 @@ from conftest import REPO_ROOT
 
 from modforge import __version__
 from modforge.documents import parser
-from modforge.lifecycle import migration, releases
+from modforge.lifecycle import docops, migration, releases
 from modforge.spec import layout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
@@ -65,18 +65,25 @@ def case(request, tmp_path) -> tuple[Path, Path, Path]:
     return FIXTURES / name / case_name / "after", monorepo, module
 
 
+def _release(case_folder: Path) -> str:
+    """The release a fixture belongs to: its folder's name (v0_2_0 -> 0.2.0)."""
+    return ".".join(case_folder.parent.parent.name.removeprefix("v").split("_"))
+
+
 def test_migrate_turns_before_into_after(case):
+    """Each release's fixtures run that release's migration only (`--to`), so a later release's migration
+    never changes what an older one's `after/` says."""
     after, _, module = case
-    result = modforge("migrate", module)
+    result = modforge("migrate", module, "--to", _release(after))
     assert result.returncode == 0, result.stdout + result.stderr
     assert files_of(module) == files_of(after)
 
 
 def test_migrating_twice_equals_migrating_once(case):
-    _, _, module = case
-    assert modforge("migrate", module).returncode == 0
+    after, _, module = case
+    assert modforge("migrate", module, "--to", _release(after)).returncode == 0
     once = files_of(module)
-    again = modforge("migrate", module)
+    again = modforge("migrate", module, "--to", _release(after))
     assert again.returncode == 0, again.stderr
     assert files_of(module) == once
 
@@ -112,13 +119,13 @@ def _copies(module: Path, path: str, text: str) -> Counter:
     sections: dict[str, list[str]] = {}
     for h in doc.headings:
         if h.level == layout.DESIGN_SECTION_LEVEL:
-            end = migration.section_end(doc, h.line, h.level, len(lines))
+            end = docops.section_end(doc, h.line, h.level, len(lines))
             sections.setdefault(h.text, []).append("".join(lines[h.line - 1 : end - 1]).strip("\n"))
     template = migration.ModuleTree(module, REPO_ROOT).skeleton(path)
     skeleton = parser.parse_text(template, Path(path), Path(path).name)
     extra = Counter()
     for title, texts in sections.items():
-        pristine = (migration.section_text(template, skeleton, title) or "").strip("\n")
+        pristine = (docops.section_text(template, skeleton, title) or "").strip("\n")
         copies = [s for s in texts if s == pristine]
         for section in copies[: len(texts) - 1]:
             extra.update(section.splitlines())
@@ -128,7 +135,7 @@ def _copies(module: Path, path: str, text: str) -> Counter:
 def test_dry_run_prints_the_diff_and_changes_nothing(case):
     after, monorepo, module = case
     before = files_of(monorepo)
-    result = modforge("migrate", module, "--dry-run")
+    result = modforge("migrate", module, "--dry-run", "--to", _release(after))
     assert files_of(monorepo) == before
     changes = files_of(after) != files_of(module)
     assert result.returncode == (1 if changes else 0), result.stderr

@@ -4,6 +4,7 @@ writes, uses this module's IDs and headings, carries the step's rules and ends a
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -220,7 +221,7 @@ def test_step1_prompt_lists_the_design_sections_and_phase_headings():
     answers = answers_for(phases=3)
     text = prompts.render("intent-design", answers)
     for _key, title in layout.DESIGN_SECTIONS:
-        assert f"`## {title}`" in text
+        assert re.search(rf"`## {re.escape(title)}`: [^\s.]", text), f"the prompt says what goes under ## {title}"
     for phase_id, title in zip(phases_of(answers), answers["phase_titles"], strict=True):
         assert f"### {layout.design_phase_heading(phase_id, title)}" in text
 

@@ -71,7 +71,7 @@ def test_update_merges_a_new_release_and_exits_0(template, module):
     assert "(and in CI)" in readme, "the release's change arrived"
     assert "Team notes: rotate keys monthly." in readme, "the user's edit survived"
     assert yaml.safe_load((module / layout.ANSWERS_FILE).read_text())["_commit"] == releases.tag(NEXT)
-    assert f"from {releases.tag(__version__)} to {releases.tag(NEXT)}" in result.stdout
+    assert f"{releases.tag(__version__)} -> {releases.tag(NEXT)}, updated cleanly" in result.stdout
 
 
 def test_update_reports_every_conflict_and_exits_1(template, module):

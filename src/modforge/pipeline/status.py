@@ -36,16 +36,9 @@ def next_command(view: ModuleView, step: Step, shown_path: str) -> str | None:
 
 
 def template_release(view: ModuleView) -> dict:
-    from packaging.version import InvalidVersion, Version
+    from modforge.lifecycle.releases import standing
 
-    from modforge.lifecycle.releases import version_of_ref
-
-    commit = view.answers.get("_commit")
-    release = version_of_ref(str(commit)) if commit else None
-    try:
-        behind = release is not None and Version(release) < Version(__version__)
-    except InvalidVersion:
-        behind = False
+    release, behind = standing(view.answers.get("_commit"), __version__)
     return {"release": release, "newest": __version__, "behind": behind}
 
 

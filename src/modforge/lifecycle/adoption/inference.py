@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from modforge.errors import ModforgeError
-from modforge.lifecycle import migration
+from modforge.lifecycle import docops
 from modforge.lifecycle.adoption import crates
 from modforge.lifecycle.adoption.headings import PHASE_DOCS, phase_headings
 from modforge.lifecycle.migration import ModuleTree
@@ -170,7 +170,7 @@ def _section(doc: Any, text: str | None, title: str) -> str:
         return ""
     for heading in doc.headings:
         if heading.level == 2 and heading.text.lower().startswith(title.lower()):
-            return migration.section_text(text, doc, heading.text) or ""
+            return docops.section_text(text, doc, heading.text) or ""
     return ""
 
 

@@ -42,6 +42,12 @@ if MUTATION:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, _paths))
     os.environ["MODFORGE_MUTATION_ROOT"] = str(REPO_ROOT.parent)
     os.environ["MODFORGE_MUTATION_STATS"] = tempfile.mkdtemp(prefix="modforge-mutation-calls-")
+    # A property test that fails on a mutant need not find the smallest example: shrinking takes minutes.
+    from hypothesis import Phase
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    hypothesis_settings.load_profile("mutation")
 
 
 def _take_calls_of_started_processes() -> None:

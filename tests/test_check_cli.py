@@ -150,12 +150,13 @@ def test_global_requirements_come_from_the_monorepos_guidelines_when_it_has_them
     ]
 
 
-def test_github_annotations_escape_what_workflow_commands_reserve() -> None:
+def test_github_annotations_escape_what_workflow_commands_reserve(tmp_path: Path) -> None:
     from modforge.checker.diagnostic import Diagnostic
     from modforge.checker.output import Summary, github
 
+    (tmp_path / ".git").mkdir()  # the check ran at a repository's root (not wherever the suite runs from)
     diagnostic = Diagnostic("docs/a,b:c.md", 3, 7, "MF101", "error", "50% done\nnext line")
-    assert github([diagnostic], Summary.of([diagnostic], 1, 1)) == (
+    assert github([diagnostic], Summary.of([diagnostic], 1, 1), cwd=str(tmp_path)) == (
         "::error file=docs/a%2Cb%3Ac.md,line=3,col=7,title=MF101::50%25 done%0Anext line\n"
     )
 

@@ -97,3 +97,45 @@ def test_canonical_pattern_matches_exactly_the_spelling_format_id_writes(kind):
         for width in range(1, 5):
             spelled = f"{head}-{str(number).zfill(width)}"
             assert bool(pattern.fullmatch(spelled)) == (spelled == canonical and number > 0), spelled
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SCEN-OAGW-1", "write SCEN-OAGW-01 (scenario numbers use at least 2 digits)"),
+        ("TASK-OAGW-001", "write TASK-OAGW-01 (task numbers use at least 2 digits)"),
+        ("REQ-OAGW-042", "write REQ-OAGW-42 (module requirement numbers use no leading zeros)"),
+        ("PHASE-OAGW-001", "write PHASE-OAGW-1 (phase numbers use no leading zeros)"),
+        ("REQ-OAGW-05", "write REQ-OAGW-5 (module requirement numbers use no leading zeros)"),  # only PHASE-X-0N
+        ("REQ-05", "write REQ-5 (global requirement numbers use no leading zeros)"),
+    ],
+)
+def test_a_padding_error_says_the_canonical_form_and_the_rule_of_the_kind(text, message):
+    """The MF101 message a user reads: the exact text, stated literally (the rule is the point)."""
+    assert grammar.parse_id(text).padding_error() == message
+
+
+@pytest.mark.parametrize("text", ["see REQ-OAGW-1", "REQ-OAGW-1.", "REQ-oagw-1", "SCEN-OAGW-", "TASK-OAGW-1a", ""])
+def test_parse_id_refuses_text_that_is_not_exactly_one_id(text):
+    assert grammar.parse_id(text) is None
+
+
+def test_a_sequence_starts_at_one_unless_told():
+    assert grammar.id_sequence(IdKind.SCEN, "OAGW", 2) == ["SCEN-OAGW-01", "SCEN-OAGW-02"]
+
+
+def test_a_bad_prefix_is_refused_with_the_rule_and_an_example():
+    """The message `modforge new`, copier and MF103 show, stated literally."""
+    assert grammar.prefix_error("oagw") == (
+        "ID prefix 'oagw' must be 2 to 10 upper-case letters or digits, starting with a letter "
+        "(for example OAGW or CREDSTORE)"
+    )
+    assert grammar.prefix_error("TASK") == (
+        "ID prefix 'TASK' is an ID keyword and would read as one; choose another, such as TASKX"
+    )
+
+
+def test_a_module_id_without_a_prefix_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"^a scenario ID needs a module prefix$"):
+        grammar.format_id(IdKind.SCEN, None, 1)
+    assert grammar.format_id(IdKind.GLOBAL_REQ, None, 3) == "REQ-3"

@@ -205,3 +205,20 @@ def test_global_requirements_come_from_the_guidelines_at_the_root_else_the_built
     shutil.copy(FIXTURES / "guidelines" / "MODULE_REQUIREMENTS.md", guidelines)
     found = loader.load_global_requirements(monorepo)
     assert (sorted(found.titles), found.source) == ([1, 10], str(guidelines))
+
+
+@pytest.mark.parametrize(
+    ("file_name", "document"),
+    [
+        ("TASKS.md", "TASKS.md"),
+        ("1_INTENT_DESIGN.md", "INTENT_DESIGN.md"),  # the older prompt set's name
+        ("2_INTENT_FACTS.md", "INTENT_REQUIREMENTS.md"),  # a hand-made module's words for slot 2
+        ("7_GAPS.md", "INTENT_VS_ACTUAL.md"),
+        ("8_NOTES.md", None),  # no slot 8
+        ("0_NOTES.md", None),
+        ("2_INTENT_FACTS.txt", None),
+        ("README.md", None),
+    ],
+)
+def test_a_docs_file_is_the_pipeline_document_its_name_or_slot_says(file_name, document):
+    assert layout.pipeline_name(file_name) == document

@@ -170,6 +170,13 @@ def test_each_conflict_marker_alone_is_found(marker) -> None:
     assert doc.conflict_markers == (3,)
 
 
+def test_a_diff3_conflict_with_all_four_markers_is_found() -> None:
+    """`git merge` with merge.conflictStyle=diff3 (and copier's updates) write all four marker lines at once."""
+    text = "# Title\n\n<<<<<<< ours\na\n||||||| base\nb\n=======\nc\n>>>>>>> theirs\n"
+    doc = parser.parse_text(text, Path("INTENT_DESIGN.md"), "INTENT_DESIGN.md")
+    assert doc.conflict_markers == (3, 5, 7, 9)
+
+
 def test_crlf_and_a_byte_order_mark_read_as_plain_lines() -> None:
     doc = parser.parse_document(
         Path("INTENT_REQUIREMENTS.md"), data=b"\xef\xbb\xbf" + (FIXTURES / "markdown" / "crlf.md").read_bytes()
@@ -201,6 +208,16 @@ def test_unreadable_content_is_a_problem_with_a_fix(data: bytes, code: str, line
     (problem,) = doc.problems
     assert (problem.code, problem.line) == (code, line)
     assert ";" in problem.message, "the message says what to do"
+
+
+def test_a_document_of_exactly_the_size_limit_is_read_by_the_parser_and_the_quick_proof() -> None:
+    from modforge.documents.doctext import readable_text
+
+    data = b"# Title\n" + b"x" * (parser.MAX_DOCUMENT_BYTES - 9) + b"\n"
+    assert len(data) == parser.MAX_DOCUMENT_BYTES
+    assert parser.parse_document(Path("INTENT_DESIGN.md"), data=data).problems == ()
+    assert readable_text(data) == data.decode()
+    assert readable_text(data + b"x") is None
 
 
 def test_text_in_another_encoding_is_still_read() -> None:

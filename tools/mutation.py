@@ -11,7 +11,13 @@ timed out, and the score, killed / (all - equivalent). A mutant no test can tell
 mutation-equivalents.toml beside pyproject.toml, with the changed line and the reason; an entry whose line no longer
 matches the mutant's is reported as stale, so a renumbered mutant is never excused by an old reason.
 
-One patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
+Speed on a shared 2-core machine: each mutant runs only the fastest of the tests that call its function, up to
+TEST_BUDGET seconds of their recorded time (MODFORGE_MUTATION_TEST_BUDGET); a mutant only a slower test (a copier
+run) would kill counts as surviving, so the score is a lower bound and the fix is a fast, focused test. Property
+tests do not shrink a failing example under mutation (tests/conftest.py). MODFORGE_MUTATION_SKIP_CLEAN=1 skips
+mutmut's clean run of a module's tests, for a module run after another whose clean run passed.
+
+The main patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
 its arguments are mutated), which would leave every rule of modforge.checker.rules unmutated, since each is declared
 with `@rule(...)`. `@rule` only wraps the function in a Rule, so for it (and `property`/`cached_property`) the patch
 builds the trampoline from the undecorated function and puts the decorators back on the trampoline alone.
@@ -31,6 +37,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 EQUIVALENTS = REPO / "mutation-equivalents.toml"
 GOAL = 0.85
+# Seconds of recorded test time each mutant may use, fastest tests first (see _patch_test_budget);
+# MODFORGE_MUTATION_TEST_BUDGET overrides it.
+TEST_BUDGET = 30.0
 # Decorators the patch lets mutmut look through: they only wrap the function, and have no other effect.
 TRANSPARENT_DECORATORS = {"rule", "property", "cached_property"}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout", 24: "timeout"}
@@ -82,6 +91,61 @@ def patch_mutmut() -> None:
 
     file_mutation.MutationVisitor._skip_node_and_children = skip_node_and_children
     file_mutation.function_trampoline_arrangement = function_trampoline_arrangement
+    _patch_test_budget()
+    _patch_fresh_test_modules()
+
+
+def _patch_fresh_test_modules() -> None:
+    """mutmut runs pytest several times in one process (listing the tests, the clean run, then each mutant in a
+    fork of it). A test module imported by an earlier run keeps the objects its parameters were made of, and
+    pytest escapes an ID with a backslash again on the next collection (`[description=C:\\path]` becomes
+    `[...C:\\\\path]`), so the recorded test is "not found" and pytest stops with a usage error. Forgetting the
+    test modules (not modforge) before each run makes every collection the first."""
+    from mutmut.runners.harness import PytestRunner
+
+    execute = PytestRunner.execute_pytest
+
+    def execute_pytest(self, params, **kwargs):
+        tests = os.path.abspath("tests") + os.sep
+        for name, module in list(sys.modules.items()):
+            if (getattr(module, "__file__", None) or "").startswith(tests):
+                del sys.modules[name]
+        return execute(self, params, **kwargs)
+
+    PytestRunner.execute_pytest = execute_pytest
+
+
+def _patch_test_budget() -> None:
+    """Give each mutant only the fastest of the tests that call its function, up to TEST_BUDGET seconds of their
+    recorded time (at least one test). The functions every test calls (the ID grammar, the layout) would otherwise
+    run the whole selection, copier and all, for every mutant that survives, and for the clean run of each module:
+    hours on a shared 2-core machine. A mutant only a slower test would kill counts as surviving, so the score is
+    a lower bound, and the remedy is the one wanted anyway: a fast, focused test."""
+    import mutmut.__main__ as mutmut_main
+    from mutmut.state import state
+
+    budget = float(os.environ.get("MODFORGE_MUTATION_TEST_BUDGET", TEST_BUDGET))
+    collect = mutmut_main.collect_or_load_stats
+
+    def collect_or_load_stats(*args, **kwargs):
+        collect(*args, **kwargs)  # saves the full map to mutants/mutmut-stats.json; only this run's copy is cut
+        durations = state().duration_by_test
+        for function, tests in state().tests_by_mangled_function_name.items():
+            kept, spent = set(), 0.0
+            for test in sorted(tests, key=lambda test: (durations.get(test, 0.0), test)):
+                spent += durations.get(test, 0.0)
+                if kept and spent > budget:
+                    break
+                kept.add(test)
+            state().tests_by_mangled_function_name[function] = kept
+
+    mutmut_main.collect_or_load_stats = collect_or_load_stats
+    if os.environ.get("MODFORGE_MUTATION_SKIP_CLEAN"):
+        # The clean run (the chunk's tests, unmutated) proves they pass in mutants/ before any failure is read
+        # as a kill; once one module's clean run has passed, the next ones repeat mostly the same tests.
+        from mutmut.workers.isolation import ForkRunner
+
+        ForkRunner.run_clean_tests = lambda self, tests: 0
 
 
 def run_mutmut(arguments: list[str]) -> int:

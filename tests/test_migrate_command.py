@@ -148,8 +148,8 @@ def two_modules(module) -> Path:
 def test_all_migrates_every_module_and_reports_each(two_modules):
     result = modforge("migrate", "--all", cwd=two_modules)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "modules/cred-store: 0.1.0 -> 0.2.0, migrated cleanly" in result.stdout
-    assert "modules/sibling: 0.1.0 -> 0.2.0, migrated cleanly" in result.stdout
+    assert f"modules/cred-store: 0.1.0 -> {__version__}, migrated cleanly" in result.stdout
+    assert f"modules/sibling: 0.1.0 -> {__version__}, migrated cleanly" in result.stdout
     assert "2 modules: 2 migrated cleanly" in result.stdout
     for name in ("cred-store", "sibling"):
         assert "## Security\n" in (two_modules / "modules" / name / "docs" / layout.INTENT_DESIGN).read_text()
@@ -162,7 +162,7 @@ def test_all_dry_run_lists_the_files_and_writes_nothing(two_modules):
     before = files_of(two_modules)
     result = modforge("migrate", "--all", "--dry-run", cwd=two_modules)
     assert result.returncode == 1
-    assert "modules/sibling: 0.1.0 -> 0.2.0, would be migrated cleanly" in result.stdout
+    assert f"modules/sibling: 0.1.0 -> {__version__}, would be migrated cleanly" in result.stdout
     assert "  docs/INTENT_DESIGN.md" in result.stdout
     assert files_of(two_modules) == before
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import template_repos
 import yaml
-from cli_helpers import copier, modforge, one_error_line
+from cli_helpers import copier, modforge
 from conftest import git, init_repo
 from lived_in import team_edits
 
@@ -187,14 +187,15 @@ def test_the_migration_resolves_a_conflict_block_by_block(template_repo, tmp_pat
 @pytest.mark.parametrize("old", OLD_VERSIONS)
 def test_a_worker_outside_its_gateways_plugins_folder_is_told_where_it_belongs(template_repo, tmp_path, old):
     """Before 0.3.0 a worker lived in modules/<name>; 0.3.0 asks its gateway and puts it in the gateway's
-    plugins folder. The update stops with the one line that says so, and changes nothing."""
+    plugins folder. The update fails the module with the line that says so, and changes nothing."""
     monorepo = tmp_path / "monorepo"
     answers = {"module_name": "oagw-apikey", "category": "worker", "phases": "1"}
     module = copy_at(template_repo, monorepo / "modules" / "oagw-apikey", old, answers)
     init_repo(monorepo)
     result = modforge("update", module)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "lives in modules/<gateway>/plugins/<name>, whose folder names it" in one_error_line(result, "update")
+    assert result.returncode == 1, result.stdout + result.stderr  # the module failed, nothing of it changed
+    assert "oagw-apikey: failed, nothing changed" in result.stdout
+    assert "lives in modules/<gateway>/plugins/<name>, whose folder names it" in result.stdout
     result = copier("update", "--trust", "--defaults", "--data", "gateway=oagw", cwd=module)
     assert result.returncode != 0
     assert "a worker of oagw lives in modules/oagw/plugins/oagw-apikey" in result.stderr.strip().splitlines()[-1]

@@ -131,7 +131,7 @@ def render_detail(view: ModuleView, cwd: str) -> str:
     step = record["step"]
     label = "Done" if step["step"] == "done" else f"Step {step['step']}"
     phase = f" (phase {step['phase']})" if step["phase"] else ""
-    lines = [f"{view.name} ({record['path']})", f"  {label}{phase}: {'; '.join(step['evidence'])}"]
+    lines = [f"{record['module']} ({record['path']})", f"  {label}{phase}: {'; '.join(step['evidence'])}"]
     if step["next"]:
         lines.append(f"  next: {step['next']}")
     if record["phases"]:

@@ -27,6 +27,9 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
     from modforge.pipeline import code
 
     settings = load_settings(Path.cwd(), None, None, paths or [])
+    # what the workers run on a cache miss, imported once here rather than by each worker after the fork
+    import modforge.checker.quickcheck
+    import modforge.pipeline.facts  # noqa: F401
 
     def also(source, facts: dict, stored: list) -> tuple:
         scanned = code.scan(source)

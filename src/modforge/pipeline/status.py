@@ -22,7 +22,10 @@ from __future__ import annotations
 import json
 import os
 
+from packaging.version import InvalidVersion, Version  # at the top: imported once, before the workers fork
+
 from modforge import __version__
+from modforge.lifecycle.releases import version_of_ref
 from modforge.pipeline.view import ModuleView, Step
 
 JSON_VERSION = 1
@@ -36,10 +39,6 @@ def next_command(view: ModuleView, step: Step, shown_path: str) -> str | None:
 
 
 def template_release(view: ModuleView) -> dict:
-    from packaging.version import InvalidVersion, Version
-
-    from modforge.lifecycle.releases import version_of_ref
-
     commit = view.answers.get("_commit")
     release = version_of_ref(str(commit)) if commit else None
     try:

@@ -21,7 +21,7 @@ Every other line stays as the user wrote it.
 
 from __future__ import annotations
 
-from modforge.lifecycle import migration
+from modforge.lifecycle import docops
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import layout
 
@@ -32,57 +32,7 @@ OLD_SECURITY_TITLE = "Security and Tenancy"  # the 0.1.0 title: history, so it l
 
 def migrate(tree: ModuleTree) -> None:
     for name in layout.DESIGN_DOCS:
-        _rename_security(tree, name)
-    _add_testing_strategy(tree)
-
-
-def _rename_security(tree: ModuleTree, name: str) -> None:
-    doc = tree.document(name)
-    if doc is None:
-        return
-    path = tree.doc_path(name)
-    lines = tree.read(path).splitlines(keepends=True)
-    new_title = layout.DESIGN_SECTION["security"]
-    renamed = [
-        migration.rename_heading(lines, heading.line, OLD_SECURITY_TITLE, new_title)
-        for heading in doc.headings
-        if heading.level == layout.DESIGN_SECTION_LEVEL
-    ]
-    if any(renamed):
-        tree.write(path, "".join(lines))
-
-
-def _add_testing_strategy(tree: ModuleTree) -> None:
-    doc = tree.document(layout.INTENT_DESIGN)
-    if doc is None:
-        return
-    title = layout.DESIGN_SECTION["testing"]
-    path = tree.doc_path(layout.INTENT_DESIGN)
-    skeleton = tree.skeleton(path)
-    section = migration.section_text(skeleton, migration.parse_document(tree.root / path, doc.name, skeleton), title)
-    if section is None:
-        return  # a template without the section: nothing to add
-    text = tree.read(path)
-    if any(h.level == layout.DESIGN_SECTION_LEVEL and h.text.startswith(title) for h in doc.headings):
-        # Already there; when copier re-applied a section the user's side already had, drop the copy.
-        deduplicated = migration.drop_copies_of_section(text, doc, title, section)
-        if deduplicated != text:
-            tree.write(path, deduplicated)
-        return
-    lines = text.splitlines(keepends=True)
-    anchor = next(
-        (
-            h.line
-            for h in doc.headings
-            if h.level == layout.DESIGN_SECTION_LEVEL and h.text == layout.DESIGN_SECTION["phases"]
-        ),
-        len(lines) + 1,
+        docops.rename_section(tree, name, OLD_SECURITY_TITLE, layout.DESIGN_SECTION["security"])
+    docops.add_section(
+        tree, layout.INTENT_DESIGN, layout.DESIGN_SECTION["testing"], before=layout.DESIGN_SECTION["phases"]
     )
-    before = lines[: anchor - 1]
-    if before and not before[-1].endswith("\n"):
-        before[-1] += "\n"
-    if before and before[-1].strip():
-        before.append("\n")  # a blank line between the previous section and the new heading
-    if anchor > len(lines):
-        section = section.rstrip("\n") + "\n"
-    tree.write(path, "".join([*before, section, *lines[anchor - 1 :]]))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from modforge.spec import layout
 from modforge.templating import bundle
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -98,11 +99,13 @@ def copy_module(template: Path, destination: Path, **answers) -> Path:
 
 @pytest.fixture
 def new_module(template_dir: Path, tmp_path: Path):
-    """Factory: new_module(module_name="cred-store", persistence=True) -> modules/<name> folder."""
+    """Factory: new_module(module_name="cred-store", persistence=True) -> modules/<name> folder (a worker's:
+    modules/<gateway>/plugins/<name>)."""
 
     def make(**answers) -> Path:
         name = answers.setdefault("module_name", "cred-store")
-        return copy_module(template_dir, tmp_path / "modules" / name, **answers)
+        folder = layout.module_dir(name, answers.get("category", "generic"), answers.get("gateway", ""))
+        return copy_module(template_dir, tmp_path / folder, **answers)
 
     return make
 
@@ -124,3 +127,23 @@ def init_repo(path: Path) -> Path:
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "initial")
     return path
+
+
+@pytest.fixture(scope="session")
+def platform():
+    """The platform snapshot read once per session: its folder, its crates, and what it uses of the platform
+    crates it leaves out. Fails (never skips) when the snapshot is missing."""
+    from rust_conformance.attested import Attested
+    from rust_conformance.check import snapshot_world
+    from rust_conformance.resolve import is_tracked_name
+    from rust_conformance.snapshot import PLATFORM, upstream_root
+
+    root = upstream_root()
+    world = snapshot_world(root)
+    attested = Attested.from_tree(root / PLATFORM, world.absent_externs(is_tracked_name))
+    return Platform(root, world, attested)
+
+
+class Platform:
+    def __init__(self, root: Path, world, attested) -> None:
+        self.root, self.world, self.attested = root, world, attested

@@ -5,17 +5,17 @@ lists with inner spaces and a trailing comment after the last module, and the E2
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from rust_conformance.snapshot import platform_root
 
 ROOT_CARGO = """\
 [workspace.package]
 version = "0.2.12"
 edition = "2021"   # the platform moved to 2024; either works here
+license = "Apache-2.0"
+authors = ["Cyber Fabric"]
+repository = "https://github.com/cyberfabric/cyberfabric-core"
 
 [workspace]
 # Keep the apps first, then the libraries, then the modules.
@@ -48,6 +48,8 @@ schemars = "0.8"
 gts = "0.8"
 gts-macros = "0.8"
 modkit = { path = "libs/modkit" }
+modkit-macros = "0.2"
+types-registry-sdk = { package = "cf-types-registry-sdk", version = "0.1" }
 modkit-db = "0.2"
 modkit-db-macros = "0.2"
 modkit-errors = "0.2"
@@ -192,6 +194,9 @@ def make_monorepo(root: Path, *, server: str = "apps/hyperspot-server", crlf_e2e
         "libs/modkit/src/lib.rs": "",
         "modules/system/api-gateway/Cargo.toml": crate("api-gateway", "cf-api-gateway"),
         "modules/system/api-gateway/src/lib.rs": "",
+        # Not a workspace dependency: modules name it by path, as simple-user-settings does.
+        "modules/system/authz-resolver/authz-resolver-sdk/Cargo.toml": crate("cf-authz-resolver-sdk"),
+        "modules/system/authz-resolver/authz-resolver-sdk/src/lib.rs": "",
         "modules/simple-user-settings/simple-user-settings-sdk/Cargo.toml": crate("cf-simple-user-settings-sdk"),
         "modules/simple-user-settings/simple-user-settings-sdk/src/lib.rs": "",
         "modules/simple-user-settings/simple-user-settings/Cargo.toml": crate("cf-simple-user-settings"),
@@ -210,12 +215,5 @@ def make_monorepo(root: Path, *, server: str = "apps/hyperspot-server", crlf_e2e
 
 
 def upstream() -> Path:
-    """The platform snapshot (cyberfabric-core) beside the checkout, or $MODFORGE_UPSTREAM; fails when absent."""
-    base = Path(os.environ.get("MODFORGE_UPSTREAM") or REPO_ROOT.parent / "shared" / "upstream")
-    snapshot = base / "cyberfabric-core" if (base / "cyberfabric-core").is_dir() else base
-    if not (snapshot / "Cargo.toml").is_file():
-        pytest.fail(
-            f"the platform snapshot is missing at {snapshot}: put shared/upstream beside the checkout or set "
-            "MODFORGE_UPSTREAM to the folder holding cyberfabric-core"
-        )
-    return snapshot
+    """The platform snapshot (cyberfabric-core); fails when missing (rust_conformance/snapshot.py)."""
+    return platform_root()

@@ -4,11 +4,12 @@ it teaches, the files it names)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+
+from rust_conformance.snapshot import platform_root
 
 from modforge.checker.check import check_module
 from modforge.documents import loader
@@ -25,18 +26,14 @@ SAMPLE_DATE = "2026-01-15"
 
 
 def upstream_root() -> Path:
-    """The upstream monorepo snapshot (cyberfabric-core), from MODFORGE_UPSTREAM or ../shared/upstream."""
-    base = Path(os.environ.get("MODFORGE_UPSTREAM") or REPO_ROOT.parent / "shared" / "upstream")
-    root = base / "cyberfabric-core"
-    assert root.is_dir(), (
-        f"the upstream snapshot is missing: no {root}; set MODFORGE_UPSTREAM to the folder holding cyberfabric-core"
-    )
-    return root
+    """The upstream monorepo snapshot (cyberfabric-core); fails when missing (rust_conformance/snapshot.py)."""
+    return platform_root()
 
 
 def monorepo(tmp: Path, module: Path, name: str = "cred-store", upstream: bool = False) -> Path:
-    """A git monorepo at `tmp` holding a copy of `module` as modules/<name>; with `upstream`, the upstream
-    snapshot's top-level files and folders (config/, guidelines/, apps/, testing/ ...) linked beside it."""
+    """A git monorepo at `tmp` holding a copy of `module` as modules/<name> (a worker's name:
+    <gateway>/plugins/<name>); with `upstream`, the upstream snapshot's top-level files and folders (config/,
+    guidelines/, apps/, testing/ ...) linked beside it."""
     tmp.mkdir(parents=True, exist_ok=True)
     if upstream:
         for entry in upstream_root().iterdir():

@@ -18,7 +18,7 @@ import pytest
 import template_repos
 import yaml
 from cli_helpers import copier, files_of, modforge, one_error_line
-from conftest import git, init_repo
+from conftest import copy_module, git, init_repo
 
 from modforge import __version__
 from modforge.documents import parser
@@ -32,6 +32,9 @@ CASES = {
     "simple_user_settings": ["--data", "module_name=simple-user-settings"],
     "quota-worker": ["--id-prefix", "QW"],
 }
+# Where each fixture lives in the monorepo: a worker in its gateway's plugins folder, which names the gateway
+# (its code, from an older release, implements no gateway's plugin trait that would).
+PLACES = {"quota-worker": "modules/oagw/plugins/quota-worker"}
 
 
 # Outside every module: adoption must not touch it, even where it names a legacy document.
@@ -43,13 +46,17 @@ def template_repo(tmp_path_factory) -> Path:
     return template_repos.build(tmp_path_factory.mktemp("template-repo") / "modforge")
 
 
-def legacy_module(tmp_path: Path, name: str, *, git_repo: bool = True) -> Path:
+def legacy_module(tmp_path: Path, name: str, *, git_repo: bool = True, place: str | None = None) -> Path:
     monorepo = tmp_path / "monorepo"
-    module = Path(shutil.copytree(FIXTURES / name, monorepo / "modules" / name))
+    module = Path(shutil.copytree(FIXTURES / name, monorepo / (place or PLACES.get(name, f"modules/{name}"))))
     (monorepo / "README.md").write_text(MONOREPO_README)
     if git_repo:
         init_repo(monorepo)
     return module
+
+
+def monorepo_of(module: Path) -> Path:
+    return next(folder for folder in module.parents if folder.name == "modules").parent
 
 
 def adopt(module: Path, template: Path, *args: str):
@@ -112,7 +119,7 @@ def test_adoption_keeps_every_line_checkbox_and_heading_title(adopted):
 
 def test_nothing_outside_the_module_changes(adopted):
     _, _, module = adopted
-    monorepo = module.parents[1]
+    monorepo = monorepo_of(module)
     outside = [p for p in monorepo.rglob("*") if p.is_file() and ".git" not in p.parts and module not in p.parents]
     assert outside == [monorepo / "README.md"]
     assert outside[0].read_text() == MONOREPO_README
@@ -127,7 +134,7 @@ def test_answers_record_the_template_and_its_current_release(adopted, template_r
 
 def test_adopted_module_passes_a_plain_copier_update(adopted):
     _, _, module = adopted
-    monorepo = module.parents[1]
+    monorepo = monorepo_of(module)
     git(monorepo, "add", "-A")
     git(monorepo, "commit", "-qm", "adopt")
     result = copier("update", "--trust", "--defaults", cwd=module)
@@ -147,7 +154,7 @@ def test_adopted_module_passes_modforge_check(adopted):
 def test_renames_go_through_git_so_history_follows(name, template_repo, tmp_path):
     module = legacy_module(tmp_path, name)
     assert adopt(module, template_repo, *CASES[name]).returncode == 0
-    monorepo = module.parents[1]
+    monorepo = monorepo_of(module)
     git(monorepo, "add", "-A")
     git(monorepo, "commit", "-qm", "adopt")
     log = git(module, "log", "--follow", "--format=%s", "--", "docs/INTENT_DESIGN.md").split()
@@ -192,22 +199,23 @@ def test_references_to_renamed_documents_are_rewritten_in_docs_and_code(template
 
 def test_answers_are_inferred_from_documents_and_code(template_repo, tmp_path):
     expected = {
-        "oagw": {"category": "gateway", "rest_api": True, "persistence": True, "gts": True, "phases": 2},
+        # oagw's gts.rs declares only its plugin schema, which every gateway gets: no GTS types of its own.
+        "oagw": {"category": "gateway", "rest_api": True, "persistence": True, "gts": False, "phases": 2},
         "simple_user_settings": {"id_prefix": "USRSET", "category": "generic", "persistence": True, "phases": 1},
-        "quota-worker": {"id_prefix": "QW", "category": "worker", "persistence": False, "gts": True},
+        "quota-worker": {"id_prefix": "QW", "category": "worker", "persistence": False, "gateway": "oagw"},
     }
     for name, facts in expected.items():
         module = legacy_module(tmp_path / name, name)
         assert adopt(module, template_repo, *CASES[name]).returncode == 0
         answers = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
         assert {k: answers[k] for k in facts} == facts, name
-    assert "rest_api" not in answers, "a worker has no REST question"
+    assert not {"rest_api", "gts"} & set(answers), "a worker is asked neither"
     assert answers["phase_titles"] == ["Quota Counting", "Alerts"]
 
 
 def test_files_adoption_does_not_own_are_left_alone(template_repo, tmp_path):
     module = legacy_module(tmp_path, "quota-worker")
-    assert adopt(module, template_repo, "--id-prefix", "QW").returncode == 0
+    assert adopt(module, template_repo, *CASES["quota-worker"]).returncode == 0
     for kept in ("docs/notes.md", "docs/CHANGELOG.md", "quota-worker/src/module.rs"):
         assert (module / kept).read_bytes() == (FIXTURES / "quota-worker" / kept).read_bytes(), kept
 
@@ -254,11 +262,11 @@ def test_adoption_outside_git_renames_plain_files(template_repo, tmp_path):
 
 
 def _refused(module: Path, template: Path, text: str, *args: str) -> None:
-    before = files_of(module.parents[1])
+    before = files_of(monorepo_of(module))
     result = adopt(module, template, *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert text in one_error_line(result, "adopt")
-    assert files_of(module.parents[1]) == before
+    assert files_of(monorepo_of(module)) == before
 
 
 def test_adopt_refuses_uncommitted_changes(template_repo, tmp_path):
@@ -291,3 +299,27 @@ def test_adopt_refuses_an_id_prefix_that_contradicts_the_documents(template_repo
 def test_adopt_asks_for_a_module_name_when_the_folder_is_not_one(template_repo, tmp_path):
     module = legacy_module(tmp_path, "simple_user_settings")
     _refused(module, template_repo, "--data module_name=simple-user-settings")
+
+
+def test_adopt_asks_a_worker_for_its_gateway_when_neither_code_nor_folder_says(template_repo, tmp_path):
+    module = legacy_module(tmp_path, "quota-worker", place="modules/quota-worker")
+    _refused(module, template_repo, "gateway must name the gateway module", "--id-prefix", "QW")
+
+
+def test_adopt_refuses_a_worker_outside_its_gateways_plugins_folder(template_repo, tmp_path):
+    module = legacy_module(tmp_path, "quota-worker", place="modules/quota-worker")
+    message = "a worker of oagw lives in modules/oagw/plugins/quota-worker"
+    _refused(module, template_repo, message, "--id-prefix", "QW", "--data", "gateway=oagw")
+
+
+def test_a_workers_gateway_is_read_from_the_plugin_trait_it_implements(template_repo, tmp_path):
+    """A vault worker made by today's template, its answers file lost, moved under oagw by mistake: adoption
+    reads the gateway from the plugin trait the code implements and says where the worker belongs."""
+    monorepo = tmp_path / "monorepo"
+    made = copy_module(template_repo, monorepo / "modules/vault/plugins/key-plug", category="worker", gateway="vault")
+    (made / layout.ANSWERS_FILE).unlink()
+    module = monorepo / "modules/oagw/plugins/key-plug"
+    module.parent.mkdir(parents=True)
+    made.rename(module)
+    init_repo(monorepo)
+    _refused(module, template_repo, "a worker of vault lives in modules/vault/plugins/key-plug")

@@ -34,9 +34,13 @@ def template_repo(tmp_path_factory) -> Path:
     return template_repos.build(tmp_path_factory.mktemp("template-repo") / "modforge")
 
 
+# A worker lives in its gateway's plugins folder, which names the gateway it plugs into.
+PLACES = {"audit-sink": "modules/audit/plugins/audit-sink"}
+
+
 def legacy_module(tmp_path: Path, name: str) -> Path:
     monorepo = tmp_path / "monorepo"
-    module = Path(shutil.copytree(FIXTURES / name, monorepo / "modules" / name))
+    module = Path(shutil.copytree(FIXTURES / name, monorepo / PLACES.get(name, f"modules/{name}")))
     (monorepo / "README.md").write_text(MONOREPO_README)
     init_repo(monorepo)
     return module
@@ -51,8 +55,8 @@ def adopted(tmp_path: Path, template: Path, name: str, *args: str) -> tuple[Path
     module = legacy_module(tmp_path, name)
     result = adopt(module, template, *args)
     assert result.returncode == 0, result.stdout + result.stderr
-    git(module.parents[1], "add", "-A")
-    git(module.parents[1], "commit", "-qm", "adopt")
+    git(module, "add", "-A")
+    git(module, "commit", "-qm", "adopt")
     return module, result.stdout
 
 
@@ -163,7 +167,7 @@ def test_rest_api_with_bundled_worker_plugins_is_a_gateway_and_the_summary_says_
 
 def test_a_scoped_client_in_the_module_crate_makes_a_worker(audit_sink) -> None:
     module, output = audit_sink
-    assert answers(module)["category"] == "worker"
+    assert (answers(module)["category"], answers(module)["gateway"]) == ("worker", "audit")
     assert "register_scoped" in line_of(output, "category:")
     assert "audit-sink/src/module.rs" in line_of(output, "category:")
 

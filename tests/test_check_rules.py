@@ -458,7 +458,7 @@ def test_settings_select_and_ignore_rules(module: Path) -> None:
     [
         {},
         {"category": "gateway", "persistence": True, "phases": 3, "phase_titles": ["Core", "Retries", "Quotas"]},
-        {"category": "worker", "gts": True, "phases": 1, "phase_titles": ["Plugin"]},
+        {"category": "worker", "gateway": "oagw", "phases": 1, "phase_titles": ["Plugin"]},
         {"category": "generic", "rest_api": False, "persistence": True, "gts": True},
         {
             "category": "gateway",

@@ -24,8 +24,9 @@ MATRIX = [
     {"module_name": "cred-store"},
     {"module_name": "ab", "category": "generic", "rest_api": False, "persistence": True, "gts": True, "phases": 1},
     {"module_name": "oagw", "category": "gateway", "persistence": True, "phases": 4},
-    {"module_name": "oagw-apikey", "category": "worker", "persistence": False, "gts": True, "phases": 1},
-    {"module_name": "quota-keeper", "category": "worker", "persistence": True, "gts": False, "phases": 9},
+    # A worker copied under modules/<gateway>/plugins/ takes its gateway from there; elsewhere it is answered.
+    {"module_name": "oagw-apikey", "category": "worker", "persistence": False, "phases": 1},
+    {"module_name": "quota-keeper", "category": "worker", "gateway": "quota", "persistence": True, "phases": 9},
     {"module_name": "very-long-module-name-for-testing", "category": "gateway", "rest_api": False, "gts": False},
     {"module_name": "s3", "rest_api": True, "persistence": True, "gts": True, "phases": 3, "id_prefix": "S3X"},
 ]
@@ -68,7 +69,9 @@ def _ids(params: dict) -> str:
 def module(request, template_dir, tmp_path_factory) -> tuple[Path, dict]:
     """One real copy per answer combination, shared by the read-only tests below."""
     name = request.param["module_name"]
-    path = copy_module(template_dir, tmp_path_factory.mktemp("monorepo") / "modules" / name, **request.param)
+    gateway = {"oagw-apikey": "oagw"}.get(name, request.param.get("gateway"))  # oagw-apikey's comes from its folder
+    folder = f"{gateway}/plugins/{name}" if gateway else name
+    path = copy_module(template_dir, tmp_path_factory.mktemp("monorepo") / "modules" / folder, **request.param)
     answers = yaml.safe_load((path / layout.ANSWERS_FILE).read_text())
     return path, answers
 
@@ -94,14 +97,19 @@ def test_copy_writes_every_pipeline_document_and_the_answers(module):
     ]
     top = {p.name for p in path.iterdir()}
     name = answers["module_name"]
-    assert top == {layout.DOCS_DIR, layout.ANSWERS_FILE, "README.md", "QUICKSTART.md", name, f"{name}-sdk"}
+    crates = {name} if answers["category"] == "worker" else {name, f"{name}-sdk"}
+    assert top == {layout.DOCS_DIR, layout.ANSWERS_FILE, "README.md", "QUICKSTART.md", *crates}
 
 
 def test_answers_file_records_every_question_and_no_computed_name(module):
     _, answers = module
-    asked = {"module_name", "id_prefix", "description", "category", "persistence", "gts", "phases", "phase_titles"}
+    asked = {"module_name", "id_prefix", "description", "category", "persistence", "phases", "phase_titles"}
     assert asked | {"owner", "_src_path"} <= set(answers)
-    assert ("rest_api" in answers) == (answers["category"] != "worker")
+    worker = answers["category"] == "worker"
+    assert ("rest_api" in answers) == ("gts" in answers) == (not worker)
+    assert ("gateway" in answers) == worker
+    if answers["module_name"] == "oagw-apikey":
+        assert answers["gateway"] == "oagw", "a worker under modules/oagw/plugins/ plugs into oagw by default"
     assert answers["id_prefix"] == EXPECTED_PREFIX[answers["module_name"]]
     assert answers["phase_titles"] == DEFAULT_TITLES[: answers["phases"]]
     assert not {"module_snake", "module_pascal", "client_trait", "has_rest"} & set(answers)
@@ -145,7 +153,8 @@ def test_tasks_are_numbered_without_gaps_and_keep_only_layers_that_apply(module)
     titles = [h.split(": ", 1)[1] for h in task_headings]
     rest = answers["category"] != "worker" and answers.get("rest_api")
     phase_one = titles[: len(titles) - (answers["phases"] - 1)]
-    expected = ["SDK Implementation", "Domain Layer", "Infrastructure", "REST API", "Module Wiring", "Unit Tests"]
+    first = "Plugin Implementation" if answers["category"] == "worker" else "SDK Implementation"
+    expected = [first, "Domain Layer", "Infrastructure", "REST API", "Module Wiring", "Unit Tests"]
     expected = [t for t in expected if (t != "Infrastructure" or answers["persistence"]) and (t != "REST API" or rest)]
     assert phase_one == expected
     assert titles[len(phase_one) :] == answers["phase_titles"][1:]
@@ -167,14 +176,14 @@ def test_changelog_is_keep_a_changelog_with_unreleased(module):
 
 
 def test_every_yaml_toml_and_json_file_loads(module):
-    path, _ = module
+    path, answers = module
     loaders = {".yml": yaml.safe_load, ".yaml": yaml.safe_load, ".toml": tomllib.loads, ".json": json.loads}
     checked = 0
     for file in path.rglob("*"):
         if file.suffix in loaders:
             loaders[file.suffix](file.read_text())
             checked += 1
-    assert checked >= 4  # answers, two Cargo.toml, gts/errors.json at least
+    assert checked >= 3 + (answers["category"] != "worker")  # answers, each Cargo.toml, gts/errors.json
 
 
 def test_no_jinja_is_left_unrendered(module):
@@ -207,6 +216,11 @@ BAD_ANSWERS = [
     ({"phases": "2", "phase_titles": "[only-one]"}, "give exactly one title per phase"),
     ({"owner": " "}, "owner must be one line"),
     ({"category": "plugin"}, "Invalid choice"),
+    # A worker outside modules/<gateway>/plugins/ must be told its gateway, and a real module name.
+    ({"category": "worker"}, "gateway must name the gateway module"),
+    ({"category": "worker", "gateway": "Bad_GW"}, "gateway 'Bad_GW' must be kebab-case"),
+    ({"category": "worker", "gateway": "cred-store"}, "is the worker itself"),
+    ({"category": "worker", "gateway": "oagw"}, "a worker of oagw lives in modules/oagw/plugins/cred-store"),
 ]
 
 

@@ -253,3 +253,69 @@ def test_an_interrupt_leaves_all_or_nothing(tmp_path: Path) -> None:
         assert contents in ({b"old\n"}, {b"new\n"}), f"half-written at {fraction} of the commit"
         held += status == "interrupted" and contents == {b"new\n"}
     assert held, "no interrupt landed while the files were swapped"
+
+
+# --- what a fleet update writes: modes, a merge's unmerged stages, folders left empty -------------------
+
+
+def _conflicted_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    (repo / "docs" / "A.md").write_bytes(b"base\n")
+    (repo / "old" / "deep").mkdir(parents=True)
+    (repo / "old" / "deep" / "x.md").write_bytes(b"x\n")
+    init_repo(repo)
+    return repo
+
+
+def _stage_entries(repo: Path, path: str) -> list[tuple[str, str]]:
+    """(mode, stage) of each index entry of `path`, and each stage's content."""
+    lines = git(repo, "ls-files", "-s", "--", path).splitlines()
+    return [(line.split()[0], line.split()[2], git(repo, "cat-file", "-p", line.split()[1])) for line in lines]
+
+
+def test_index_entries_record_a_conflict_as_git_merge_does(tmp_path: Path) -> None:
+    repo = _conflicted_repo(tmp_path)
+    change = Transaction(repo)
+    change.write("docs/A.md", b"<<<<<<< before updating\nours\n=======\ntheirs\n>>>>>>> after updating\n")
+    change.set_index_entries(
+        "docs/A.md", [(0o100644, 1, b"base\n"), (0o100644, 2, b"ours\n"), (0o100644, 3, b"theirs\n")]
+    )
+    change.commit()
+    assert _stage_entries(repo, "docs/A.md") == [
+        ("100644", "1", "base\n"),
+        ("100644", "2", "ours\n"),
+        ("100644", "3", "theirs\n"),
+    ]
+    assert git(repo, "status", "--porcelain").splitlines() == ["UU docs/A.md"]
+
+
+def test_modes_and_emptied_folders_are_written_and_a_failure_puts_both_back(tmp_path: Path) -> None:
+    repo = _conflicted_repo(tmp_path)
+    before, index = _tree(repo), (repo / ".git" / "index").read_bytes()
+    change = Transaction(repo)
+    change.write("run.sh", b"#!/bin/sh\n", 0o755)
+    change.delete("old/deep/x.md")
+    change.remove_folder_if_empty("old/deep")
+    change.remove_folder_if_empty("old")
+    change.set_index_entries("docs/A.md", [(0o100644, 2, b"ours\n")])
+    (repo / ".git" / "index.lock").write_bytes(b"")  # update-index fails after the files were swapped
+    with pytest.raises(ModforgeError, match="nothing was changed"):
+        change.commit()
+    assert _tree(repo) == before
+    assert (repo / "old" / "deep").is_dir()
+    assert (repo / ".git" / "index").read_bytes() == index
+    (repo / ".git" / "index.lock").unlink()
+    change.commit()
+    assert os.stat(repo / "run.sh").st_mode & 0o777 == 0o755
+    assert not (repo / "old").exists(), "the folders the deletion emptied are gone"
+
+
+def test_a_mode_change_alone_is_a_change(tmp_path: Path) -> None:
+    (tmp_path / "tool.sh").write_bytes(b"#!/bin/sh\n")
+    os.chmod(tmp_path / "tool.sh", 0o644)
+    change = Transaction(tmp_path)
+    change.write("tool.sh", b"#!/bin/sh\n", 0o755)
+    assert change
+    change.commit()
+    assert os.stat(tmp_path / "tool.sh").st_mode & 0o777 == 0o755

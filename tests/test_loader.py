@@ -65,6 +65,18 @@ def test_a_module_is_not_searched_for_modules_inside_it(monorepo: Path) -> None:
     assert loader.find_modules(monorepo) == [outer]
 
 
+def test_a_gateways_workers_in_its_plugins_folder_are_modules_of_their_own(monorepo: Path) -> None:
+    gateway = make_module(monorepo / "modules" / "oagw")
+    worker = make_module(gateway / layout.PLUGINS_DIR / "oagw-apikey", layout.TASKS)
+    (gateway / layout.PLUGINS_DIR / "bundled" / "src").mkdir(parents=True)  # a plugin crate without docs: no module
+    (worker / "docs" / "TASKS.md.rej").write_text("@@ -1 +1 @@\n")
+    assert loader.find_modules(monorepo) == [gateway, worker]
+    assert loader.module_of(worker / "docs" / layout.TASKS) == worker
+    assert [name for name, _, _ in loader.read_module(gateway).documents] == [layout.INTENT_DESIGN]
+    assert loader.read_module(gateway).extra_files == (), "the worker's leftovers are the worker's"
+    assert [p.name for p in loader.read_module(worker).extra_files] == ["TASKS.md.rej"]
+
+
 # --- the paths a user passes -----------------------------------------------------------------------------
 def test_no_path_means_every_module_under_the_working_directory(monorepo: Path) -> None:
     first = make_module(monorepo / "modules" / "a")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -117,3 +118,57 @@ def test_migrate_refuses_a_path_that_is_not_a_folder(tmp_path):
     result = modforge("migrate", tmp_path / "missing")
     assert result.returncode == 2
     assert "is not a folder" in one_error_line(result, "migrate")
+
+
+# --- --to, several modules, --all ----------------------------------------------------------------------
+
+
+def test_to_a_release_before_the_migration_runs_none(module):
+    before = files_of(module)
+    result = modforge("migrate", module, "--to", "0.1.0")
+    assert result.returncode == 0
+    assert "no migration up to 0.1.0" in result.stdout
+    assert files_of(module) == before
+
+
+def test_to_a_release_newer_than_the_template_is_refused(module):
+    _refused(module, "is newer than the template's version", "--to", "99.0.0")
+
+
+@pytest.fixture
+def two_modules(module) -> Path:
+    """modules/cred-store and modules/sibling (the same 0.1.0 module), committed; returns the monorepo."""
+    monorepo = module.parents[1]
+    shutil.copytree(BEFORE, monorepo / "modules" / "sibling")
+    git(monorepo, "add", "-A")
+    git(monorepo, "commit", "-qm", "a sibling")
+    return monorepo
+
+
+def test_all_migrates_every_module_and_reports_each(two_modules):
+    result = modforge("migrate", "--all", cwd=two_modules)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "modules/cred-store: 0.1.0 -> 0.2.0, migrated cleanly" in result.stdout
+    assert "modules/sibling: 0.1.0 -> 0.2.0, migrated cleanly" in result.stdout
+    assert "2 modules: 2 migrated cleanly" in result.stdout
+    for name in ("cred-store", "sibling"):
+        assert "## Security\n" in (two_modules / "modules" / name / "docs" / layout.INTENT_DESIGN).read_text()
+    again = modforge("migrate", "--all", "--dry-run", "--format", "json", cwd=two_modules)
+    assert again.returncode == 0
+    assert {m["state"] for m in json.loads(again.stdout)["modules"]} == {"current"}, "nothing left to migrate"
+
+
+def test_all_dry_run_lists_the_files_and_writes_nothing(two_modules):
+    before = files_of(two_modules)
+    result = modforge("migrate", "--all", "--dry-run", cwd=two_modules)
+    assert result.returncode == 1
+    assert "modules/sibling: 0.1.0 -> 0.2.0, would be migrated cleanly" in result.stdout
+    assert "  docs/INTENT_DESIGN.md" in result.stdout
+    assert files_of(two_modules) == before
+
+
+def test_all_needs_a_clean_work_tree(two_modules):
+    (two_modules / "notes.txt").write_text("draft\n")
+    result = modforge("migrate", "--all", cwd=two_modules)
+    assert result.returncode == 2
+    assert "uncommitted changes (notes.txt)" in one_error_line(result, "migrate")

@@ -13,21 +13,52 @@ def test_derived_names_of_a_module():
         "module_snake": "cred_store",
         "module_pascal": "CredStore",
         "module_title": "Cred Store",
+        "module_dir": "modules/cred-store",
+        "crate_root": "../../..",
         "sdk_name": "cred-store-sdk",
         "package_name": "cf-cred-store",
         "sdk_package_name": "cf-cred-store-sdk",
         "sdk_snake": "cred_store_sdk",
         "client_trait": "CredStoreClientV1",
         "module_struct": "CredStoreModule",
+        "config_struct": "CredStoreConfig",
         "error_enum": "CredStoreError",
-        "plugin_trait": "CredStorePluginV1",
+        "plugin_trait": "CredStorePluginClientV1",
         "plugin_spec": "CredStorePluginSpecV1",
+        "plugin_spec_id": "gts.x.core.modkit.plugin.v1~x.core.cred_store.plugin.v1~",
+        "plugin_vendor": "hyperspot",
+        "item_type_id": "gts.x.core.cred_store.item.v1~",
         "gts_type_id": "gts.x.core.cred_store.item.v1~",
+        # What the module's code implements: its own SDK's client (a worker: its gateway's plugin trait).
+        "contract_trait": "CredStoreClientV1",
+        "contract_error_enum": "CredStoreError",
+        "contract_sdk_name": "cred-store-sdk",
+        "contract_sdk_package": "cf-cred-store-sdk",
+        "contract_sdk_path": "../cred-store-sdk",
+        "contract_sdk_snake": "cred_store_sdk",
+        "contract_plugin_spec": "",
+        "instance_segment": "",
     }
     assert (
         naming.derived_names("oagw", "gateway")["gts_type_id"] == "gts.x.core.modkit.plugin.v1~x.core.oagw.plugin.v1~"
     )
     assert naming.derived_names("a-b2-c")["module_title"] == "A B2 C"
+
+
+def test_a_workers_contract_is_its_gateways_plugin_trait():
+    worker = naming.derived_names("oagw-apikey", "worker", "oagw")
+    assert worker["module_dir"] == "modules/oagw/plugins/oagw-apikey"
+    assert worker["crate_root"] == "../../../../.."
+    assert {key: value for key, value in worker.items() if key.startswith("contract_")} == {
+        "contract_trait": "OagwPluginClientV1",
+        "contract_error_enum": "OagwError",
+        "contract_sdk_name": "oagw-sdk",
+        "contract_sdk_package": "cf-oagw-sdk",
+        "contract_sdk_path": "../../../oagw-sdk",
+        "contract_sdk_snake": "oagw_sdk",
+        "contract_plugin_spec": "OagwPluginSpecV1",
+    }
+    assert worker["instance_segment"] == "x.core.oagw_apikey.plugin.v1"
 
 
 @pytest.mark.parametrize(

@@ -66,3 +66,28 @@ def test_an_unknown_question_is_refused(tmp_path):
 
 def test_a_missing_monorepo_folder_is_refused(tmp_path):
     _assert_one_line_error(new(tmp_path / "nope", "oagw"), "does not exist")
+
+
+def test_a_worker_goes_to_its_gateways_plugins_folder(tmp_path):
+    result = new(tmp_path, "oagw-apikey", "--data", "category=worker", "--data", "gateway=oagw")
+    assert result.returncode == 0, result.stderr
+    module = tmp_path / "modules" / "oagw" / "plugins" / "oagw-apikey"
+    answers = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
+    assert (answers["category"], answers["gateway"]) == ("worker", "oagw")
+    assert sorted(p.name for p in (tmp_path / "modules").iterdir()) == ["oagw"]
+
+
+def test_a_worker_without_a_gateway_is_refused(tmp_path):
+    _assert_one_line_error(new(tmp_path, "oagw-apikey", "--data", "category=worker"), "--data gateway=")
+    _assert_one_line_error(
+        new(tmp_path, "oagw-apikey", "--data", "category=worker", "--data", "gateway=OAGW"), "must be kebab-case"
+    )
+    assert not (tmp_path / "modules").exists()
+
+
+def test_a_prefix_used_by_a_plugin_is_refused(tmp_path):
+    assert new(tmp_path, "key-plug", "--data", "category=worker", "--data", "gateway=oagw").returncode == 0
+    _assert_one_line_error(
+        new(tmp_path, "keys", "--data", "id_prefix=KEYPLUG"), "already used by the module in oagw/plugins/key-plug/"
+    )
+    assert not (tmp_path / "modules" / "keys").exists()

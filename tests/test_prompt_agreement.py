@@ -33,7 +33,8 @@ SHAPES = {
     "generic-db-2-phases": {"module_name": "cred-store", "persistence": True},
     "generic-no-rest-3-phases": {"module_name": "key-cache", "rest_api": False, "phases": 3},
     "gateway-db-gts-4-phases": {"module_name": "oagw", "category": "gateway", "persistence": True, "phases": 4},
-    "worker-gts-1-phase": {"module_name": "oagw-apikey", "category": "worker", "gts": True, "phases": 1},
+    # A worker is a plugin of its gateway and lives in the gateway's plugins folder (issue 11).
+    "worker-1-phase": {"module_name": "oagw-apikey", "category": "worker", "gateway": "oagw", "phases": 1},
 }
 
 
@@ -47,8 +48,11 @@ def filled(template_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         if shape not in built:
             root = tmp_path_factory.mktemp(shape)
             answers = SHAPES[shape]
-            copy = copy_module(template_dir, root / "copy", **answers)
-            module = monorepo(root / "repo", copy, answers["module_name"], upstream=True)
+            folder = layout.module_dir(
+                answers["module_name"], answers.get("category", "generic"), answers.get("gateway", "")
+            )
+            copy = copy_module(template_dir, root / "copy" / folder, **answers)
+            module = monorepo(root / "repo", copy, folder.removeprefix(f"{layout.MODULES_DIR}/"), upstream=True)
             fill_documents(module, prompts.read_answers(module))
             assert findings(module) == [], "the filled documents pass the checker"
             built[shape] = module

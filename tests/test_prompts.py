@@ -4,6 +4,7 @@ writes, uses this module's IDs and headings, carries the step's rules and ends a
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,7 @@ STEP1_CONSTRAINT = "## Hard constraint: no requirement or scenario IDs yet"
 
 
 def answers_for(category="generic", rest_api=True, persistence=False, gts=False, phases=2, **extra) -> dict:
-    """Answers as copier stores them (a worker's answers have no rest_api: copier never asks)."""
+    """Answers as copier stores them (a worker's have a gateway and no rest_api or gts: copier never asks)."""
     name = extra.pop("module_name", "cred-store")
     answers = {
         "module_name": name,
@@ -53,14 +54,15 @@ def answers_for(category="generic", rest_api=True, persistence=False, gts=False,
         "description": "Stores credentials for upstream services",
         "category": category,
         "persistence": persistence,
-        "gts": gts,
         "phases": phases,
         "phase_titles": naming.default_phase_titles(phases),
         "owner": "@platform-team",
         **extra,
     }
-    if category != "worker":
-        answers["rest_api"] = rest_api
+    if category == "worker":
+        answers.setdefault("gateway", "oagw")
+    else:
+        answers.update(rest_api=rest_api, gts=gts)
     return answers
 
 
@@ -77,7 +79,9 @@ def phases_of(answers: dict) -> list[str]:
 def assert_sound_prompt(text: str, step: prompts.Step, answers: dict, phase: int = 1) -> None:
     """What every rendered prompt promises, whatever the step and the answers."""
     name, prefix = answers["module_name"], answers["id_prefix"]
-    docs_dir = f"{layout.MODULES_DIR}/{name}/{layout.DOCS_DIR}"
+    # A worker lives in its gateway's plugins folder, every other module directly under modules/.
+    module_dir = layout.module_dir(name, answers["category"], answers.get("gateway", ""))
+    docs_dir = f"{module_dir}/{layout.DOCS_DIR}"
     for marker in ("{{", "{%", "{#", "%}", "#}"):
         assert marker not in text, f"unrendered Jinja {marker!r} in the {step.key} prompt"
     for doc in STEP_DOCS[step.key]:
@@ -93,7 +97,7 @@ def assert_sound_prompt(text: str, step: prompts.Step, answers: dict, phase: int
         assert fact in text
     gate = text[text.index("## Acceptance criteria") :]
     last_item = [line for line in gate.splitlines() if line.startswith("- [ ]")][-1]
-    assert f"`modforge check {layout.MODULES_DIR}/{name}`" in last_item
+    assert f"`modforge check {module_dir}`" in last_item
 
 
 ANSWER_MATRIX = [
@@ -101,13 +105,14 @@ ANSWER_MATRIX = [
     for category, rest_api, persistence, gts, phases in itertools.product(
         naming.CATEGORIES, (True, False), (True, False), (True, False), (1, 9)
     )
-    if not (category == "worker" and not rest_api)  # rest_api is not asked for a worker
+    if not (category == "worker" and (not rest_api or gts))  # neither is asked of a worker
 ]
 
 
 def matrix_id(answers: dict) -> str:
     rest = "rest" if answers.get("rest_api") else "norest"
-    return f"{answers['category']}-{rest}-db{int(answers['persistence'])}-gts{int(answers['gts'])}-p{answers['phases']}"
+    gts = int(answers.get("gts", False))
+    return f"{answers['category']}-{rest}-db{int(answers['persistence'])}-gts{gts}-p{answers['phases']}"
 
 
 @pytest.mark.parametrize("answers", ANSWER_MATRIX, ids=matrix_id)
@@ -123,7 +128,7 @@ def test_every_prompt_renders_for_every_answer_combination(answers):
     "answers",
     [
         {"module_name": "cred-store"},
-        {"module_name": "oagw-plug", "category": "worker", "phases": 1},
+        {"module_name": "oagw-plug", "category": "worker", "gateway": "oagw", "phases": 1},
         {"module_name": "oagw", "category": "gateway", "persistence": True, "phases": 9, "id_prefix": "OAGW"},
     ],
     ids=["generic-defaults", "worker-1-phase", "gateway-9-phases"],
@@ -220,7 +225,7 @@ def test_step1_prompt_lists_the_design_sections_and_phase_headings():
     answers = answers_for(phases=3)
     text = prompts.render("intent-design", answers)
     for _key, title in layout.DESIGN_SECTIONS:
-        assert f"`## {title}`" in text
+        assert re.search(rf"`## {re.escape(title)}`: [^\s.]", text), f"the prompt says what goes under ## {title}"
     for phase_id, title in zip(phases_of(answers), answers["phase_titles"], strict=True):
         assert f"### {layout.design_phase_heading(phase_id, title)}" in text
 
@@ -302,10 +307,12 @@ def test_e2e_prompt_names_files_fixtures_marker_test_names_coverage_and_changelo
 
 
 def test_worker_prompts_have_no_rest_api_of_their_own():
-    answers = answers_for(category="worker", gts=True)
+    answers = answers_for(category="worker")
     code = prompts.render("code", answers)
     assert "src/api/rest/" not in code
+    assert "modules/oagw/plugins/cred-store" in code, "a worker lives in its gateway's plugins folder"
     assert "register_scoped" in code
+    assert "OagwPluginClientV1" in code, "a worker implements its gateway's plugin trait"
     assert "through the gateway" in prompts.render("e2e-tests", answers)
 
 
@@ -328,7 +335,8 @@ def test_prompts_chain_in_pipeline_order_and_loop_over_phases():
 # --- answers and derived names ---------------------------------------------------------------------------------
 def test_derived_names_match_what_copier_yml_computes(new_module):
     """The names prompts use are the ones copier.yml's `when: false` entries render, for a real copy."""
-    for answers in ({"module_name": "cred-store"}, {"module_name": "oagw-plug", "category": "worker"}):
+    worker = {"module_name": "oagw-plug", "category": "worker", "gateway": "oagw"}
+    for answers in ({"module_name": "cred-store"}, worker):
         module = new_module(**answers)
         stored = prompts.read_answers(module)
         questions = {  # the module template's questions (the workspace's need copier's own context)
@@ -339,7 +347,7 @@ def test_derived_names_match_what_copier_yml_computes(new_module):
         }
         environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
         jinja_api.register(environment)
-        values = dict(stored)
+        values = {**stored, "_copier_conf": {"dst_path": module}}  # a question's default may name the destination
         for key, question in questions.items():
             if key.startswith("_") or key in values:
                 continue

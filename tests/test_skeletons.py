@@ -15,14 +15,15 @@ from modforge.templating.skeletons import TemplateRenderer
 MATRIX = [
     {"module_name": "cred-store", "persistence": True},
     {"module_name": "oagw", "category": "gateway", "phases": 4},
-    {"module_name": "oagw-apikey", "category": "worker", "gts": True, "phases": 1},
+    {"module_name": "oagw-apikey", "category": "worker", "gateway": "oagw", "phases": 1},
     {"module_name": "s3", "rest_api": False, "phases": 3, "id_prefix": "S3X"},
 ]
 
 
 @pytest.mark.parametrize("answers", MATRIX, ids=lambda a: a["module_name"])
 def test_documents_and_answers_render_as_copier_copy_writes_them(template_dir, tmp_path, answers):
-    module = copy_module(template_dir, tmp_path / "modules" / answers["module_name"], **answers)
+    folder = layout.module_dir(answers["module_name"], answers.get("category", "generic"), answers.get("gateway", ""))
+    module = copy_module(template_dir, tmp_path / folder, **answers)
     stored = yaml.safe_load((module / layout.ANSWERS_FILE).read_text())
     renderer = TemplateRenderer(template_dir)
     context = renderer.context({k: v for k, v in stored.items() if not k.startswith("_")}, module)
@@ -36,11 +37,12 @@ def test_documents_and_answers_render_as_copier_copy_writes_them(template_dir, t
 
 def test_answers_for_questions_not_given_take_the_template_defaults(template_dir, tmp_path):
     renderer = TemplateRenderer(template_dir)
-    context = renderer.context({"module_name": "quota-worker", "category": "worker"}, tmp_path / "quota-worker")
+    destination = tmp_path / "modules/oagw/plugins/quota-worker"
+    context = renderer.context({"module_name": "quota-worker", "category": "worker"}, destination)
     remembered = renderer.remembered(context)
     assert remembered["id_prefix"] == "QUOTAWORKE"
-    assert remembered["gts"] is True
-    assert "rest_api" not in remembered, "copier does not ask (or store) rest_api for a worker"
+    assert remembered["gateway"] == "oagw", "a worker's gateway defaults to the gateway whose plugins folder holds it"
+    assert not {"rest_api", "gts"} & set(remembered), "copier does not ask (or store) these for a worker"
     assert context["has_rest"] is False
 
 

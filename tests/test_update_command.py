@@ -71,7 +71,7 @@ def test_update_merges_a_new_release_and_exits_0(template, module):
     assert "(and in CI)" in readme, "the release's change arrived"
     assert "Team notes: rotate keys monthly." in readme, "the user's edit survived"
     assert yaml.safe_load((module / layout.ANSWERS_FILE).read_text())["_commit"] == releases.tag(NEXT)
-    assert f"from {releases.tag(__version__)} to {releases.tag(NEXT)}" in result.stdout
+    assert f"{releases.tag(__version__)} -> {releases.tag(NEXT)}, updated cleanly" in result.stdout
 
 
 def test_update_reports_every_conflict_and_exits_1(template, module):
@@ -105,11 +105,14 @@ def test_update_names_each_line_of_the_owner_that_only_a_rej_file_holds(template
     result = modforge("update", module)
 
     assert result.returncode == 1
-    reported = [line for line in result.stdout.splitlines() if "TASKS.md.rej" in line]
-    assert reported == [
+    reported = [line.strip() for line in result.stdout.splitlines() if "TASKS.md.rej" in line]
+    expected = [
         "cred-store/docs/TASKS.md.rej: apply its 1 line(s) to TASKS.md by hand, then delete it",
         'cred-store/docs/TASKS.md.rej:4: your line is only here, not in TASKS.md: "- [ ] 1.9 Owner\'s own task"',
     ]
+    assert len(reported) == len(expected), result.stdout
+    for line, ending in zip(reported, expected, strict=True):
+        assert line.endswith(ending), line
 
 
 # --- refusals: a clear message, exit 2, nothing changed ------------------------------------------------

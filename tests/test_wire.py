@@ -127,6 +127,29 @@ def test_cargo_accepts_the_wired_workspace(template_dir: Path, monorepo: Path) -
     assert server_deps["cf-cred-store"]["rename"] == "cred_store"
 
 
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_cargo_accepts_a_wired_gateway_and_its_worker(template_dir: Path, monorepo: Path) -> None:
+    """The worker in the gateway's plugins folder reaches the gateway's SDK and the platform's crates by path."""
+    copied(template_dir, monorepo, "oagw", category="gateway", persistence=True, gts=True)
+    worker = "oagw/plugins/oagw-apikey"
+    copy_module(template_dir, monorepo / "modules" / worker, category="worker", persistence=True)
+    for module in ("modules/oagw", f"modules/{worker}"):
+        result = modforge("wire", module, cwd=monorepo)
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = subprocess.run(
+        ["cargo", "metadata", "--offline", "--no-deps", "--format-version", "1"],
+        cwd=monorepo,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    packages = {p["name"]: p for p in json.loads(result.stdout)["packages"]}
+    assert {"cf-oagw", "cf-oagw-sdk", "cf-oagw-apikey"} <= set(packages)
+    assert "cf-oagw-apikey-sdk" not in packages, "a worker has no SDK of its own"
+    uses = {d["name"] for d in packages["cf-oagw-apikey"]["dependencies"]}
+    assert {"cf-oagw-sdk", "cf-authz-resolver-sdk", "cf-types-registry-sdk"} <= uses
+
+
 # --- idempotence, dry run, check, unwire ---------------------------------------------------------------------
 def test_wire_twice_changes_nothing_and_unwire_gives_back_every_byte(template_dir: Path, monorepo: Path) -> None:
     copied(template_dir, monorepo)

@@ -1,3 +1,3 @@
 """modforge: create and evolve ModKit modules through a human-gated, LLM-assisted pipeline."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -1,6 +1,7 @@
 """Create a module from the modforge template: `copier copy` with the destination laid out as the
-pipeline expects (`<monorepo>/modules/<name>`), answers checked first, and every failure a one-line
-message instead of copier's traceback. Asks the questionnaire when run in a terminal without --defaults."""
+pipeline expects (`<monorepo>/modules/<name>`, a worker in `modules/<gateway>/plugins/<name>`), answers
+checked first, and every failure a one-line message instead of copier's traceback. Asks the questionnaire
+when run in a terminal without --defaults."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from modforge.errors import ModforgeError
 from modforge.filesystem import confine
-from modforge.spec import naming
+from modforge.spec import layout, naming
 from modforge.templating import template_source
 
 
@@ -23,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--monorepo",
         type=Path,
         default=Path("."),
-        help="monorepo root; the module goes to MONOREPO/modules/NAME (.modforge.toml [paths] modules may move it)",
+        help="monorepo root; the module goes to MONOREPO/modules/NAME, a worker to modules/GATEWAY/plugins/NAME "
+        "(.modforge.toml [paths] modules may move them)",
     )
     add_data_argument(parser, "answer a question (repeatable), as copier's --data")
     parser.add_argument("--defaults", action="store_true", help="take the default for every question not answered")
@@ -104,16 +106,28 @@ def run(args: argparse.Namespace) -> int:
     if not (args.monorepo.is_dir()):
         raise ModforgeError(f"monorepo folder {args.monorepo} does not exist; create it or pass --monorepo")
     source = template_source.locate(args.template, args.monorepo)
-    if parse_data(args.data).get("kind", "module") != "module":
+    data = parse_data(args.data)
+    if data.get("kind", "module") != "module":
         raise ModforgeError(
             "modforge new creates modules; lay down the workspace pack with "
             "`copier copy --trust --data kind=workspace <template> .` at the monorepo root"
         )
+    category = data.get("category", "generic")
+    if category == "worker" and not data.get("gateway"):
+        raise ModforgeError(
+            "a worker is a plugin of a gateway; name it with --data gateway=<gateway module>, for example "
+            "--data gateway=oagw (the worker goes to modules/<gateway>/plugins/)"
+        )
+    if category == "worker":
+        problem = naming.gateway_error(data["gateway"], args.module_name)
+        if problem:
+            raise ModforgeError(f"invalid answer for gateway: {problem}; nothing was created")
     from modforge.workspace import paths  # the monorepo's modules folder ([paths] modules, default modules/)
 
     modules = paths.load(args.monorepo.resolve()).modules
+    folder = layout.module_dir(args.module_name, category, data.get("gateway", ""), modules=modules)
     # No link on the way: copier would write the module wherever `modules/` points.
-    destination = confine.confined(args.monorepo.resolve(), f"{modules}/{args.module_name}")
+    destination = confine.confined(args.monorepo.resolve(), folder)
     if os.path.lexists(destination):
         raise ModforgeError(
             f"{destination} already exists; choose another module name, or use `copier update` to update it"

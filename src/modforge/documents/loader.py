@@ -163,7 +163,8 @@ def _module_of_folder(folder: Path, known: dict[str, Path | None]) -> Path | Non
 
 
 def find_modules(folder: Path) -> list[Path]:
-    """Every module under `folder` (not looking inside a module for more), sorted."""
+    """Every module under `folder`, sorted: inside a module, only its `plugins/` folder is looked into (a
+    gateway's workers are modules of their own, `modules/<gateway>/plugins/<worker>`)."""
     found: list[Path] = []
     stack = [str(folder)]
     while stack:
@@ -175,6 +176,8 @@ def find_modules(folder: Path) -> list[Path]:
             continue
         if any(e.name == layout.DOCS_DIR for e in entries) and is_module(current):
             found.append(Path(current))
+            plugins = [e for e in entries if e.name == layout.PLUGINS_DIR]
+            stack.extend(p.path for p in plugins)
             continue
         stack.extend(e.path for e in entries)
     return sorted(found)
@@ -191,6 +194,7 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
     root = absolute(root)
     top = str(root)
     docs_dir = os.path.join(top, layout.DOCS_DIR)
+    plugins_dir = os.path.join(top, layout.PLUGINS_DIR)  # a gateway's workers there are modules of their own
     names: list[str] = []
     leftovers: list[str] = []
     stack = [top, docs_dir]  # docs/ by its path: read through a link, as is_module found the module through it
@@ -209,7 +213,12 @@ def read_module(root: Path, repo_root: Path | None = None) -> ModuleSource:
                     leftovers.append(entry.path)
             elif in_docs and _pipeline_name(name):
                 names.append(name)  # whatever it is: a document that is no readable file stops the check
-            elif not _skipped(name) and entry.path != docs_dir and entry.is_dir(follow_symlinks=False):
+            elif (
+                not _skipped(name)
+                and entry.path != docs_dir
+                and entry.is_dir(follow_symlinks=False)
+                and (current != plugins_dir or not is_module(entry.path))
+            ):
                 stack.append(entry.path)
     chosen: dict[str, str] = {}
     for file_name in sorted(names):  # today's name wins over a slot name for the same document

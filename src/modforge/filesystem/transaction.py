@@ -1,7 +1,8 @@
 """All-or-nothing changes to the files under one folder, git's index included.
 
-A command first records every change it means to make (`write`, `rename`, `delete`, and the index moves
-`git mv` and conflict resolution need), then `commit` applies them together:
+A command first records every change it means to make (`write`, `rename`, `delete`, `remove_folder_if_empty`,
+and the index moves `git mv`, conflict resolution and a merge's unmerged stages need), then `commit` applies
+them together:
 
 1. every path is checked before anything is written: it stays under the root, no link on the way, a
    file is replaced only by a file (a folder, FIFO or device in its place stops the whole change);
@@ -37,7 +38,7 @@ _TEMP_SUFFIX = ".modforge-tmp"
 
 
 class _Undo(NamedTuple):
-    action: str  # "restore" (put bytes back or remove), "unrename", "rmdir"
+    action: str  # "restore" (put bytes back or remove), "unrename", "rmdir", "mkdir"
     path: Path
     data: bytes | None = None  # what was there before (None: nothing)
     mode: int | None = None
@@ -54,6 +55,9 @@ class Transaction:
         self._renames: list[tuple[str, str]] = []
         self._resolve: list[str] = []  # unmerged in git: mark resolved after writing
         self._stage: list[str] = []  # stage in git's index after writing
+        self._entries: dict[str, list[tuple[int, int, bytes]]] = {}  # index entries to set: (mode, stage, blob)
+        self._modes: dict[str, int] = {}  # permission bits to give a written file
+        self._folders: list[str] = []  # folders to remove once the deletions leave them empty
         self._disk: dict[str, bytes | None] = {}
 
     # --- planning ------------------------------------------------------------------------------------
@@ -76,8 +80,13 @@ class Transaction:
         relative = confine.relative_posix(relative)
         return self._final[relative] if relative in self._final else self.original(relative)
 
-    def write(self, relative: str, data: bytes) -> None:
-        self._final[self._check(relative)] = data
+    def write(self, relative: str, data: bytes, mode: int | None = None) -> None:
+        """Make `relative` hold `data`; with `mode`, those permission bits (default: the replaced file's, or
+        a new file's usual ones)."""
+        relative = self._check(relative)
+        self._final[relative] = data
+        if mode is not None:
+            self._modes[relative] = stat.S_IMODE(mode)
 
     def rename(self, old: str, new: str) -> None:
         """Move the file `old` to `new` (with `git mv`'s effect on the index when `old` is tracked)."""
@@ -102,6 +111,16 @@ class Transaction:
         """After writing, stage `relative` in git's index."""
         self._stage.append(self._check(relative))
 
+    def set_index_entries(self, relative: str, entries: list[tuple[int, int, bytes]]) -> None:
+        """After writing, replace `relative`'s entries in git's index by `entries`, each (mode, stage, blob
+        content): the unmerged stages 1 (base), 2 (ours), 3 (theirs) of a conflict, as `git merge` leaves
+        them. The blobs are written into the repository first."""
+        self._entries[self._check(relative)] = list(entries)
+
+    def remove_folder_if_empty(self, relative: str) -> None:
+        """After the deletions, remove the folder `relative` when nothing is left in it."""
+        self._folders.append(self._check(relative))
+
     # --- reading the plan ----------------------------------------------------------------------------
     def changes(self) -> list[tuple[str, str | None, bytes | None, bytes | None]]:
         """(path, path on disk before or None for a new file, bytes before, bytes after or None when removed)."""
@@ -112,13 +131,22 @@ class Transaction:
             if after is None and path in renamed_from:
                 continue  # the source of a rename: shown with its new name
             before = self.original(source)
-            if source == path and before == after:
+            if source == path and before == after and not self._mode_changes(path):
                 continue
             found.append((path, source if before is not None else None, before, after))
         return found
 
+    def _mode_changes(self, path: str) -> bool:
+        if path not in self._modes:
+            return False
+        target = self.root / path
+        return confine.kind_of(target) != "file" or stat.S_IMODE(os.stat(target).st_mode) != self._modes[path]
+
+    def _index_work(self) -> bool:
+        return bool(self._renames or self._resolve or self._stage or self._entries)
+
     def __bool__(self) -> bool:
-        return bool(self.changes() or self._resolve or self._stage)
+        return bool(self.changes() or self._index_work() or self._folders)
 
     def diff(self) -> str:
         """The changes as a git-style unified diff, paths relative to the root (`git apply` reads it)."""
@@ -145,10 +173,10 @@ class Transaction:
     def commit(self) -> None:
         """Apply every change, or none: see the module docstring. ModforgeError when something is in the way."""
         changes = self.changes()
-        if not changes and not self._resolve and not self._stage:
+        if not changes and not self._index_work() and not self._folders:
             return
         targets = self._preflight(changes)
-        git_top = vcs.toplevel(self.root) if (self._renames or self._resolve or self._stage) else None
+        git_top = vcs.toplevel(self.root) if self._index_work() else None
         index_path = _index_path(git_top) if git_top else None
         index_before = index_path.read_bytes() if index_path and index_path.is_file() else None
         undo: list[_Undo] = []
@@ -175,6 +203,11 @@ class Transaction:
                         continue
                     os.replace(temporaries.pop(path), target)
                     undo.append(_Undo("restore", target, previous, mode))
+                for folder in sorted(self._folders, key=lambda f: f.count("/"), reverse=True):
+                    path = self.root / folder
+                    if confine.kind_of(path) == "dir" and not any(path.iterdir()):
+                        os.rmdir(path)
+                        undo.append(_Undo("mkdir", path))
                 if git_top is not None:
                     self._update_index(git_top)
             except BaseException as error:
@@ -211,7 +244,7 @@ class Transaction:
             source = self.root / self._origin.get(path, path)  # a renamed file keeps its mode (read-only, say)
             kind = confine.kind_of(source)
             mode = stat.S_IMODE(os.stat(source).st_mode) if kind == "file" else 0o666 & ~_umask()
-            os.chmod(name, mode)
+            os.chmod(name, self._modes.get(path, mode))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(name)
@@ -238,6 +271,15 @@ class Transaction:
             _git(top, "reset", "-q", "--", relative)
         if self._stage:
             _git(top, "add", "--", *[(self.root / p).relative_to(top).as_posix() for p in self._stage])
+        entries = []
+        for path, wanted in self._entries.items():
+            relative = (self.root / path).relative_to(top).as_posix()
+            shas = [(mode, number, _write_blob(top, data)) for mode, number, data in wanted]
+            width = len(shas[0][2]) if shas else 40
+            entries.append(f"0 {'0' * width}\t{relative}")
+            entries += [f"{mode:o} {sha} {number}\t{relative}" for mode, number, sha in shas]
+        if entries:
+            _git(top, "update-index", "--index-info", input="\n".join(entries) + "\n")
 
 
 def _lines(data: bytes | None) -> list[str]:
@@ -263,6 +305,8 @@ def _rollback(undo: list[_Undo], index_path: Path | None, index_before: bytes | 
                 os.rename(step.path, step.other)
             elif step.action == "rmdir":
                 os.rmdir(step.path)
+            elif step.action == "mkdir":
+                os.mkdir(step.path)
             elif step.data is None:
                 os.unlink(step.path)
             else:
@@ -310,6 +354,16 @@ _HELD = (signal.SIGINT, signal.SIGTERM)
 
 def _git(top: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
     return vcs.git(top, *args, input=input)  # one line: git's first line of complaint
+
+
+def _write_blob(top: Path, data: bytes) -> str:
+    """Store `data` as a blob in the repository (as it is: no filters) and return its id."""
+    result = subprocess.run(
+        ["git", "hash-object", "-w", "--no-filters", "--stdin"], cwd=top, capture_output=True, input=data
+    )
+    if result.returncode != 0:
+        raise ModforgeError(f"`git hash-object` failed: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout.decode().strip()
 
 
 def _index_path(top: Path) -> Path | None:

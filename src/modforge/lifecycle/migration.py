@@ -24,7 +24,6 @@ import os
 import re
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -196,9 +195,9 @@ class ModuleTree:
 
     @cached_property
     def _renderer(self) -> Any:
-        from modforge.templating.skeletons import TemplateRenderer
+        from modforge.templating.skeletons import renderer
 
-        return TemplateRenderer(self.template)
+        return renderer(self.template)
 
     def skeleton(self, path: str) -> str:
         """What the template renders at `path` for this module's answers (the new version's skeleton)."""
@@ -273,6 +272,9 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     resolved: list[str] = field(default_factory=list)  # unmerged files whose conflict the migrations removed
     skipped: dict[str, str] = field(default_factory=dict)  # path -> why it was left alone
+    # unmerged files whose conflict the migrations removed in part: path -> the new (base, ours, theirs) stages
+    restaged: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # path -> what is left of its conflict, and why
 
     def diff(self, root: Path) -> str:
         """The changes as a git-style unified diff, paths relative to the module (`git apply` reads it): the
@@ -286,6 +288,28 @@ def run_all(tree: ModuleTree, migrations: Iterable[Migration]) -> ModuleTree:
     return tree
 
 
+def run_traced(tree: ModuleTree, migrations: Iterable[Migration]) -> dict[str, list[Migration]]:
+    """Run `migrations` on `tree`; which of them changed each path (so messages can name the release)."""
+    touched: dict[str, list[Migration]] = {}
+    for migration in migrations:
+        before = dict(tree._text)
+        migration.migrate(tree)
+        for path, text in tree._text.items():
+            if path not in before or before[path] != text:
+                touched.setdefault(path, []).append(migration)
+    return touched
+
+
+def releases_named(migrations: Iterable[Migration]) -> str:
+    """`release 0.2.0`, `releases 0.2.0 and 0.3.0`: the releases whose process change a message is about."""
+    versions = sorted({str(m.version) for m in migrations}, key=releases.parse_version)
+    if not versions:
+        return "the template"
+    if len(versions) == 1:
+        return f"release {versions[0]}"
+    return f"releases {', '.join(versions[:-1])} and {versions[-1]}"
+
+
 def plan(root: Path, template: Path, migrations: list[Migration]) -> Outcome:
     """What `migrations` would change in the module at `root`, without touching it."""
     root = Path(root).resolve()
@@ -293,13 +317,17 @@ def plan(root: Path, template: Path, migrations: list[Migration]) -> Outcome:
     if not migrations:
         return outcome
     unmerged = vcs.unmerged_paths(root) if vcs.toplevel(root) else []
-    tree = run_all(ModuleTree(root, template), migrations)
+    tree = ModuleTree(root, template)
+    touched = run_traced(tree, migrations)
     for change in tree.changes():
         source = change.old_path or change.path
         if source in unmerged:
             continue  # re-merged below
         if change.before is not None and conflict_lines(change.before, markdown=source.endswith(".md")):
-            outcome.skipped[source] = "it has conflict markers; resolve them, then run `modforge migrate` again"
+            which = releases_named(touched.get(change.path, migrations))
+            outcome.skipped[source] = (
+                f"it has conflict markers; resolve them, then run `modforge migrate` again to bring in {which}"
+            )
             continue
         outcome.changes.append(change)
     for path in unmerged:
@@ -308,42 +336,80 @@ def plan(root: Path, template: Path, migrations: list[Migration]) -> Outcome:
 
 
 def _remerge(root: Path, template: Path, migrations: list[Migration], path: str, outcome: Outcome) -> None:
-    """Merge an unmerged file again with the migrations applied to its base and to the user's side."""
+    """Merge an unmerged file again with the migrations applied to its base and to the user's side.
+
+    Conflict block by conflict block: where the owner changed lines the migrations change, and the migrations
+    could not change the owner's version of them (a heading the owner renamed their own way), the merge
+    keeps the original base there, so that place stays a conflict for the owner to decide; everywhere else
+    the process change is on both sides and merges. A file left with fewer conflicts than copier left is
+    written, its unmerged stages set to the three sides of this merge."""
     base, ours, theirs = (vcs.stage_text(root, path, stage) for stage in (1, 2, 3))
     if base is None or ours is None or theirs is None:
         return  # added or deleted on one side: nothing a document migration can reconcile
-    base_m = run_all(ModuleTree(root, template, {path: base}), migrations).read(path)
-    ours_m = run_all(ModuleTree(root, template, {path: ours}), migrations).read(path)
+    base_tree, ours_tree = ModuleTree(root, template, {path: base}), ModuleTree(root, template, {path: ours})
+    which = releases_named(
+        {*run_traced(base_tree, migrations).get(path, []), *run_traced(ours_tree, migrations).get(path, [])}
+    )
+    base_m, ours_m = base_tree.read(path) or "", ours_tree.read(path) or ""
     if base_m == base and ours_m == ours:
         return  # the migrations do not concern this file
+    merge_base = _merge_base(base, base_m, ours, ours_m)
     with tempfile.TemporaryDirectory(prefix="modforge-merge-") as scratch:
-        merged, clean = vcs.merge_file(ours_m or "", base_m or "", theirs, MERGE_LABELS, Path(scratch))
-    if not clean:
-        outcome.skipped[path] = "the user and the template changed the same lines; resolve the conflict by hand"
-        return
-    if not _change_kept(base, base_m, ours, ours_m, merged):
-        # The user rewrote a place the migration changes (a heading renamed their own way, say): the merge
-        # would drop the template's change without a word, so the conflict stays for the user to decide.
-        outcome.skipped[path] = "you changed lines the template's process change rewrites; resolve the conflict by hand"
-        return
+        merged, clean = vcs.merge_file(ours_m, merge_base, theirs, MERGE_LABELS, Path(scratch))
     current = textcodec.decode(confine.read_regular(confine.confined(root, path)), root / path)
-    outcome.changes.append(Change(path, path, current.text, merged, current))
-    outcome.resolved.append(path)
+    markdown = path.endswith(".md")
+    left = _conflict_blocks(merged, markdown)
+    if clean:
+        outcome.changes.append(Change(path, path, current.text, merged, current))
+        outcome.resolved.append(path)
+    elif len(left) < len(_conflict_blocks(current.text, markdown)):
+        outcome.changes.append(Change(path, path, current.text, merged, current))
+        outcome.restaged[path] = (merge_base, ours_m, theirs)
+        lines = ", ".join(str(line) for line in left)
+        outcome.notes[path] = (
+            f"{len(left)} conflict{'s' * (len(left) != 1)} left (line{'s' * (len(left) != 1)} {lines}) where you "
+            f"and {which} changed the same lines; resolve {'them' if len(left) != 1 else 'it'} by hand"
+        )
+    else:
+        outcome.skipped[path] = f"you and {which} changed the same lines; resolve the conflict by hand"
 
 
-def _change_kept(base: str, base_m: str | None, ours: str, ours_m: str | None, merged: str) -> bool:
-    """Whether a re-merge kept the process change: the migrations changed the user's side in as many places as
-    the base, or the user's side already had every line they add to the base (migrated before the update)."""
-    if _edits(ours, ours_m) >= _edits(base, base_m):
-        return True
-    added = Counter((base_m or "").splitlines()) - Counter(base.splitlines())
-    return not added - Counter(merged.splitlines())
+def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
+    """The base of the re-merge: the migrated base, except where the owner changed lines the migrations
+    change and the migrations left the owner's version of those lines as it was: there the original base
+    stays, so the owner's change and the template's meet as a conflict instead of the owner's winning."""
+    b, bm, o, om = (text.splitlines(keepends=True) for text in (base, base_m, ours, ours_m))
+    span: list[tuple[int, int]] = []  # base line -> the lines of the owner's version it became
+    changed: list[bool] = []  # base line -> whether the owner changed it
+    for tag, i1, i2, k1, k2 in difflib.SequenceMatcher(None, b, o, autojunk=False).get_opcodes():
+        for offset in range(i2 - i1):
+            span.append((k1 + offset, k1 + offset + 1) if tag == "equal" else (k1, k2))
+            changed.append(tag != "equal")
+    migrated = [
+        (k1, k2)
+        for tag, k1, k2, _, _ in difflib.SequenceMatcher(None, o, om, autojunk=False).get_opcodes()
+        if tag != "equal"
+    ]
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, bm, autojunk=False).get_opcodes():
+        if tag == "equal" or i1 == i2 or not any(changed[i1:i2]):
+            out += bm[j1:j2]
+            continue
+        low, high = min(span[i][0] for i in range(i1, i2)), max(span[i][1] for i in range(i1, i2))
+        reached = high > low and any(a1 < high and (a2 > low or a1 == a2 >= low) for a1, a2 in migrated)
+        # The owner's version already holds the migrated lines (migrated ahead of the update): no conflict.
+        new = bm[j1:j2]
+        ahead = bool(new) and any(o[k : k + len(new)] == new for k in range(low, high - len(new) + 1))
+        out += new if reached or ahead else b[i1:i2]
+    return "".join(out)
 
 
-def _edits(before: str | None, after: str | None) -> int:
-    """How many separate places differ between two texts (the hunks of their diff)."""
-    matcher = difflib.SequenceMatcher(None, (before or "").splitlines(), (after or "").splitlines(), autojunk=False)
-    return sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal")
+def _conflict_blocks(text: str, markdown: bool) -> list[int]:
+    """The line of each conflict's opening marker (`<<<<<<<`)."""
+    lines = text.splitlines()
+    return [
+        n for n in conflict_lines(text, markdown=markdown) if n <= len(lines) and lines[n - 1].startswith("<<<<<<<")
+    ]
 
 
 def transaction(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> Transaction:
@@ -360,52 +426,18 @@ def transaction(root: Path, outcome: Outcome, *, stage_changes: bool = False) ->
             change.stage(item.path)
     for path in outcome.resolved:
         change.resolve_conflict(path)
+    for path, sides in outcome.restaged.items():
+        like = next((c.encoding for c in outcome.changes if c.path == path), None)
+        mode = vcs.stage_mode(root, path)
+        change.set_index_entries(
+            path, [(mode, number, textcodec.encode(text, like)) for number, text in enumerate(sides, start=1)]
+        )
     return change
 
 
 def apply(root: Path, outcome: Outcome, *, stage_changes: bool = False) -> None:
     """Write the outcome's changes into the module, all or nothing (see `transaction`)."""
     transaction(root, outcome, stage_changes=stage_changes).commit()
-
-
-# --- heading-level edits shared by migrations ---------------------------------------------------------
-_ATX_PREFIX = re.compile(r"(?P<prefix>[ ]{0,3}#{1,6}[ \t]+)(?P<text>.*?)(?P<closing>[ \t]+#+)?[ \t]*$")
-
-
-def rename_heading(lines: list[str], line: int, old: str, new: str) -> bool:
-    """Replace the leading `old` of the heading text on 1-based `line` with `new`, keeping the marker and
-    whatever the user wrote after the old title. Returns whether the line changed."""
-    index = line - 1
-    text = lines[index]
-    body = text.rstrip("\n")
-    ending = text[len(body) :]
-    match = _ATX_PREFIX.fullmatch(body)
-    if match:
-        head, rest, closing = match.group("prefix"), match.group("text"), match.group("closing") or ""
-    else:  # a setext heading's first line
-        rest = body.lstrip()
-        head, closing = body[: len(body) - len(rest)], ""
-    if not rest.startswith(old) or rest[len(old) : len(old) + 1].isalnum():
-        return False
-    lines[index] = f"{head}{new}{rest[len(old) :]}{closing}{ending}"
-    return True
-
-
-def section_end(doc: Any, line: int, level: int, total: int) -> int:
-    """The 1-based line after the section whose heading is on `line`: the next heading of `level` or higher."""
-    for heading in doc.headings:
-        if heading.line > line and heading.level <= level:
-            return heading.line
-    return total + 1
-
-
-def section_text(text: str, doc: Any, title: str, level: int = 2) -> str | None:
-    """The lines of the section headed `title` at `level` (heading included), or None when absent."""
-    lines = text.splitlines(keepends=True)
-    for heading in doc.headings:
-        if heading.level == level and heading.text == title:
-            return "".join(lines[heading.line - 1 : section_end(doc, heading.line, level, len(lines)) - 1])
-    return None
 
 
 # --- inside copier update ------------------------------------------------------------------------------
@@ -429,45 +461,19 @@ def copier_main(argv: list[str], template: Path) -> int:
     except ModforgeError as error:
         print(f"modforge migration {args.to_version}: error: {error}", file=sys.stderr)
         return 1
-    for change in outcome.changes:
-        verb = "resolved the conflict in" if change.path in outcome.resolved else "migrated"
-        print(f"modforge migration {args.to_version}: {verb} {change.path}")
-    for path, reason in outcome.skipped.items():
-        print(f"modforge migration {args.to_version}: left {path} alone: {reason}", file=sys.stderr)
+    for line in report_lines(outcome, f"modforge migration {args.to_version}"):
+        print(line, file=sys.stderr if ": left " in line or "part of the conflict" in line else sys.stdout)
     return 0
 
 
-def replace_heading(lines: list[str], line: int, text: str) -> bool:
-    """Make the heading on 1-based `line` read `text`, keeping its marker (`## `); a setext heading's first
-    line is replaced. Returns whether the line changed."""
-    index = line - 1
-    body = lines[index].rstrip("\n")
-    ending = lines[index][len(body) :]
-    match = _ATX_PREFIX.fullmatch(body)
-    head = match.group("prefix") if match else body[: len(body) - len(body.lstrip())]
-    new = f"{head}{text}{ending}"
-    changed = new != lines[index]
-    lines[index] = new
-    return changed
-
-
-def drop_copies_of_section(text: str, doc: Any, title: str, pristine: str, level: int = 2) -> str:
-    """Remove extra sections headed `title` that are exact copies of the template's `pristine` section.
-
-    `copier update` re-applies a user's change on top of the new release; when the user's side already
-    had a section the release adds (from `modforge migrate` run before the update), the section appears
-    twice. Copies of the template's own text are dropped, the first copy or the user's edited one stays.
-    """
-    lines = text.splitlines(keepends=True)
-    spans = [
-        (h.line, section_end(doc, h.line, level, len(lines)))
-        for h in doc.headings
-        if h.level == level and h.text == title
-    ]
-    if len(spans) < 2:
-        return text
-    copies = [span for span in spans if "".join(lines[span[0] - 1 : span[1] - 1]).strip("\n") == pristine.strip("\n")]
-    keep = next((span for span in spans if span not in copies), spans[0])
-    for start, end in sorted((span for span in copies if span != keep), reverse=True):
-        del lines[start - 1 : end - 1]
-    return "".join(lines)
+def report_lines(outcome: Outcome, prefix: str) -> list[str]:
+    """What a migration run did, one line per file: migrated, conflict resolved (in part), left alone."""
+    found = []
+    for change in outcome.changes:
+        if change.path in outcome.notes:
+            found.append(f"{prefix}: resolved part of the conflict in {change.path}: {outcome.notes[change.path]}")
+        else:
+            verb = "resolved the conflict in" if change.path in outcome.resolved else "migrated"
+            found.append(f"{prefix}: {verb} {change.path}")
+    found += [f"{prefix}: left {path} alone: {reason}" for path, reason in outcome.skipped.items()]
+    return found

@@ -53,6 +53,16 @@ def version_of_ref(ref: str) -> str | None:
         return None
 
 
+def standing(commit: object, newest: str) -> tuple[str | None, bool]:
+    """The release a module's answers file records (`_commit`; None for a bare commit or nothing) and whether
+    it is older than `newest`: what `modforge status` shows and `modforge update --check` fails on."""
+    release = version_of_ref(str(commit)) if commit else None
+    try:
+        return release, release is not None and Version(release) < Version(newest)
+    except InvalidVersion:
+        return release, False
+
+
 def load(repo_root: Path) -> list[Release]:
     """The releases recorded in `repo_root/releases.toml`, oldest first (entries without a commit yet are left out)."""
     path = repo_root / RELEASES_FILE

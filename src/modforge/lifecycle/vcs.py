@@ -76,6 +76,12 @@ def stage_text(folder: Path, relative: str, stage: int) -> str | None:
     return result.stdout
 
 
+def stage_mode(folder: Path, relative: str) -> int:
+    """The file mode git's index records for `relative` (any stage; 0o100644 when it holds none)."""
+    out = git(folder, "ls-files", "-s", "--", relative, check=False).stdout
+    return int(out.split()[0], 8) if out.strip() else 0o100644
+
+
 def is_tracked(folder: Path, relative: str) -> bool:
     return git(folder, "ls-files", "--error-unmatch", "--", relative, check=False).returncode == 0
 

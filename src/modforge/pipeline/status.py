@@ -22,10 +22,8 @@ from __future__ import annotations
 import json
 import os
 
-from packaging.version import InvalidVersion, Version  # at the top: imported once, before the workers fork
-
 from modforge import __version__
-from modforge.lifecycle.releases import version_of_ref
+from modforge.lifecycle.releases import standing  # at the top: imported once, before the workers fork
 from modforge.pipeline.view import ModuleView, Step
 
 JSON_VERSION = 1
@@ -39,12 +37,7 @@ def next_command(view: ModuleView, step: Step, shown_path: str) -> str | None:
 
 
 def template_release(view: ModuleView) -> dict:
-    commit = view.answers.get("_commit")
-    release = version_of_ref(str(commit)) if commit else None
-    try:
-        behind = release is not None and Version(release) < Version(__version__)
-    except InvalidVersion:
-        behind = False
+    release, behind = standing(view.answers.get("_commit"), __version__)
     return {"release": release, "newest": __version__, "behind": behind}
 
 

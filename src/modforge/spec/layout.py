@@ -8,12 +8,15 @@ writes a form two ways, the comment says which form modforge writes and which it
 
 from __future__ import annotations
 
+import os
 import re
 
 from modforge.spec.grammar import ANY_PREFIX, NUMBER, IdKind
 
 # --- files -------------------------------------------------------------------------------------
 MODULES_DIR = "modules"  # where the monorepo keeps modules: modules/<module_name>/ (spec, "Standard artifacts")
+# Where the platform keeps a gateway's plugins: modules/<gateway>/plugins/<plugin>/ (tenant-resolver's layout).
+PLUGINS_DIR = "plugins"
 E2E_TESTS_DIR = "testing/e2e/modules"  # E2E tests, one folder per module: <here>/<module_snake>/ (MODKIT conventions)
 DOCS_DIR = "docs"
 ANSWERS_FILE = ".copier-answers.yml"
@@ -70,6 +73,27 @@ def pipeline_name(file_name: str) -> str | None:
     if file_name in _PIPELINE_NAMES:
         return file_name
     return slot_document(file_name) if file_name[:1].isdigit() else None
+
+
+def module_dir(name: str, category: str = "generic", gateway: str = "", modules: str = MODULES_DIR) -> str:
+    """The module folder, relative to the monorepo root: `modules/<name>`, or for a worker (a plugin of
+    `gateway`) `modules/<gateway>/plugins/<name>`, where the platform puts plugins."""
+    if category == "worker" and gateway:
+        return f"{modules}/{gateway}/{PLUGINS_DIR}/{name}"
+    return f"{modules}/{name}"
+
+
+def crate_to_root(name: str, category: str = "generic", gateway: str = "") -> str:
+    """The relative path from the module's crate (`<module dir>/<name>/`) back to the monorepo root."""
+    depth = module_dir(name, category, gateway).count("/") + 2
+    return "/".join([".."] * depth)
+
+
+def gateway_of(destination: object) -> str:
+    """The gateway a module copied to `.../<gateway>/plugins/<name>` plugs into, else ''. `copier update` run
+    inside the module passes a relative destination ('.'), hence the absolute path."""
+    parts = os.path.abspath(str(destination)).replace("\\", "/").rstrip("/").split("/")
+    return parts[-3] if len(parts) >= 3 and parts[-2] == PLUGINS_DIR else ""
 
 
 # --- which document may reference which kind of ID (spec, "Cross-reference relationships") -----

@@ -6,10 +6,11 @@ string; copier's `validator:` fields and the `modforge new` command both call th
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 
-from modforge.spec import grammar
+from modforge.spec import grammar, layout
 
 MODULE_NAME_RE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 MODULE_NAME_MAX = 40
@@ -41,37 +42,107 @@ def title(name: str) -> str:
     return " ".join(part[:1].upper() + part[1:] for part in name.split("-"))
 
 
-def derived_names(name: str, category: str = "generic") -> dict[str, str]:
-    """The names copier.yml computes (its `when: false` entries) from `module_name` and `category`, for Python
-    callers such as the prompts. tests/test_prompts.py renders copier.yml's own expressions for real copies and
-    compares them with this, so a name added or changed there fails until it is mirrored here.
+# The plugin vendor a generated gateway selects and a generated worker registers under by default, so the two
+# find each other with no configuration (the platform's own plugins default to it too).
+PLUGIN_VENDOR = "hyperspot"
+
+
+def derived_names(name: str, category: str = "generic", gateway: str = "") -> dict[str, str]:
+    """The names copier.yml computes (its `when: false` entries) from `module_name`, `category` and, for a
+    worker, the `gateway` it plugs into; for Python callers such as the prompts. tests/test_prompts.py renders
+    copier.yml's own expressions for real copies and compares them with this, so a name added or changed there
+    fails until it is mirrored here.
+
+    The `contract_*` names are what the module's code implements and returns: its own SDK's client trait and
+    error for a generic module or a gateway; the gateway's SDK, plugin trait and error for a worker.
     """
     snake_name, pascal_name = snake(name), pascal(name)
-    gts_type_id = (
-        f"gts.x.core.modkit.plugin.v1~x.core.{snake_name}.plugin.v1~"
-        if category == "gateway"
-        else f"gts.x.core.{snake_name}.item.v1~"
-    )
+    gateway = gateway if category == "worker" else ""
+    plugin_spec_id = f"gts.x.core.modkit.plugin.v1~x.core.{snake_name}.plugin.v1~"
+    item_type_id = f"gts.x.core.{snake_name}.item.v1~"
+    own = {
+        "sdk_name": f"{name}-sdk",
+        "sdk_package_name": f"cf-{name}-sdk",
+        "sdk_snake": f"{snake_name}_sdk",
+        "client_trait": f"{pascal_name}ClientV1",
+        "error_enum": f"{pascal_name}Error",
+        "plugin_trait": f"{pascal_name}PluginClientV1",
+        "plugin_spec": f"{pascal_name}PluginSpecV1",
+    }
+    if category == "worker":
+        gw_snake, gw_pascal = snake(gateway), pascal(gateway)
+        contract = {
+            "contract_sdk_name": f"{gateway}-sdk",
+            "contract_sdk_package": f"cf-{gateway}-sdk",
+            "contract_sdk_snake": f"{gw_snake}_sdk",
+            "contract_sdk_path": f"../../../{gateway}-sdk",  # modules/<gw>/plugins/<name>/<name> -> modules/<gw>
+            "contract_trait": f"{gw_pascal}PluginClientV1",
+            "contract_error_enum": f"{gw_pascal}Error",
+            "contract_plugin_spec": f"{gw_pascal}PluginSpecV1",
+        }
+        gts_type_id = f"gts.x.core.modkit.plugin.v1~x.core.{gw_snake}.plugin.v1~"
+    else:
+        contract = {
+            "contract_sdk_name": own["sdk_name"],
+            "contract_sdk_package": own["sdk_package_name"],
+            "contract_sdk_snake": own["sdk_snake"],
+            "contract_sdk_path": f"../{own['sdk_name']}",
+            "contract_trait": own["client_trait"],
+            "contract_error_enum": own["error_enum"],
+            "contract_plugin_spec": own["plugin_spec"] if category == "gateway" else "",
+        }
+        gts_type_id = plugin_spec_id if category == "gateway" else item_type_id
     return {
         "module_snake": snake_name,
         "module_pascal": pascal_name,
         "module_title": title(name),
-        "sdk_name": f"{name}-sdk",
         "package_name": f"cf-{name}",
-        "sdk_package_name": f"cf-{name}-sdk",
-        "sdk_snake": f"{snake_name}_sdk",
-        "client_trait": f"{pascal_name}ClientV1",
+        **own,
         "module_struct": f"{pascal_name}Module",
-        "error_enum": f"{pascal_name}Error",
-        "plugin_trait": f"{pascal_name}PluginV1",
-        "plugin_spec": f"{pascal_name}PluginSpecV1",
+        "config_struct": f"{pascal_name}Config",
         "gts_type_id": gts_type_id,
+        "plugin_spec_id": plugin_spec_id,
+        "item_type_id": item_type_id,
+        "instance_segment": f"x.core.{snake_name}.plugin.v1" if category == "worker" else "",
+        "plugin_vendor": PLUGIN_VENDOR,
+        "module_dir": layout.module_dir(name, category, gateway),
+        "crate_root": layout.crate_to_root(name, category, gateway),
+        **contract,
     }
 
 
 def has_rest(category: str, rest_api: object) -> bool:
     """copier.yml's `has_rest`: a public REST API was asked for and the category allows one (workers have none)."""
     return bool(rest_api) and category != "worker"
+
+
+def gateway_error(gateway: object, module_name: object = "") -> str:
+    """Why `gateway` cannot name the gateway a worker plugs into, or ''."""
+    if not isinstance(gateway, str) or not gateway:
+        return (
+            "gateway must name the gateway module this worker plugs into (its module name, such as oagw); "
+            "a worker implements that gateway's plugin trait and lives in modules/<gateway>/plugins/<name>, "
+            "whose folder names it"
+        )
+    problem = module_name_error(gateway)
+    if problem:
+        return problem.replace("module_name", "gateway", 1)
+    if gateway == module_name:
+        return f"gateway {gateway!r} is the worker itself; name the gateway module it plugs into"
+    return ""
+
+
+def worker_destination_error(destination: object, gateway: object) -> str:
+    """Why a worker of `gateway` cannot live at `destination`, or ''. A worker lives where the platform puts a
+    gateway's plugins; its Cargo.toml reaches the gateway's SDK and the monorepo root from there."""
+    if not gateway or layout.gateway_of(destination) == gateway:
+        return ""
+    name = os.path.basename(os.path.abspath(str(destination)))
+    return (
+        f"a worker of {gateway} lives in {layout.module_dir(name, 'worker', str(gateway))}, beside the gateway's "
+        f"SDK its Cargo.toml names; put it there (`modforge new {name} --data category=worker "
+        f"--data gateway={gateway}` does; `git mv` moves an existing one)"
+    )
 
 
 def default_id_prefix(name: str) -> str:

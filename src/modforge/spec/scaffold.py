@@ -30,26 +30,38 @@ class PhasePlan:
 
 def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
     """The spec's standard layers (Tasks format), keeping only those the answers call for."""
-    pascal, snake_name = naming.pascal(a["module_name"]), naming.snake(a["module_name"])
-    rest = naming.has_rest(a.get("category", "generic"), a.get("rest_api"))
-    db, gts = bool(a.get("persistence")), bool(a.get("gts"))
     category = a.get("category", "generic")
-    sdk = [
-        f"Define the `{pascal}ClientV1` trait; every method takes `&SecurityContext`",
-        "Define transport-agnostic models",
-    ]
-    sdk.append("Define the SDK error type")
-    if category == "gateway":
-        sdk.append("Define the plugin API trait that workers implement")
-    if gts:
-        sdk.append("Define GTS types in `gts.rs`")
+    names = naming.derived_names(a["module_name"], category, a.get("gateway") or "")
+    rest = naming.has_rest(category, a.get("rest_api"))
+    db, gts = bool(a.get("persistence")), bool(a.get("gts"))
+    # A plan line changes only when the template makes it false: a team ticks these lines, and `copier update`
+    # conflicts on every ticked line the template rewrote.
+    if category == "worker":  # no SDK of its own: it implements its gateway's plugin trait
+        first = (
+            "Plugin Implementation",
+            [
+                f"Implement `{names['contract_trait']}` (from `{names['contract_sdk_name']}`) in the local client",
+                f"Publish the plugin instance of `{names['contract_plugin_spec']}` with its vendor and priority",
+            ],
+        )
+    else:
+        sdk = [
+            f"Define the `{names['client_trait']}` trait; every method takes `&SecurityContext`",
+            "Define transport-agnostic models",
+            "Define the SDK error type",
+        ]
+        if category == "gateway":
+            sdk.append("Define the plugin API trait that workers implement")
+        if gts:
+            sdk.append("Define GTS types in `gts.rs`")
+        first = ("SDK Implementation", sdk)
     domain = [
         "Implement the domain service behind the client trait",
         "Implement tenant isolation and authorization checks (REQ-1, REQ-3)",
         "Add tracing spans on service entry points (REQ-10)",
         "Implement the local client that adapts the service to the SDK trait",
     ]
-    layers: list[tuple[str, list[str]]] = [("SDK Implementation", sdk), ("Domain Layer", domain)]
+    layers: list[tuple[str, list[str]]] = [first, ("Domain Layer", domain)]
     if db:
         layers.append(
             (
@@ -77,7 +89,8 @@ def _phase_one_layers(a: dict) -> list[tuple[str, list[str]]]:
     wiring = [hub, f"Add the `{a['module_name']}` block to `config/quickstart.yaml`"]
     if gts:
         wiring.append("Add GTS schemas and instances")
-    wiring.append(f"Add both crates to the workspace and `use {snake_name} as _;` to the server")
+    crates = "the crate" if category == "worker" else "both crates"
+    wiring.append(f"Add {crates} to the workspace and `use {names['module_snake']} as _;` to the server")
     tests = ["Test domain service logic", "Test error handling paths", "Test security context validation"]
     if db:
         tests.insert(1, "Test entity mappers")

@@ -41,22 +41,35 @@ def phase_ids(prefix: str, titles: list[str]) -> list[tuple[str, str]]:
 
 
 def sibling_prefixes(destination: str | Path) -> dict[str, str]:
-    """{ID prefix: folder name} of the modules beside `destination` (in the same folder), each by the
-    `id_prefix` of its answers file or, for a module not made from the template, the prefix most of the IDs
-    its documents define. IDs are unique across the monorepo only while each module owns its prefix."""
+    """{ID prefix: folder} of the other modules of the monorepo: those beside `destination` and the gateways'
+    plugins (`<gateway>/plugins/<name>`, where a worker lives), each by the `id_prefix` of its answers file or,
+    for a module not made from the template, the prefix most of the IDs its documents define. IDs are unique
+    across the monorepo only while each module owns its prefix."""
     dest = Path(str(destination)).resolve()
+    modules = dest.parents[2] if layout.gateway_of(dest) else dest.parent
     owners: dict[str, str] = {}
-    try:
-        folders = sorted(p for p in dest.parent.iterdir() if p.is_dir() and not p.is_symlink() and p != dest)
-    except OSError:
-        return owners
-    for folder in folders:
+    for folder in _module_folders(modules):
+        if folder == dest:
+            continue
         prefix = _answers_prefix(folder / layout.ANSWERS_FILE)
         if prefix is None and loader.is_module(folder):
             prefix = _documents_prefix(folder / layout.DOCS_DIR)
         if prefix:
-            owners.setdefault(prefix, folder.name)
+            owners.setdefault(prefix, folder.relative_to(modules).as_posix())
     return owners
+
+
+def _module_folders(modules: Path) -> list[Path]:
+    """The folders of `modules` and of each one's plugins/ folder (no links followed)."""
+
+    def folders(parent: Path) -> list[Path]:
+        try:
+            return sorted(p for p in parent.iterdir() if p.is_dir() and not p.is_symlink())
+        except OSError:
+            return []
+
+    top = folders(modules)
+    return top + [plugin for folder in top for plugin in folders(folder / layout.PLUGINS_DIR)]
 
 
 def _answers_prefix(path: Path) -> str | None:
@@ -127,6 +140,9 @@ FILTERS = {
     "default_phase_titles": naming.default_phase_titles,
     "prefix_collision_error": prefix_collision_error,
     "derived_names": naming.derived_names,
+    "gateway_error": naming.gateway_error,
+    "worker_destination_error": naming.worker_destination_error,
+    "gateway_of": layout.gateway_of,
     "has_rest": naming.has_rest,
 }
 

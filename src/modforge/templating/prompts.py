@@ -66,14 +66,13 @@ STEPS: tuple[Step, ...] = (
 STEP_KEYS = tuple(step.key for step in STEPS)
 STEP_NUMBERS = tuple(step.number for step in STEPS if step.number)
 
-# Answers every prompt needs; `rest_api` too, except for workers, which copier never asks.
+# Answers every prompt needs whatever the category (check_answers adds the per-category ones).
 REQUIRED_ANSWERS = (
     "module_name",
     "id_prefix",
     "description",
     "category",
     "persistence",
-    "gts",
     "phases",
     "phase_titles",
     "owner",
@@ -127,9 +126,10 @@ def read_answers(module_dir: Path) -> dict[str, Any]:
 
 def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
     """Raise ModforgeError naming `source` when an answer is missing or breaks a questionnaire rule."""
-    missing = [key for key in REQUIRED_ANSWERS if key not in answers]
-    if answers.get("category") != "worker" and "rest_api" not in answers:
-        missing.append("rest_api")
+    worker = answers.get("category") == "worker"
+    # copier asks some questions of one category only: a worker has a gateway, the others a REST API and GTS types.
+    asked = {"rest_api": not worker, "gts": not worker, "gateway": worker}
+    missing = [key for key in (*REQUIRED_ANSWERS, *asked) if key not in answers and asked.get(key, True)]
     if missing:
         raise ModforgeError(
             f"{source} lacks the answers {', '.join(missing)}; "
@@ -144,6 +144,7 @@ def check_answers(answers: dict[str, Any], source: str = "answers") -> None:
         naming.owner_error(answers["owner"]),
         naming.phases_error(answers["phases"]),
         naming.phase_titles_error(answers["phase_titles"], answers["phases"]),
+        naming.gateway_error(answers.get("gateway"), answers["module_name"]) if category == "worker" else "",
         *(
             f"{key} must be true or false, not {answers[key]!r}"
             for key in ("rest_api", "persistence", "gts")
@@ -171,10 +172,10 @@ def prompt_context(
         check_answers(answers)
     state = state or prompt_state.scaffold_state(answers)
     name, prefix = answers["module_name"], answers["id_prefix"]
-    names = naming.derived_names(name, answers["category"])
+    names = naming.derived_names(name, answers["category"], answers.get("gateway") or "")
     module_phases = jinja_api.phase_ids(prefix, list(answers["phase_titles"]))
     number = _phase_number(step, phase, module_phases)
-    module_dir = f"{layout.MODULES_DIR}/{name}"
+    module_dir = names["module_dir"]
     snake = names["module_snake"]
     later = step.per_phase and number > 1  # Step 5 repeats Step 3's and 4's prompts for phase 2 and later
     globals_ = sorted(state.globals.titles.items())
@@ -182,6 +183,7 @@ def prompt_context(
     example_number = 1 if 1 in state.globals or not globals_ else globals_[0][0]
     global_example = grammar.format_id(IdKind.GLOBAL_REQ, None, example_number)
     return {
+        "gts": False,  # not asked of a worker (it instantiates its gateway's plugin spec)
         **answers,
         **names,
         # The crates' folders: the template's unless the answers record the module's own (an adopted module).

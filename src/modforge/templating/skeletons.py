@@ -28,6 +28,24 @@ _TRUE = {"y", "yes", "t", "true", "on"}
 _FALSE = {"n", "no", "f", "false", "off", "~", "null", "none", ""}
 
 
+def renderer(template: Path) -> TemplateRenderer:
+    """The renderer of a template checkout, made once per process while its copier.yml stays the same (a
+    migration renders skeletons for every module of a fleet update)."""
+    root = Path(template).resolve()
+    try:
+        stamp = (root / CONFIG).stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    key = (str(root), stamp)
+    if key not in _RENDERERS:
+        _RENDERERS.clear()  # one checkout at a time is the common case: keep memory flat
+        _RENDERERS[key] = TemplateRenderer(root)
+    return _RENDERERS[key]
+
+
+_RENDERERS: dict[tuple[str, int | None], TemplateRenderer] = {}
+
+
 class TemplateRenderer:
     """One template checkout, ready to render its files for given answers."""
 
@@ -35,8 +53,8 @@ class TemplateRenderer:
         self.root = Path(template).resolve()
         config = self.root / CONFIG
         try:
-            text = config.read_text(encoding="utf-8")
-            self.config: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            self.config: dict[str, Any] = yaml.load(config.read_text(encoding="utf-8"), Loader=loader) or {}
         except FileNotFoundError:
             raise ModforgeError(f"{self.root} is not a modforge template checkout (no {CONFIG})") from None
         except (OSError, yaml.YAMLError) as error:

@@ -29,6 +29,12 @@ SDK_SUFFIX = "-sdk"
 _PLUGIN_TRAIT_RE = re.compile(r"\bpub\s+trait\s+(?P<name>\w*Plugin\w*)")
 _MODULE_MACRO_RE = re.compile(r"#\[\s*modkit::module\s*\(")
 _DATABASE_WORDS = ("sea_orm", "DatabaseCapability", "DbModule", "db_required")
+# GTS types of the module's own: a base struct, or a schema ID constant. A plugin spec, which every gateway has,
+# is not one.
+_GTS_BASE_RE = re.compile(r"struct_to_gts_schema\([^)]*\bbase\s*=\s*true", re.DOTALL)
+_GTS_SCHEMA_CONST_RE = re.compile(r'const\s+\w+\s*:\s*&str\s*=\s*"gts\.[^"]*~"')
+# A worker names the gateway it plugs into by the plugin trait it implements: `use oagw_sdk::OagwPluginClientV1`.
+_GATEWAY_TRAIT_RE = re.compile(r"\b(?P<sdk>[a-z][a-z0-9_]*)_sdk::(?:\{[^}]*?)?\b\w*PluginClientV\d+")
 
 
 @dataclass
@@ -65,7 +71,8 @@ class Layout:
     schemas: list[str] = field(default_factory=list)  # GTS schema files (schemas/*.json) of the module and SDK
 
     def facts(self) -> dict[str, Fact]:
-        """The answers the code gives: rest_api, persistence, gts, category; each with its evidence."""
+        """The answers the code gives: rest_api, persistence, gts, category (and a worker's gateway); each with
+        its evidence."""
         own = [c for c in (self.module_crate, self.sdk) if c is not None]
         sources = {p: t for c in own for p, t in c.sources.items()} or dict(self.loose_sources)
         if not sources:
@@ -81,11 +88,14 @@ class Layout:
             facts["persistence"] = Fact(True, f"a storage layer in {layer}")
         else:
             facts["persistence"] = Fact(bool(database), f"`{database}` in the code" if database else "no database code")
-        gts = next((p for p in sources if p.endswith("/gts.rs")), None) or next(iter(self.schemas), None)
-        facts["gts"] = Fact(bool(gts), f"GTS types in {gts}" if gts else "no gts.rs and no schemas/")
+        gts = _gts_evidence(sources, self.schemas)
+        facts["gts"] = Fact(bool(gts), gts or "no GTS types of its own (at most a gateway's plugin spec)")
         category = self._category(sources, rest)
         if category is not None:
             facts["category"] = category
+            gateway = _gateway_evidence(sources) if category.value == "worker" else None
+            if gateway is not None:
+                facts["gateway"] = gateway
         return facts
 
     def _category(self, sources: dict[str, str], rest: str | None) -> Fact | None:
@@ -101,6 +111,24 @@ class Layout:
                 if "register_scoped" in text:
                     return Fact("worker", f"a scoped client registered in {path} (register_scoped) and no REST API")
         return None
+
+
+def _gts_evidence(sources: dict[str, str], schemas: list[str]) -> str | None:
+    for path, text in sources.items():
+        if _GTS_BASE_RE.search(text):
+            return f"a GTS base type in {path}"
+        if any("plugin" not in m.group(0).lower() for m in _GTS_SCHEMA_CONST_RE.finditer(text)):
+            return f"a GTS schema id in {path}"
+    own = [p for p in schemas if "plugin" not in PurePosixPath(p).name.lower()]
+    return f"the GTS schema {own[0]}" if own else None
+
+
+def _gateway_evidence(sources: dict[str, str]) -> Fact | None:
+    for path, text in sources.items():
+        match = _GATEWAY_TRAIT_RE.search(text)
+        if match:
+            return Fact(match["sdk"].replace("_", "-"), f"the gateway's plugin trait it implements in {path}")
+    return None
 
 
 def _rest_evidence(sources: dict[str, str]) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from modforge.lifecycle import migration
+from modforge.lifecycle import docops, migration
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import grammar, layout
 from modforge.spec.grammar import IdKind
@@ -41,7 +41,7 @@ def rewrite_phase_headings(tree: ModuleTree, docs: dict[str, Any], answers: dict
                 text = layout.design_phase_heading(phase_id, title)
             else:
                 text = layout.phase_section_heading(phase_id, title)
-            changed |= migration.replace_heading(lines, line, text)
+            changed |= docops.replace_heading(lines, line, text)
             rewritten.setdefault(path, {})[line] = title
             count += 1
         if changed:
@@ -65,7 +65,7 @@ def assign_task_ids(tree: ModuleTree, doc: Any, prefix: str, rewritten: Rewritte
         while number in used:
             number += 1
         task_id = grammar.format_id(IdKind.TASK, prefix, number)
-        migration.replace_heading(lines, task.line, layout.definition_heading(task_id, task.title))
+        docops.replace_heading(lines, task.line, layout.definition_heading(task_id, task.title))
         rewritten.setdefault(path, {})[task.line] = task.title
         given.append(task_id)
     if given:
@@ -89,7 +89,7 @@ def group_by_phase(tree: ModuleTree, answers: dict, skeleton: Callable[[str], st
     path = tree.doc_path(layout.INTENT_DESIGN)
     pristine = skeleton(path)
     title = layout.DESIGN_SECTION["phases"]
-    section = migration.section_text(pristine, migration.parse_document(tree.root / path, design.name, pristine), title)
+    section = docops.section_text(pristine, migration.parse_document(tree.root / path, design.name, pristine), title)
     if not section:
         return []
     tree.write(path, tree.read(path).rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from modforge.errors import ModforgeError
-from modforge.lifecycle import migration
+from modforge.lifecycle import docops
 from modforge.lifecycle.adoption import crates
 from modforge.lifecycle.adoption.headings import PHASE_DOCS, phase_headings
 from modforge.lifecycle.migration import ModuleTree
@@ -170,7 +170,7 @@ def _section(doc: Any, text: str | None, title: str) -> str:
         return ""
     for heading in doc.headings:
         if heading.level == 2 and heading.text.lower().startswith(title.lower()):
-            return migration.section_text(text, doc, heading.text) or ""
+            return docops.section_text(text, doc, heading.text) or ""
     return ""
 
 
@@ -213,6 +213,11 @@ def _validate(context: dict[str, Any], destination: Path) -> None:
     ]
     if context.get("category") not in naming.CATEGORIES:
         problems.append(f"category must be one of {', '.join(naming.CATEGORIES)}")
+    elif context.get("category") == "worker":
+        problems.append(
+            naming.gateway_error(context.get("gateway"), context.get("module_name"))
+            or naming.worker_destination_error(destination, context.get("gateway"))
+        )
     problems = [p for p in problems if p]
     if problems:
         raise ModforgeError("; ".join(problems) + " (set answers with --data KEY=VALUE)")

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from modforge.errors import ModforgeError
-from modforge.lifecycle import migration
+from modforge.lifecycle import docops, migration
 from modforge.lifecycle.adoption.headings import Rewritten
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import grammar, layout
@@ -222,7 +222,7 @@ def _write_scenarios(tree: ModuleTree, conversion: Conversion, skeleton: Any) ->
         tree.write(path, _appended(text, lines))
         return
     existing = text.splitlines(keepends=True)
-    end = migration.section_end(doc, first.line, layout.PHASE_SECTION_LEVEL, len(existing)) - 1
+    end = docops.section_end(doc, first.line, layout.PHASE_SECTION_LEVEL, len(existing)) - 1
     head, tail = "".join(existing[:end]), "".join(existing[end:])
     tree.write(path, _appended(head, lines) + ("\n" + tail if tail else ""))
 
@@ -254,7 +254,7 @@ def _cross_reference(tree: ModuleTree, source: Source, rewritten: Rewritten) -> 
     """Name the new IDs in the design's own headings: `### Requirement: Name (REQ-P-1)` (Step 2.2)."""
     lines = tree.read(source.path).splitlines(keepends=True)
     for item in [*source.requirements, *(s for r in source.requirements for s in r.scenarios)]:
-        migration.replace_heading(lines, item.line, f"{item.heading} ({item.id})")
+        docops.replace_heading(lines, item.line, f"{item.heading} ({item.id})")
         rewritten.setdefault(source.path, {})[item.line] = item.heading
     tree.write(source.path, "".join(lines))
 

@@ -1,0 +1,45 @@
+"""modforge.fleet.pool: forked workers hand back each result as it is ready, each index exactly once, and a
+worker that dies costs only its own index."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from modforge.fleet import pool
+
+
+def test_every_index_comes_back_once_in_the_order_they_finish():
+    def work(index: int) -> tuple[int, int]:
+        if index == 0:
+            time.sleep(1.0)  # the slow one does not hold the others back
+        return index * index, os.getpid()
+
+    results = list(pool.stream(work, 8, 2, on_lost=lambda index: (-1, 0)))
+    assert sorted(index for index, _ in results) == list(range(8))
+    assert {index: value for index, (value, _) in results} == {i: i * i for i in range(8)}
+    assert results[-1][0] == 0
+    assert os.getpid() not in {pid for _, (_, pid) in results}, "the work ran in forked workers"
+
+
+def test_a_worker_that_dies_loses_only_its_index():
+    def work(index: int) -> str:
+        if index == 3:
+            os._exit(7)  # a crash the worker cannot report
+        return f"done {index}"
+
+    results = dict(pool.stream(work, 6, 2, on_lost=lambda index: f"lost {index}"))
+    assert results == {0: "done 0", 1: "done 1", 2: "done 2", 3: "lost 3", 4: "done 4", 5: "done 5"}
+
+
+def test_one_job_runs_in_this_process():
+    results = list(pool.stream(lambda index: os.getpid(), 3, 1, on_lost=lambda index: 0))
+    assert results == [(0, os.getpid()), (1, os.getpid()), (2, os.getpid())]
+
+
+def test_closing_the_stream_stops_the_workers():
+    stream = pool.stream(lambda index: time.sleep(0.2) or index, 50, 2, on_lost=lambda index: -1)
+    next(stream)
+    stream.close()
+    children = [line for line in os.popen(f"ps -o pid= --ppid {os.getpid()}").read().split() if line.strip()]
+    assert len(children) <= 1, "no worker is left running (the ps itself may be listed)"

@@ -105,8 +105,8 @@ def run_check(
     holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took
     the module (plain data: it may come back from a worker). `whole_modules` makes a file name its whole
     module (loader.find_targets). With `keep_facts` false, `per_module` holds no facts (None): they are made,
-cached and given to `also` in the workers, but not sent back. Raises ModforgeError for a path that does not exist or a folder holding no
-    module.
+    cached and given to `also` in the workers, but not sent back. Raises ModforgeError for a path that does not
+    exist or a folder holding no module.
     """
     cwd = os.getcwd()
     targets = loader.find_targets(list(paths) if paths else None, Path(cwd), whole_modules=whole_modules)

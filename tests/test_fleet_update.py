@@ -39,7 +39,7 @@ OLDEST = template_repos.versions()[0]
 MODULES = {
     "cred-store": (OLDEST, {"persistence": True}),
     "oagw": (OLDEST, {"category": "gateway", "phases": 3}),
-    "file-parser": (__version__, {"category": "worker", "gts": True, "phases": 1}),
+    "file-parser": (__version__, {"category": "worker", "gateway": "oagw", "phases": 1}),
     "notify": (__version__, {}),
     "broken": (__version__, {}),
     "twin-a": (__version__, {"id_prefix": "TWIN"}),
@@ -56,6 +56,8 @@ EXPECTED = {
     "twin-b": "clean",
     "events": "current",
 }
+# Where each module lives in the monorepo: a worker in its gateway's plugins folder, as the platform keeps it.
+FOLDER = {name: f"modules/{name}" for name in MODULES} | {"file-parser": "modules/oagw/plugins/file-parser"}
 pytestmark = pytest.mark.slow
 
 
@@ -81,7 +83,7 @@ def fleet(fleet_template, tmp_path_factory) -> tuple[Path, dict[str, list[tuple[
     kept = {}
     for name, (version, answers) in MODULES.items():
         module = fleet_repos.copy_module(
-            fleet_template, monorepo / "modules" / name, version, {"module_name": name, **answers}
+            fleet_template, monorepo / FOLDER[name], version, {"module_name": name, **answers}
         )
         kept[name] = fleet_repos.lived_in(module) if EXPECTED[name] in ("clean", "conflicts") else []
     (monorepo / "README.md").write_text("# The monorepo\n")
@@ -98,7 +100,9 @@ def fleet(fleet_template, tmp_path_factory) -> tuple[Path, dict[str, list[tuple[
 @pytest.fixture(scope="session")
 def loop_result(fleet, tmp_path_factory) -> dict:
     monorepo = fleet_repos.duplicate(fleet[0], tmp_path_factory.mktemp("loop") / "monorepo")
-    fleet_repos.run_loop(monorepo, [f"modules/{name}" for name in sorted(MODULES)])
+    # In path order: a gateway before the workers in its plugins folder (copier refuses a gateway whose
+    # folder holds a worker's uncommitted update).
+    fleet_repos.run_loop(monorepo, sorted(FOLDER.values()))
     return fleet_repos.snapshot(monorepo)
 
 
@@ -135,10 +139,10 @@ def test_the_report_lists_each_conflict_where_it_is(fleet_result):
         listed = {(c["path"], c["line"]) for c in report[name]["conflicts"]}
         found = set()
         for path in {c["path"] for c in report[name]["conflicts"]}:
-            lines = (monorepo / "modules" / name / path).read_text().splitlines()
+            lines = (monorepo / FOLDER[name] / path).read_text().splitlines()
             found |= {(path, n) for n, line in enumerate(lines, 1) if line[:7] in ("<<<<<<<", "=======", ">>>>>>>")}
         assert listed == found, name
-        assert git(monorepo, "ls-files", "-u", "--", f"modules/{name}"), "the conflict is unmerged in the index"
+        assert git(monorepo, "ls-files", "-u", "--", FOLDER[name]), "the conflict is unmerged in the index"
     assert report["oagw"]["messages"] == [
         "modforge migration 0.2.0: left docs/INTENT_DESIGN.md alone: you and release 0.2.0 changed the same "
         "lines; resolve the conflict by hand"
@@ -153,7 +157,7 @@ def test_every_owner_line_survives(fleet, fleet_result):
     _, _, monorepo = fleet_result
     for name, lines in kept.items():
         for file, line in lines:
-            text = (monorepo / "modules" / name / file).read_text()
+            text = (monorepo / FOLDER[name] / file).read_text()
             assert line in text.splitlines(), f"{name}/{file}: the owner's line {line!r} was lost"
 
 
@@ -161,7 +165,7 @@ def test_the_failed_and_the_current_module_are_untouched_bit_for_bit(fleet, flee
     before = fleet_repos.snapshot(fleet[0])
     _, after, _ = fleet_result
     for name in ("broken", "events"):
-        assert fleet_repos.module_part(after, f"modules/{name}") == fleet_repos.module_part(before, f"modules/{name}")
+        assert fleet_repos.module_part(after, FOLDER[name]) == fleet_repos.module_part(before, FOLDER[name])
 
 
 def test_twins_sharing_an_id_prefix_end_as_the_loop_leaves_them(fleet_result):
@@ -171,7 +175,7 @@ def test_twins_sharing_an_id_prefix_end_as_the_loop_leaves_them(fleet_result):
     prefixes = {
         name: next(
             line
-            for line in (monorepo / "modules" / name / layout.ANSWERS_FILE).read_text().splitlines()
+            for line in (monorepo / FOLDER[name] / layout.ANSWERS_FILE).read_text().splitlines()
             if line.startswith("id_prefix:")
         )
         for name in ("twin-a", "twin-b")
@@ -230,7 +234,7 @@ def test_vcs_ref_sets_the_target_release_for_every_module(fleet, tmp_path):
     monorepo = fleet_repos.duplicate(fleet[0], tmp_path / "monorepo")
     target = f"v{__version__}"
     result = modforge(
-        "update", "modules/cred-store", "modules/file-parser", "--vcs-ref", target, "--format", "json", cwd=monorepo
+        "update", "modules/cred-store", FOLDER["file-parser"], "--vcs-ref", target, "--format", "json", cwd=monorepo
     )
     assert result.returncode == 0, result.stderr
     report = {m["module"]: m for m in json.loads(result.stdout)["modules"]}
@@ -250,7 +254,7 @@ def test_check_exits_1_while_a_module_is_behind_and_renders_nothing(fleet):
     states = {m["module"]: m["state"] for m in report["modules"]}
     assert states["cred-store"] == "behind"
     assert states["file-parser"] == "current"
-    assert modforge("update", "modules/file-parser", "modules/events", "--check", cwd=monorepo).returncode == 0
+    assert modforge("update", FOLDER["file-parser"], "modules/events", "--check", cwd=monorepo).returncode == 0
 
 
 # --- nothing half-written ------------------------------------------------------------------------------
@@ -285,11 +289,11 @@ def test_an_interrupt_leaves_each_module_untouched_or_fully_updated(fleet, fleet
     after = fleet_repos.snapshot(monorepo)
     states = {}
     for name in MODULES:
-        part = fleet_repos.module_part(after, f"modules/{name}")
-        if part == fleet_repos.module_part(before, f"modules/{name}"):
+        part = fleet_repos.module_part(after, FOLDER[name])
+        if part == fleet_repos.module_part(before, FOLDER[name]):
             states[name] = "untouched"
         else:
-            assert part == fleet_repos.module_part(complete, f"modules/{name}"), f"{name} is half-updated"
+            assert part == fleet_repos.module_part(complete, FOLDER[name]), f"{name} is half-updated"
             states[name] = "updated"
     updatable = [states[name] for name, state in EXPECTED.items() if state in ("clean", "conflicts")]
     assert "updated" in updatable, states
@@ -320,7 +324,7 @@ def test_a_module_that_fails_while_written_is_put_back_and_the_run_goes_on(fleet
     for name in ("oagw", "notify"):
         assert states[name] == "failed", states
         assert "nothing was changed" in next(o.error for o in ended if o.name == name)
-        assert fleet_repos.module_part(after, f"modules/{name}") == fleet_repos.module_part(before, f"modules/{name}")
+        assert fleet_repos.module_part(after, FOLDER[name]) == fleet_repos.module_part(before, FOLDER[name])
     assert states["cred-store"] == states["file-parser"] == "clean"
 
 
@@ -428,11 +432,11 @@ def test_plain_copier_checks_only_the_modules_own_folder_for_changes(fleet, tmp_
     from cli_helpers import copier
 
     monorepo = fleet_repos.duplicate(fleet[0], tmp_path / "monorepo")
-    (monorepo / "modules/file-parser/README.md").write_text("uncommitted\n")
+    (monorepo / FOLDER["file-parser"] / "README.md").write_text("uncommitted\n")
     result = copier("update", "--trust", "--defaults", "--quiet", cwd=monorepo / "modules" / "cred-store")
     assert result.returncode == 0, result.stderr
     assert f"_commit: v{NEXT}" in (monorepo / "modules/cred-store" / layout.ANSWERS_FILE).read_text()
-    refused = copier("update", "--trust", "--defaults", "--quiet", cwd=monorepo / "modules" / "file-parser")
+    refused = copier("update", "--trust", "--defaults", "--quiet", cwd=monorepo / FOLDER["file-parser"])
     assert refused.returncode != 0
     assert "dirty" in refused.stderr
 
@@ -445,7 +449,7 @@ def test_a_module_whose_template_cannot_be_read_fails_alone(fleet, tmp_path):
     answers.write_text(text.replace(source, f"_src_path: {tmp_path / 'no-such-template'}"))
     git(monorepo, "commit", "-qam", "a template that moved away")
     before = fleet_repos.module_part(fleet_repos.snapshot(monorepo), "modules/cred-store")
-    result = modforge("update", "modules/cred-store", "modules/file-parser", "--format", "json", cwd=monorepo)
+    result = modforge("update", "modules/cred-store", FOLDER["file-parser"], "--format", "json", cwd=monorepo)
     assert result.returncode == 1, result.stderr
     report = {m["module"]: m for m in json.loads(result.stdout)["modules"]}
     assert report["cred-store"]["state"] == "failed"

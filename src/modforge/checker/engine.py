@@ -17,8 +17,11 @@ warm runs included. A few modules never leave the process.
 (modforge.pipeline.facts), computed in the same pass from the same parse (or, for a module the quick proof
 cleared, from its canonical text) and cached beside the findings under the same key, in their own file
 (`facts.marshal`, in `marshal`'s format: ten times faster to load than JSON, and a cache needs no other
-reader), which `check` never reads. They may also pass a function run on each module's sources in the
-same workers (`also`), for what documents do not hold (the module's code) and per-module work on the facts.
+reader), which `check` never reads. Each module's facts are stored there as their own `marshal` bytes, made and
+decoded in the worker that takes the module, so the parent only moves bytes. They may also pass a function run
+on each module's sources in the same workers (`also`), for what documents do not hold (the module's code) and
+per-module work on the facts; a command that needs only what `also` returns (`keep_facts=False`) never has the
+facts sent back.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".modforge-cache"
 CACHE_FORMAT = 1
+FACTS_FORMAT = 2  # 2: each module's facts as their own marshal bytes
 PARALLEL_MIN_MODULES = 20  # below this, starting worker processes costs more than it saves
 MODULES_PER_WORKER = 10  # at least this many modules for each worker started
 
@@ -93,21 +97,23 @@ def run_check(
     also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
     *,
     whole_modules: bool = False,
+    keep_facts: bool = True,
 ) -> CheckResult:
     """Check the modules `paths` name (the working directory when empty); see the module docstring.
 
     `jobs` caps the worker processes (default: the usable CPUs). With `facts`, the result's `per_module`
     holds each module's facts and the result of `also(source, facts, findings)`, run in the worker that took
     the module (plain data: it may come back from a worker). `whole_modules` makes a file name its whole
-    module (loader.find_targets). Raises ModforgeError for a path that does not exist or a folder holding no
-    module.
+    module (loader.find_targets). With `keep_facts` false, `per_module` holds no facts (None): they are made,
+    cached and given to `also` in the workers, but not sent back. Raises ModforgeError for a path that does not
+    exist or a folder holding no module.
     """
     cwd = os.getcwd()
     targets = loader.find_targets(list(paths) if paths else None, Path(cwd), whole_modules=whole_modules)
     collecting = gc.isenabled()
     gc.disable()  # the model is acyclic: collecting during a parse only costs time
     try:
-        return _run(targets, settings, use_cache, jobs, cwd, facts, also)
+        return _run(targets, settings, use_cache, jobs, cwd, facts, also, keep_facts)
     finally:
         if collecting:
             gc.enable()
@@ -121,6 +127,7 @@ def _run(
     cwd: str,
     facts: bool = False,
     also: Callable[[loader.ModuleSource, dict, list], Any] | None = None,
+    keep_facts: bool = True,
 ) -> CheckResult:
     roots = sorted(set(targets.repo_roots.values()))
     globals_data = {root: loader._read(loader.global_requirements_path(root)) for root in roots}
@@ -136,6 +143,7 @@ def _run(
     if facts:
         work.facts_caches = {root: _load_facts(root) if use_cache else {} for root in roots}
         work.also = also
+        work.keep_facts = keep_facts
     outcomes = _process_all(work, jobs)
     for root in roots:
         fresh = {
@@ -147,9 +155,9 @@ def _run(
             _store_cache(root, fresh)
         if facts:
             fresh_facts = {
-                outcome[0]: (outcome[1], outcome[6])
+                outcome[0]: (outcome[1], outcome[7])
                 for module, outcome in zip(targets.modules, outcomes, strict=True)
-                if outcome[7] and targets.repo_roots[module] == root
+                if outcome[7] is not None and targets.repo_roots[module] == root
             }
             if fresh_facts:
                 _store_facts(root, fresh_facts)
@@ -293,25 +301,26 @@ def _facts_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _load_facts(root: Path) -> dict[str, tuple[str, dict]]:
-    """The facts cache of the monorepo at `root`: module entry -> (key, facts); empty when missing or stale."""
+def _load_facts(root: Path) -> dict[str, tuple[str, bytes]]:
+    """The facts cache of the monorepo at `root`: module entry -> (key, the facts' marshal bytes); empty when
+    missing or stale. The bytes are decoded by the worker that takes the module (`_cached_facts`)."""
     try:
         import marshal
 
         with open(root / CACHE_DIR / FACTS_FILE, "rb") as handle:
             cache = marshal.loads(handle.read())
-        if cache.get("format") != CACHE_FORMAT or cache.get("code") != _facts_fingerprint():
+        if cache.get("format") != FACTS_FORMAT or cache.get("code") != _facts_fingerprint():
             return {}
         return {
             name: (key, facts)
             for name, (key, facts) in cache["modules"].items()
-            if isinstance(key, str) and isinstance(facts, dict)
+            if isinstance(key, str) and isinstance(facts, bytes)
         }
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return {}
 
 
-def _store_facts(root: Path, fresh: dict[str, tuple[str, dict]]) -> None:
+def _store_facts(root: Path, fresh: dict[str, tuple[str, bytes]]) -> None:
     """Add `fresh` facts to the facts file, as `_store_cache` does for findings."""
     folder = root / CACHE_DIR
     entries = {name: entry for name, entry in _load_facts(root).items() if os.path.isdir(root / name)}
@@ -324,7 +333,7 @@ def _store_facts(root: Path, fresh: dict[str, tuple[str, dict]]) -> None:
         temporary = folder / f"{FACTS_FILE}.{os.getpid()}.tmp"
         import marshal
 
-        document = {"format": CACHE_FORMAT, "code": _facts_fingerprint(), "modules": modules}
+        document = {"format": FACTS_FORMAT, "code": _facts_fingerprint(), "modules": modules}
         temporary.write_bytes(marshal.dumps(document))
         os.replace(temporary, folder / FACTS_FILE)
     except OSError:
@@ -343,6 +352,7 @@ class _Work:
         "facts_caches",
         "globals_by_root",
         "globals_data",
+        "keep_facts",
         "modules",
         "repo_roots",
         "settings",
@@ -363,13 +373,15 @@ class _Work:
         self.globals_data, self.common = globals_data, common
         self.globals_by_root: dict[Path, GlobalRequirements] = {}  # parsed when a module first needs them
         self.settings, self.cwd = settings, cwd
-        self.facts_caches: dict[Path, dict[str, tuple[str, dict]]] | None = None  # set when facts are wanted
+        self.facts_caches: dict[Path, dict[str, tuple[str, bytes]]] | None = None  # set when facts are wanted
         self.also: Callable[[loader.ModuleSource, dict, list], Any] | None = None
+        self.keep_facts = True  # send each module's facts back to the parent
 
 
 # What one module's check yields, as plain data that `marshal` carries from a worker:
 # (cache entry name, key, findings, whether they came from the cache, documents, bytes read); with facts
-# asked for, also (facts, whether they were made in this run, what `also` returned).
+# asked for, also (facts or None when not kept, their marshal bytes when made in this run else None, what
+# `also` returned).
 Outcome = tuple
 
 
@@ -399,8 +411,7 @@ def _process(work: _Work, index: int) -> Outcome:
             return name, key, entry[1], True, len(source.documents), source.size
         return name, key, _check_source(work, source), False, len(source.documents), source.size
     # with facts: from the facts cache under the same key, else made in the pass that checks the module
-    cached_facts = work.facts_caches[repo_root].get(name)
-    facts = cached_facts[1] if cached_facts is not None and cached_facts[0] == key else None
+    facts = _cached_facts(work.facts_caches[repo_root].get(name), key)
     fresh = facts is None
     if hit:
         stored = entry[1]
@@ -411,7 +422,24 @@ def _process(work: _Work, index: int) -> Outcome:
         stored = _check_source(work, source, box)
         facts = facts if facts is not None else box[0]
     also = work.also(source, facts, stored) if work.also is not None else None
-    return name, key, stored, hit, len(source.documents), source.size, facts, fresh, also
+    import marshal
+
+    made = marshal.dumps(facts) if fresh else None  # cached as they are (_store_facts)
+    kept = facts if work.keep_facts else None
+    return name, key, stored, hit, len(source.documents), source.size, kept, made, also
+
+
+def _cached_facts(entry: tuple[str, bytes] | None, key: str) -> dict | None:
+    """A module's facts from its facts cache entry when the key matches; None when absent, stale or corrupt."""
+    if entry is None or entry[0] != key:
+        return None
+    import marshal
+
+    try:
+        facts = marshal.loads(entry[1])
+    except (EOFError, ValueError, TypeError):
+        return None
+    return facts if isinstance(facts, dict) else None
 
 
 def _globals(work: _Work, repo_root: Path) -> GlobalRequirements:

@@ -16,7 +16,9 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
     """Every module `paths` name (the working directory when empty), as views, in path order.
 
     `record(view)`, when given, runs in the worker that read the module (in parallel, like the check) and its
-    result (plain data) is the view's `record`: the per-module part of a command's output.
+    result (plain data) is the view's `record`: the per-module part of a command's output. The views then hold
+    only the record, the module's place and its findings counted: facts and code stay in the workers, which
+    saves the parent receiving megabytes it would not read.
 
     Raises ModforgeError for a path that is not there or holds no module, and for a module whose documents
     or answers file cannot be read (the checker's MF001 or MF003), naming the file."""
@@ -25,6 +27,9 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
     from modforge.pipeline import code
 
     settings = load_settings(Path.cwd(), None, None, paths or [])
+    # what the workers run on a cache miss, imported once here rather than by each worker after the fork
+    import modforge.checker.quickcheck
+    import modforge.pipeline.facts  # noqa: F401
 
     def also(source, facts: dict, stored: list) -> tuple:
         scanned = code.scan(source)
@@ -32,9 +37,9 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
             return scanned, None
         errors = sum(1 for item in stored if item[5] == "error")
         view = ModuleView(str(source.root), str(source.repo_root), facts, scanned, errors, len(stored) - errors)
-        return scanned, record(view)
+        return None, record(view)
 
-    result = engine.run_check(paths, settings, use_cache=use_cache, facts=True, also=also)
+    result = engine.run_check(paths, settings, use_cache=use_cache, facts=True, also=also, keep_facts=record is None)
     for diagnostic in result.diagnostics:
         if diagnostic.code in UNREADABLE:
             raise ModforgeError(
@@ -43,7 +48,7 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
             )
     views = []
     for m in result.per_module:
-        view = ModuleView(str(m.root), str(m.repo_root), m.facts, m.also[0], m.errors, m.warnings)
+        view = ModuleView(str(m.root), str(m.repo_root), m.facts or {}, m.also[0], m.errors, m.warnings)
         view.record = m.also[1]
         views.append(view)
     return views

@@ -238,7 +238,7 @@ def _visible_of(path, source) -> str | None:
 # read them (comments, code blocks and code spans blanked, a newline in front), and the facts are cut from them
 # with one split at the headings and, per section, C calls only.
 _SECTIONS = re.compile(r"\n(#{2,3}) ([^\n]*)")  # split: the preamble, then hashes, heading text, body per section
-_FINDS = (("REQ", ID_FIND_RES[0].findall), ("SCEN", ID_FIND_RES[1].findall))  # the kinds a definition cites
+_FIND_REQ, _FIND_SCEN = ID_FIND_RES[0].findall, ID_FIND_RES[1].findall  # the kinds a definition cites
 _STATUS = re.compile(r"\n\*\*Status:\*\*[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"\n- \*\*(" + "|".join(layout.GAP_LABELS) + r"):\*\*")
 _DONE, _OPEN = "\n- [x] ", "\n- [ ] "  # a subtask, checked or not (the proof admits no other mark)
@@ -311,39 +311,44 @@ def _section_phase(text: str) -> int | None:
 def _canonical_defs(name: str, text: str) -> list[list]:
     """Definitions with what their sections cite: a proven text spells every REQ and SCEN ID canonically, so
     the tokens are the IDs. One split at the headings, then per section only C calls (a substring test before
-    each findall: most sections cite one kind)."""
+    each findall: most sections cite one kind), in a loop kept to few steps: it runs once per definition."""
     parts = _SECTIONS.split(text)
     line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
     citing = name in CITING
     tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
-    out = []
+    find_req, find_scen = _FIND_REQ, _FIND_SCEN
+    group = "#" * layout.PHASE_SECTION_LEVEL
+    out: list[list] = []
+    append = out.append
     phase = None
-    for index in range(1, len(parts), 3):
-        heading, body = parts[index + 1].strip(), parts[index + 2]
+    extra = None
+    cited: list[str] = []
+    for hashes, heading, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         here = line
         line += body.count("\n") + 1
-        if len(parts[index]) == layout.PHASE_SECTION_LEVEL:
-            phase = _section_phase(heading)
+        if hashes == group:
+            phase = _section_phase(heading.strip())
             continue
-        id_text, _, title = heading.partition(": ")  # a definition: `### <ID>: Title`, exactly
-        extra = None
+        id_text, _, title = heading.strip().partition(": ")  # a definition: `### <ID>: Title`, exactly
         if tasks:
             done = body.count(_DONE)
             extra = [done, done + body.count(_OPEN)]
         elif statuses:
             status = _STATUS.search(body)
             extra = status.group(1) if status else None
-        cited: list[str] = []
         if citing:
-            found: set[str] = set()
-            for keyword, find in _FINDS:
-                if keyword in body:
-                    found.update(find(body))
-                if keyword in title:
-                    found.update(find(title))
+            found = set(find_scen(body)) if "SCEN" in body else set()
+            if "REQ" in body:
+                found.update(find_req(body))
+            if "REQ" in title:
+                found.update(find_req(title))
+            if "SCEN" in title:
+                found.update(find_scen(title))
             found.discard(id_text)
             cited = sorted(found)
-        out.append([id_text, here, title, phase, cited, extra])
+        else:
+            cited = []
+        append([id_text, here, title, phase, cited, extra])
     return out
 
 

@@ -23,6 +23,7 @@ import json
 import os
 
 from modforge import __version__
+from modforge.lifecycle.releases import standing  # at the top: imported once, before the workers fork
 from modforge.pipeline.view import ModuleView, Step
 
 JSON_VERSION = 1
@@ -36,8 +37,6 @@ def next_command(view: ModuleView, step: Step, shown_path: str) -> str | None:
 
 
 def template_release(view: ModuleView) -> dict:
-    from modforge.lifecycle.releases import standing
-
     release, behind = standing(view.answers.get("_commit"), __version__)
     return {"release": release, "newest": __version__, "behind": behind}
 
@@ -124,7 +123,7 @@ def render_detail(view: ModuleView, cwd: str) -> str:
     step = record["step"]
     label = "Done" if step["step"] == "done" else f"Step {step['step']}"
     phase = f" (phase {step['phase']})" if step["phase"] else ""
-    lines = [f"{view.name} ({record['path']})", f"  {label}{phase}: {'; '.join(step['evidence'])}"]
+    lines = [f"{record['module']} ({record['path']})", f"  {label}{phase}: {'; '.join(step['evidence'])}"]
     if step["next"]:
         lines.append(f"  next: {step['next']}")
     if record["phases"]:

@@ -393,6 +393,7 @@ def test_quickstart_shows_the_api_or_the_registration_and_the_config_block(modul
     assert config["config"] == expected
     module_dir = layout.module_dir(name, category, answers.get("gateway", ""))
     assert f"`{module_dir}/{name}`" in text
+    assert f"`modforge wire {module_dir}`" in text, "the one command that does the wiring, for this module's folder"
 
 
 # --- held to the platform snapshot ----------------------------------------------------------------

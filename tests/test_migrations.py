@@ -153,8 +153,15 @@ def test_dry_run_prints_the_diff_and_changes_nothing(case):
 MATRIX = [
     {"module_name": "cred-store", "persistence": "true"},
     {"module_name": "oagw", "category": "gateway", "phases": "3"},
-    {"module_name": "oagw-apikey", "category": "worker", "gts": "true", "phases": "1"},
+    {"module_name": "oagw-apikey", "category": "worker", "gateway": "oagw", "phases": "1"},
 ]
+
+
+def _folder(answers: dict) -> str:
+    """Where the module is copied: a worker in its gateway's plugins folder (0.3.0 requires it, older releases
+    accept it)."""
+    name = answers["module_name"]
+    return f"{answers['gateway']}/plugins/{name}" if answers.get("category") == "worker" else name
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +177,7 @@ def test_a_pristine_module_of_the_previous_release_migrates_to_a_fresh_copy(temp
     previous = [r.version for r in template_repos.past_releases() if r.key < entry.version]
     assert previous, f"release {entry.version} has a migration, so an earlier release in releases.toml"
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    old, new = tmp_path / "old" / answers["module_name"], tmp_path / "new" / answers["module_name"]
+    old, new = tmp_path / "old" / _folder(answers), tmp_path / "new" / _folder(answers)
     for version, destination in ((previous[-1], old), (str(entry.version), new)):
         result = copier("copy", "--trust", "--defaults", "-r", releases.tag(version), *data, template_repo, destination)
         assert result.returncode == 0, result.stderr

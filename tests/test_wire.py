@@ -111,9 +111,8 @@ def test_a_module_without_persistence_gets_no_database_block(template_dir: Path,
     assert data["modules"]["audit-log"] == {"config": {}}
 
 
-@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
-def test_cargo_accepts_the_wired_workspace(template_dir: Path, monorepo: Path) -> None:
-    wired_copy(template_dir, monorepo, persistence=True)
+def cargo_packages(monorepo: Path) -> dict[str, dict]:
+    """The workspace's packages by name, as `cargo metadata` reads them (it fails on a broken workspace)."""
     result = subprocess.run(
         ["cargo", "metadata", "--offline", "--no-deps", "--format-version", "1"],
         cwd=monorepo,
@@ -121,7 +120,13 @@ def test_cargo_accepts_the_wired_workspace(template_dir: Path, monorepo: Path) -
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    packages = {p["name"]: p for p in json.loads(result.stdout)["packages"]}
+    return {p["name"]: p for p in json.loads(result.stdout)["packages"]}
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_cargo_accepts_the_wired_workspace(template_dir: Path, monorepo: Path) -> None:
+    wired_copy(template_dir, monorepo, persistence=True)
+    packages = cargo_packages(monorepo)
     assert {"cf-cred-store", "cf-cred-store-sdk"} <= set(packages)
     server_deps = {d["name"]: d for d in packages["hyperspot-server"]["dependencies"]}
     assert server_deps["cf-cred-store"]["rename"] == "cred_store"
@@ -136,14 +141,7 @@ def test_cargo_accepts_a_wired_gateway_and_its_worker(template_dir: Path, monore
     for module in ("modules/oagw", f"modules/{worker}"):
         result = modforge("wire", module, cwd=monorepo)
         assert result.returncode == 0, result.stdout + result.stderr
-    result = subprocess.run(
-        ["cargo", "metadata", "--offline", "--no-deps", "--format-version", "1"],
-        cwd=monorepo,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    packages = {p["name"]: p for p in json.loads(result.stdout)["packages"]}
+    packages = cargo_packages(monorepo)
     assert {"cf-oagw", "cf-oagw-sdk", "cf-oagw-apikey"} <= set(packages)
     assert "cf-oagw-apikey-sdk" not in packages, "a worker has no SDK of its own"
     uses = {d["name"] for d in packages["cf-oagw-apikey"]["dependencies"]}

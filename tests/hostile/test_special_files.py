@@ -48,16 +48,6 @@ def test_a_fifo_never_blocks_a_command(monorepo: Monorepo, command: str, place: 
     assert monorepo.snapshot() == before
 
 
-def test_adopt_never_blocks_on_a_fifo(legacy: Monorepo, template_repo: Path) -> None:
-    make_fifo(legacy.doc("1_INTENT_DESIGN.md"))
-    legacy.commit()
-    before = legacy.snapshot()
-
-    refused(run("adopt", legacy.module, "--template", template_repo), "adopt", says="FIFO")
-
-    assert legacy.snapshot() == before
-
-
 def test_adopt_skips_a_fifo_among_the_code_it_reads(legacy: Monorepo, template_repo: Path) -> None:
     os.mkfifo(legacy.module / "oagw" / "src" / "stream.rs")  # code_facts reads every *.rs file
 
@@ -103,13 +93,20 @@ def test_a_folder_where_a_document_should_be(monorepo: Monorepo, command: str) -
     assert monorepo.snapshot() == before
 
 
-def test_adopt_refuses_a_folder_where_a_document_should_be(legacy: Monorepo, template_repo: Path) -> None:
-    # The reported case: adopt crashed after 3 of 7 renames, having written the answers file.
-    make_folder(legacy.doc("5_ACTUAL_REQUIREMENTS.md"))
+# A FIFO must not block adopt; a folder made adopt crash after 3 of 7 renames, having written the answers file.
+@pytest.mark.parametrize(
+    ("make", "document", "says"),
+    [(make_fifo, "1_INTENT_DESIGN.md", "FIFO"), (make_folder, "5_ACTUAL_REQUIREMENTS.md", "is a folder")],
+    ids=["fifo", "folder"],
+)
+def test_adopt_refuses_a_special_file_where_a_document_should_be(
+    legacy: Monorepo, template_repo: Path, make, document: str, says: str
+) -> None:
+    make(legacy.doc(document))
     legacy.commit()
     before = legacy.snapshot()
 
-    refused(run("adopt", legacy.module, "--template", template_repo), "adopt", says="is a folder")
+    refused(run("adopt", legacy.module, "--template", template_repo), "adopt", says=says)
 
     assert legacy.snapshot() == before
 

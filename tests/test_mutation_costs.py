@@ -1,7 +1,9 @@
 """`make mutation` gives each mutant the tests that fit its budget, counting what a fresh session really pays:
 the shared fixtures (a copier-built template) its tests need, once each (tools/mutation_costs.py)."""
 
+import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -76,3 +78,24 @@ def test_a_test_the_recorder_never_saw_costs_what_mutmut_recorded():
     costs = Costs(own={"known": 1.0})
     assert costs.select({"known", "unknown"}, 1.5, {"unknown": 0.2}) == {"known", "unknown"}
     assert costs.select({"known", "unknown"}, 1.1, {"unknown": 0.2}) == {"unknown"}
+
+
+def test_a_test_that_fails_unmutated_judges_no_mutant(pytester):
+    pytester.makepyfile(test_sample="def test_broken():\n    assert False\n\ndef test_fine():\n    pass\n")
+    path = pytester.path / "costs.json"
+    pytester.runpytest_inprocess("-p", "no:randomly", plugins=[CostRecorder(path)]).assert_outcomes(passed=1, failed=1)
+    costs = Costs.load(path)
+    assert costs.failed == ["test_sample.py::test_broken"]
+    assert costs.select({"test_sample.py::test_broken", "test_sample.py::test_fine"}, 60.0, {}) == {
+        "test_sample.py::test_fine"
+    }
+
+
+def test_mutmut_copies_everything_the_tests_read():
+    """mutmut runs the tests from its copy of the checkout (mutants/), which holds src/, tests/, pyproject.toml
+    and what [tool.mutmut] also_copy lists: every other tracked top-level entry must be listed."""
+    repo = Path(__file__).resolve().parent.parent
+    listed = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout
+    tracked = {line.split("/")[0] for line in listed.splitlines()}
+    also_copy = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["mutmut"]["also_copy"]
+    assert tracked - {"src", "tests", "pyproject.toml"} == set(also_copy)

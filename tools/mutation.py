@@ -111,13 +111,22 @@ def _patch_fresh_test_modules() -> None:
     execute = PytestRunner.execute_pytest
 
     def execute_pytest(self, params, **kwargs):
-        if os.environ.get("MUTANT_UNDER_TEST") == "stats" and "plugins" in kwargs:
+        stats = os.environ.get("MUTANT_UNDER_TEST") == "stats" and "plugins" in kwargs
+        if stats:
+            # The whole stats run goes on past a failing test (mutmut stops it with -x, losing every record):
+            # a test that fails unmutated in mutmut's copy judges no mutant, and the report names it.
+            params = [param for param in params if param != "-x"]
             kwargs["plugins"] = [*kwargs["plugins"], CostRecorder(COSTS)]
         tests = os.path.abspath("tests") + os.sep
         for name, module in list(sys.modules.items()):
             if (getattr(module, "__file__", None) or "").startswith(tests):
                 del sys.modules[name]
-        return execute(self, params, **kwargs)
+        code = execute(self, params, **kwargs)
+        if stats and code == 1:  # tests failed (not a usage or collection error)
+            failed = Costs.load(COSTS).failed
+            print(f"{len(failed)} test(s) fail unmutated in mutants/ and judge no mutant:", *failed, sep="\n  ")
+            return 0
+        return code
 
     PytestRunner.execute_pytest = execute_pytest
 

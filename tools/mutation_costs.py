@@ -23,6 +23,7 @@ class Costs:
     own: dict[str, float] = field(default_factory=dict)  # test node ID -> seconds of its own
     fixtures: dict[str, float] = field(default_factory=dict)  # shared fixture -> seconds of its set-up
     needs: dict[str, list[str]] = field(default_factory=dict)  # test node ID -> shared fixtures it uses
+    failed: list[str] = field(default_factory=list)  # tests that fail unmutated in mutmut's copy: no judges
 
     @classmethod
     def load(cls, path: Path) -> Costs:
@@ -34,8 +35,8 @@ class Costs:
         path.write_text(json.dumps(self.__dict__, sort_keys=True), encoding="utf-8")
 
     def select(self, tests: set[str], budget: float, recorded: dict[str, float]) -> set[str]:
-        """The cheapest of `tests` whose session fits `budget` seconds (always at least one). A test this run did
-        not measure costs what mutmut recorded for it."""
+        """The cheapest of `tests` whose session fits `budget` seconds (at least one, unless every one of them
+        failed unmutated). A test this run did not measure costs what mutmut recorded for it."""
 
         def own(test: str) -> float:
             return self.own[test] if test in self.own else recorded.get(test, 0.0)
@@ -46,7 +47,7 @@ class Costs:
         kept: set[str] = set()
         paid: set[str] = set()
         spent = 0.0
-        for test in sorted(tests, key=lambda test: (alone(test), test)):
+        for test in sorted(set(tests) - set(self.failed), key=lambda test: (alone(test), test)):
             fixtures = set(self.needs.get(test, ())) - paid
             extra = own(test) + sum(self.fixtures.get(name, 0.0) for name in fixtures)
             if kept and spent + extra > budget:
@@ -100,8 +101,12 @@ class CostRecorder:
     def pytest_runtest_logstart(self, nodeid, location):
         self.costs.own[nodeid] = 0.0
         self._shared_setup = 0.0
+        if nodeid in self.costs.failed:
+            self.costs.failed.remove(nodeid)
 
     def pytest_runtest_logreport(self, report):
+        if report.failed and report.nodeid not in self.costs.failed:
+            self.costs.failed.append(report.nodeid)
         self.costs.own[report.nodeid] = self.costs.own.get(report.nodeid, 0.0) + report.duration
         if report.when == "teardown":
             self.costs.own[report.nodeid] = max(0.0, self.costs.own[report.nodeid] - self._shared_setup)

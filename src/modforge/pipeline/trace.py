@@ -30,7 +30,7 @@ import os
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
-from modforge.pipeline.view import ModuleView, task_done
+from modforge.pipeline.view import ModuleView, cited_globals, cited_requirements, task_done
 from modforge.spec import layout
 
 JSON_VERSION = 1
@@ -43,31 +43,31 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
 
     Written as text, not built as dicts and encoded: a monorepo has scenarios by the ten thousand, and what
     rows share (a task, a release, a phase's stubs, a gap list) is encoded once and joined into each row. The
-    shape is the module docstring's; module_matrix reads it back for the Markdown view."""
+    shape is the module docstring's; module_matrix reads it back for the Markdown view. IDs are canonical
+    (letters, digits and dashes), so they are quoted as they are; other text goes through the JSON encoder's own
+    string encoder."""
     display = display or PathDisplay(os.getcwd())
     repo = view.repo_root
 
-    def where(name: str) -> str:
-        return display(view.doc_path(name) or view.root) + ":"
+    def where(name: str) -> str:  # a document's location up to the line number, as JSON without its closing quote
+        return _str(display(view.doc_path(name) or view.root) + ":")[:-1]
 
     def at(path: str, line: int) -> str:  # a location in the module's code, as JSON
         return _str(f"{display(os.path.join(repo, path))}:{line}")
 
     scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
     tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
-    # is_global and is_module_req inlined in the loops below: they run once per citation, by the hundred thousand
-    globals_of = {r.id: [c for c in r.cites if c[:4] == "REQ-" and c.count("-") == 1] for r in view.requirements}
+    globals_of = {r.id: cited_globals(r.cites) for r in view.requirements}
     task_json = {
-        t.id: f'{{"id":{_str(t.id)},"location":{_str(f"{tasks_at}{t.line}")},"done":{_BOOL[task_done(t)]}}}'
-        for t in view.tasks
+        t.id: f'{{"id":"{t.id}","location":{tasks_at}{t.line}","done":{_BOOL[task_done(t)]}}}' for t in view.tasks
     }
-    tasks_of = {s: ",".join(task_json[t.id] for t in tasks) for s, tasks in view.tasks_by_scenario.items()}
+    tasks_of = {s: ",".join([task_json[t.id] for t in tasks]) for s, tasks in view.tasks_by_scenario.items()}
     releases = {
-        s: f'{{"version":{_str(v)},"date":{_value(d)},"location":{_str(f"{changelog_at}{line}")}}}'
+        s: f'{{"version":{_str(v)},"date":{_value(d)},"location":{changelog_at}{line}"}}'
         for s, (v, d, line) in view.releases.items()
     }
     code_of = {
-        s: ",".join(f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found)
+        s: ",".join([f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found])
         for s, found in view.code["cites"].items()
     }
     todos: dict[str, list[str]] = {}
@@ -75,36 +75,33 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
         todos.setdefault(phase_id, []).append(f'{{"location":{at(path, line)},"kind":"todo"}}')
     todos_of = {p.number: ",".join(todos.get(p.id, ())) for p in view.phases}
     tests_of = {
-        s: ",".join(f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found)
+        s: ",".join([f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found])
         for s, found in view.tests.items()
     }
     rows = []
     for s in view.scenarios:
-        requirements, globals_ = [], set()
-        for c in s.cites:
-            if c[:4] == "REQ-":
-                dashes = c.count("-")
-                if dashes == 2:
-                    requirements.append(c)
-                elif dashes == 1:
-                    globals_.add(c)
+        requirements = cited_requirements(s.cites)
+        globals_ = cited_globals(s.cites)  # with those of the requirements the scenario cites
         for requirement in requirements:
-            globals_.update(globals_of.get(requirement, ()))
-        tasks, tests, release = tasks_of.get(s.id, ""), tests_of.get(s.id, ""), releases.get(s.id)
-        code = code_of.get(s.id, "")
+            more = globals_of.get(requirement)
+            if more:
+                globals_ = sorted({*globals_, *more})
+        id_ = s.id
+        tasks, tests, release = tasks_of.get(id_, ""), tests_of.get(id_, ""), releases.get(id_)
+        code = code_of.get(id_, "")
         todo = todos_of.get(s.phase, "")
         if todo:
             code = f"{code},{todo}" if code else todo
         rows.append(
-            f'{{"id":{_str(s.id)},"title":{_str(s.title)},"phase":{_value(s.phase)},'
-            f'"location":{_str(f"{scenarios_at}{s.line}")},"requirements":{_strs(requirements)},'
-            f'"globals":{_strs(sorted(globals_))},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
+            f'{{"id":"{id_}","title":{_str(s.title)},"phase":{"null" if s.phase is None else s.phase},'
+            f'"location":{scenarios_at}{s.line}","requirements":{_ids(requirements)},'
+            f'"globals":{_ids(globals_)},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
             f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
     covered = view.scenarios_by_requirement
     requirement_rows = [
-        f'{{"id":{_str(r.id)},"title":{_str(r.title)},"location":{_str(f"{requirements_at}{r.line}")},'
-        f'"globals":{_strs(globals_of[r.id])},"scenarios":{_strs([s.id for s in covered.get(r.id, ())])},'
+        f'{{"id":"{r.id}","title":{_str(r.title)},"location":{requirements_at}{r.line}",'
+        f'"globals":{_ids(globals_of[r.id])},"scenarios":{_ids([s.id for s in covered.get(r.id, ())])},'
         f'"gaps":{"[]" if r.id in covered else _NO_SCENARIO}}}'
         for r in view.requirements
     ]
@@ -127,6 +124,11 @@ _BOOL = {True: "true", False: "false"}
 
 def _strs(items: list[str]) -> str:
     return f"[{','.join(map(_str, items))}]"
+
+
+def _ids(ids: list[str]) -> str:
+    """A list of canonical IDs, which need no escaping."""
+    return '["' + '","'.join(ids) + '"]' if ids else "[]"
 
 
 def _value(value: object) -> str:

@@ -8,6 +8,7 @@ have a task, a test, a release; the step the module has reached); nothing re-rea
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from functools import cached_property
 from typing import NamedTuple
 
@@ -49,12 +50,25 @@ class Step(NamedTuple):
     prompt_phase: int | None
 
 
-def is_global(id_text: str) -> bool:
-    return id_text.startswith("REQ-") and id_text.count("-") == 1
+# A definition's citations are canonical IDs sorted as strings (modforge.pipeline.facts), so each kind is one
+# run of them: global requirements (`REQ-<n>`: a digit after the dash), then module requirements (`REQ-<PREFIX>-<n>`:
+# a letter), then scenarios. Two bisections find a run, however many IDs a definition cites (a monorepo's
+# definitions cite IDs by the hundred thousand, and these run once per definition).
+def cited_globals(cites: list[str]) -> list[str]:
+    """The global requirements among a definition's citations (`REQ-1`), sorted."""
+    return cites[bisect_left(cites, "REQ-") : bisect_left(cites, "REQ-A")]
 
 
-def is_module_req(id_text: str) -> bool:
-    return id_text.startswith("REQ-") and id_text.count("-") == 2
+def cited_requirements(cites: list[str]) -> list[str]:
+    """The module requirements among a definition's citations (`REQ-X-1`), sorted."""
+    start = bisect_left(cites, "REQ-A")
+    return cites[start : bisect_left(cites, "REQ.", start)]  # "." sorts right after "-"
+
+
+def cited_scenarios(cites: list[str]) -> list[str]:
+    """The scenarios among a definition's citations, sorted."""
+    start = bisect_left(cites, "SCEN-")
+    return cites[start : bisect_left(cites, "SCEN.", start)]
 
 
 class ModuleView:
@@ -128,18 +142,17 @@ class ModuleView:
     def tasks_by_scenario(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for task in self.tasks:
-            for cited in task.cites:
-                if cited[0] == "S":  # SCEN-
-                    index.setdefault(cited, []).append(task)
+            for cited in cited_scenarios(task.cites):
+                index.setdefault(cited, []).append(task)
         return index
 
     @cached_property
     def scenarios_by_requirement(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for scenario in self.scenarios:
-            for cited in scenario.cites:
-                if cited.startswith("REQ-"):
-                    index.setdefault(cited, []).append(scenario)
+            cites = scenario.cites
+            for cited in cites[bisect_left(cites, "REQ-") : bisect_left(cites, "REQ.")]:
+                index.setdefault(cited, []).append(scenario)
         return index
 
     @cached_property

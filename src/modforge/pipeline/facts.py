@@ -112,9 +112,27 @@ def _written_sections(visible: str, headings: list[tuple[int, str, int]]) -> lis
     return sections
 
 
+# Canonical IDs sorted as strings (a definition's citations, say) fall in runs by kind, each two bisections away
+# however many IDs the list holds: global requirements (`REQ-<n>`: a digit after the dash), then module
+# requirements (`REQ-<PREFIX>-<n>`: a letter), then scenarios. ("." sorts right after "-".)
+GLOBAL_REQS, MODULE_REQS, ALL_REQS, SCENARIOS = (
+    ("REQ-", "REQ-A"),
+    ("REQ-A", "REQ."),
+    ("REQ-", "REQ."),
+    ("SCEN-", "SCEN."),
+)
+
+
+def id_run(ids: list[str], run: tuple[str, str]) -> list[str]:
+    """The IDs of one kind (a run above, such as SCENARIOS) in `ids`, canonical IDs sorted as strings."""
+    start = bisect_left(ids, run[0])
+    return ids[start : bisect_left(ids, run[1], start)]
+
+
 def _module_refs(ids) -> list[str]:
     """The module requirement and scenario IDs among `ids` (canonical spellings), sorted."""
-    return sorted({i for i in ids if i.startswith("SCEN-") or (i.startswith("REQ-") and i.count("-") == 2)})
+    ids = sorted(set(ids))
+    return id_run(ids, MODULE_REQS) + id_run(ids, SCENARIOS)
 
 
 # The answers status and gates read (the answers file is part of the key facts are cached under).
@@ -373,8 +391,9 @@ def _canonical_releases(sections: list[Section]) -> list[list]:
             continue
         if "SCEN" not in body:
             continue
-        entries = releases[-1][3]
+        add = releases[-1][3].append
         for offset, row in enumerate(body.split("\n")):  # the body starts at the end of the heading's line
-            if row.startswith("- ") and "SCEN" in row:
-                entries += [[token, line + offset] for token in find(row)]  # canonical already
+            if "SCEN" in row and row[:2] == "- ":
+                for token in find(row):  # canonical already
+                    add([token, line + offset])
     return releases

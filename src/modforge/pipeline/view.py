@@ -8,10 +8,10 @@ have a task, a test, a release; the step the module has reached); nothing re-rea
 from __future__ import annotations
 
 import os
-from bisect import bisect_left
 from functools import cached_property
 from typing import NamedTuple
 
+from modforge.pipeline.facts import ALL_REQS, SCENARIOS, id_run
 from modforge.spec import layout
 from modforge.spec.grammar import IdKind, format_id
 
@@ -48,27 +48,6 @@ class Step(NamedTuple):
     evidence: tuple[str, ...]
     prompt: str | None
     prompt_phase: int | None
-
-
-# A definition's citations are canonical IDs sorted as strings (modforge.pipeline.facts), so each kind is one
-# run of them: global requirements (`REQ-<n>`: a digit after the dash), then module requirements (`REQ-<PREFIX>-<n>`:
-# a letter), then scenarios. Two bisections find a run, however many IDs a definition cites (a monorepo's
-# definitions cite IDs by the hundred thousand, and these run once per definition).
-def cited_globals(cites: list[str]) -> list[str]:
-    """The global requirements among a definition's citations (`REQ-1`), sorted."""
-    return cites[bisect_left(cites, "REQ-") : bisect_left(cites, "REQ-A")]
-
-
-def cited_requirements(cites: list[str]) -> list[str]:
-    """The module requirements among a definition's citations (`REQ-X-1`), sorted."""
-    start = bisect_left(cites, "REQ-A")
-    return cites[start : bisect_left(cites, "REQ.", start)]  # "." sorts right after "-"
-
-
-def cited_scenarios(cites: list[str]) -> list[str]:
-    """The scenarios among a definition's citations, sorted."""
-    start = bisect_left(cites, "SCEN-")
-    return cites[start : bisect_left(cites, "SCEN.", start)]
 
 
 class ModuleView:
@@ -142,7 +121,7 @@ class ModuleView:
     def tasks_by_scenario(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for task in self.tasks:
-            for cited in cited_scenarios(task.cites):
+            for cited in id_run(task.cites, SCENARIOS):
                 index.setdefault(cited, []).append(task)
         return index
 
@@ -150,8 +129,7 @@ class ModuleView:
     def scenarios_by_requirement(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for scenario in self.scenarios:
-            cites = scenario.cites
-            for cited in cites[bisect_left(cites, "REQ-") : bisect_left(cites, "REQ.")]:
+            for cited in id_run(scenario.cites, ALL_REQS):
                 index.setdefault(cited, []).append(scenario)
         return index
 

@@ -31,7 +31,7 @@ from bisect import bisect_left
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
-from modforge.pipeline.facts import GLOBAL_REQS, id_run
+from modforge.pipeline.facts import GLOBAL_REQS, SCENARIOS, id_run
 from modforge.pipeline.view import ModuleView, task_done
 from modforge.spec import layout
 
@@ -60,14 +60,17 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
     scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
     tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
     globals_of = {r.id: id_run(r.cites, GLOBAL_REQS) for r in view.requirements}
-    task_json = {
-        t.id: f'{{"id":"{t.id}","location":{tasks_at}{t.line}","done":{_BOOL[task_done(t)]}}}' for t in view.tasks
-    }
-    tasks_of = {s: ",".join([task_json[t.id] for t in tasks]) for s, tasks in view.tasks_by_scenario.items()}
-    releases = {
-        s: f'{{"version":{_str(v)},"date":{_value(d)},"location":{changelog_at}{line}"}}'
-        for s, (v, d, line) in view.releases.items()
-    }
+    tasks_of: dict[str, str] = {}  # scenario -> the JSON of the tasks that cite it
+    for t in view.tasks:
+        task = f'{{"id":"{t.id}","location":{tasks_at}{t.line}","done":{_BOOL[task_done(t)]}}}'
+        for s in id_run(t.cites, SCENARIOS):
+            tasks_of[s] = f"{tasks_of[s]},{task}" if s in tasks_of else task
+    release_of = {}  # a release's JSON up to the line of its entry
+    releases = {}
+    for s, (v, d, line) in view.releases.items():
+        if (v, d) not in release_of:
+            release_of[v, d] = f'{{"version":{_str(v)},"date":{_value(d)},"location":{changelog_at}'
+        releases[s] = f'{release_of[v, d]}{line}"}}'
     code_of = {
         s: ",".join([f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found])
         for s, found in view.code["cites"].items()
@@ -82,8 +85,7 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
     }
     rows = []
     covered: dict[str, list[str]] = {}  # module requirement -> the scenarios that cite it
-    for s in view.scenarios:
-        id_, cites = s.id, s.cites
+    for id_, line, title, phase, cites, _ in view.scenarios:
         # id_run inlined (global, then module requirements): this runs once per scenario, by the ten thousand
         first = bisect_left(cites, "REQ-")
         module = bisect_left(cites, "REQ-A", first)
@@ -97,12 +99,12 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
             globals_ = sorted(union)
         tasks, tests, release = tasks_of.get(id_, ""), tests_of.get(id_, ""), releases.get(id_)
         code = code_of.get(id_, "")
-        todo = todos_of.get(s.phase, "")
+        todo = todos_of.get(phase, "")
         if todo:
             code = f"{code},{todo}" if code else todo
         rows.append(
-            f'{{"id":"{id_}","title":{_str(s.title)},"phase":{"null" if s.phase is None else s.phase},'
-            f'"location":{scenarios_at}{s.line}","requirements":{_ids(requirements)},'
+            f'{{"id":"{id_}","title":{_str(title)},"phase":{"null" if phase is None else phase},'
+            f'"location":{scenarios_at}{line}","requirements":{_ids(requirements)},'
             f'"globals":{_ids(globals_)},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
             f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )

@@ -99,6 +99,11 @@ class ModuleView:
         return {d.id: d for d in self.defs(layout.ACTUAL_SCENARIOS)}
 
     @cached_property
+    def actual_ids(self) -> frozenset[str]:
+        """The scenarios ACTUAL_SCENARIOS.md defines (what progress counts, without building their definitions)."""
+        return frozenset([item[0] for item in self.facts["defs"].get(layout.ACTUAL_SCENARIOS, ())])
+
+    @cached_property
     def gap_entries(self) -> dict[str, int]:
         return {id_text: line for id_text, line, _ in self.facts["gaps"] if id_text}
 
@@ -198,7 +203,7 @@ def _progress(tasks: list[Definition], scenarios: list[Definition], view: Module
             "with_task": len(ids & view.tasks_by_scenario.keys()),
             "tested": len(ids & view.tests.keys()),
             "released": len(ids & view.releases.keys()),
-            "actual": len(ids & view.actual_scenarios.keys()),
+            "actual": len(ids & view.actual_ids),
         },
     }
 

@@ -278,7 +278,7 @@ def from_canonical(source, read: dict) -> Facts:
         if name == layout.INTENT_DESIGN:
             _canonical_design(facts, _sections(text), read["spellings"][name])
         elif name in DEFINING:
-            facts["defs"][name] = _canonical_defs(name, text)
+            facts["defs"][name] = _canonical_defs(name, text, read["tokens"][name].get(CITES.get(name)))
         elif name == layout.INTENT_VS_ACTUAL:
             facts["gaps"] = _canonical_gaps(_sections(text))
         elif name == layout.CHANGELOG:
@@ -327,14 +327,20 @@ def _section_phase(text: str) -> int | None:
     return int(head[6:]) if head.startswith("Phase ") else None
 
 
-def _canonical_defs(name: str, text: str) -> list[list]:
+def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> list[list]:
     """Definitions with what their sections cite: a proven text spells every REQ and SCEN ID canonically, so
-    the tokens are the IDs. One split at the headings, then per section only C calls (a substring test before
-    each findall), in a loop kept to few steps: it runs once per definition."""
+    the tokens are the IDs. One split at the headings, then per section only C calls, in a loop kept to few
+    steps: it runs once per definition.
+
+    `tokens` are the proof's tokens of the keyword the document cites, in text order. When every occurrence of
+    the keyword starts one (the counts agree), a section's tokens are the next ones, as many as the section holds
+    the keyword: no pattern runs again. Otherwise each section is searched (a substring test before each findall)."""
     parts = _SECTIONS.split(text)
     line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
     keyword = CITES.get(name)
     find = _FINDALL.get(keyword)
+    counted = keyword is not None and tokens is not None and text.count(keyword) == len(tokens)
+    taken = parts[0].count(keyword) if counted else 0  # tokens before the section at hand
     tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
     group = "#" * layout.PHASE_SECTION_LEVEL
     out: list[list] = []
@@ -344,6 +350,8 @@ def _canonical_defs(name: str, text: str) -> list[list]:
     for hashes, heading, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         here = line
         line += body.count("\n") + 1
+        if counted:
+            start, taken = taken, taken + heading.count(keyword) + body.count(keyword)
         if hashes == group:
             phase = _section_phase(heading.strip())
             continue
@@ -354,15 +362,17 @@ def _canonical_defs(name: str, text: str) -> list[list]:
         elif statuses:
             status = _STATUS.search(body)
             extra = status.group(1) if status else None
-        if find is not None:
+        if counted:
+            found = set(tokens[start:taken])  # the heading's own ID among them, discarded below
+        elif find is not None:
             found = set(find(body)) if keyword in body else set()
             if keyword in title:
                 found.update(find(title))
-            found.discard(id_text)
-            cited = sorted(found)
         else:
-            cited = []
-        append([id_text, here, title, phase, cited, extra])
+            append([id_text, here, title, phase, [], extra])
+            continue
+        found.discard(id_text)
+        append([id_text, here, title, phase, sorted(found), extra])
     return out
 
 

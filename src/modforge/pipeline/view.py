@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from itertools import chain
 from typing import NamedTuple
 
 from modforge.pipeline.facts import ALL_REQS, SCENARIOS, id_run
@@ -131,6 +132,11 @@ class ModuleView:
         return index
 
     @cached_property
+    def tasked(self) -> frozenset[str]:
+        """The scenarios some task cites (what status counts: a union in C, without the index above)."""
+        return frozenset(chain.from_iterable(id_run(task.cites, SCENARIOS) for task in self.tasks))
+
+    @cached_property
     def scenarios_by_requirement(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for scenario in self.scenarios:
@@ -200,7 +206,7 @@ def _progress(tasks: list[Definition], scenarios: list[Definition], view: Module
         "subtasks": {"done": sum(done for done, _ in marks), "total": sum(total for _, total in marks)},
         "scenarios": {
             "total": len(scenarios),
-            "with_task": len(ids & view.tasks_by_scenario.keys()),
+            "with_task": len(ids & view.tasked),
             "tested": len(ids & view.tests.keys()),
             "released": len(ids & view.releases.keys()),
             "actual": len(ids & view.actual_ids),
@@ -231,7 +237,7 @@ def _step(view: ModuleView) -> Step:
     cross = len(view.facts["design_refs"])
     design = f"design cross-referenced ({_count(cross, 'ID')})" if cross else "design not yet cross-referenced"
     counts = f"{_count(len(view.requirements), 'requirement')}, {_count(len(view.scenarios), 'scenario')}"
-    if not view.tasks_by_scenario:
+    if not view.tasked:
         evidence = (counts, design, f"{layout.TASKS} still the skeleton (no task cites a scenario)")
         return Step(
             "2", None, "requirements and scenarios", evidence, "tasks" if cross else "requirements-scenarios", None

@@ -38,11 +38,18 @@ def test_one_job_runs_in_this_process():
     assert results == [(0, os.getpid()), (1, os.getpid()), (2, os.getpid())]
 
 
+def _children() -> set[str]:
+    # `ps` run without a shell: the only child it lists besides the others is itself.
+    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(os.getpid())], capture_output=True, text=True)
+    return set(listed.stdout.split())
+
+
 def test_closing_the_stream_stops_the_workers():
+    before = _children()  # an earlier test in this process may have left a child of its own
     stream = pool.stream(lambda index: time.sleep(0.2) or index, 50, 2, on_lost=lambda index: -1)
     next(stream)
+    during = _children() - before
     stream.close()
-    # `ps` run without a shell: the only child it may list besides the workers is itself.
-    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(os.getpid())], capture_output=True, text=True)
-    children = listed.stdout.split()
-    assert len(children) <= 1, f"no worker is left running (the ps itself may be listed): {children}"
+    left = _children() - before
+    assert len(during) >= 3, f"two workers ran (and the ps): {during}"
+    assert len(left) <= 1, f"no worker is left running (the ps itself may be listed): {left}"

@@ -19,6 +19,8 @@ from prompt_helpers import PIPELINE, lay_outside
 
 from modforge.spec import layout
 
+pytestmark = pytest.mark.slow
+
 MODULE = "modules/cred-store"
 PHASE_2 = "phase2"  # past the last stage: the first subtask of phase 2 checked off
 # (stage, status step, status phase, gate that passes, (next gate, phase, failing file, a word of its message))

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from modforge.spec import grammar, layout, naming
 
+pytestmark = pytest.mark.slow
+
 MODFORGE = [sys.executable, "-m", "modforge"]
 FIXTURES = Path(__file__).parent / "fixtures"
 

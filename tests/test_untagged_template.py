@@ -26,9 +26,12 @@ OLD = "0.1.0"
 OWNER_HEADING = "## Security and Tenancy (REQ-1)"  # the owner's own words on the heading 0.2.0 renames
 MIGRATED_HEADING = "## Security (REQ-1)"
 
-pytestmark = pytest.mark.skipif(
-    releases.parse_version(__version__) <= releases.parse_version(OLD), reason="needs a release before this one"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        releases.parse_version(__version__) <= releases.parse_version(OLD), reason="needs a release before this one"
+    ),
+]
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ from modforge import __version__
 from modforge.lifecycle import releases
 from modforge.spec import layout
 
+pytestmark = pytest.mark.slow
+
 NEXT = ".".join([*__version__.split(".")[:2], str(int(__version__.split(".")[2]) + 1)])
 
 

@@ -23,6 +23,8 @@ from modforge.documents import parser
 from modforge.lifecycle import conflicts, releases
 from modforge.spec import layout
 
+pytestmark = pytest.mark.slow
+
 OLD_VERSIONS = [v for v in template_repos.versions() if v != __version__]
 MODULES = [
     {"module_name": "cred-store", "persistence": "true"},

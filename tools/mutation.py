@@ -1,21 +1,23 @@
-"""Mutation testing of the modules that decide findings and outputs (`make mutation`), one module at a time.
+"""Mutation testing of the modules that decide findings and outputs (`make mutation`), with a score per module.
 
 Usage: .venv/bin/python tools/mutation.py [MODULE ...] [--report] [--max-children N]
        .venv/bin/python tools/mutation.py --mutmut show|results|browse ...   (mutmut itself, with the patch below)
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the checkout to mutants/, rewrites each function of the
 configured modules into its mutants behind a trampoline, records once which tests call which function, and runs for
-each mutant only those tests, stopping at the first failure. This script runs it module by module (a chunk each:
-`mutmut run "modforge.spec.grammar.*"`) and then reports per module: mutants killed, surviving, without a test,
-timed out, and the score, killed / (all - equivalent). A mutant no test can tell from the original is listed in
-mutation-equivalents.toml beside pyproject.toml, with the changed line and the reason; an entry whose line no longer
-matches the mutant's is reported as stale, so a renumbered mutant is never excused by an old reason.
+each mutant only those tests, stopping at the first failure. This script runs it once for the modules named (all
+configured ones by default; then verdicts of functions unchanged since an earlier run are kept, so a stopped run
+resumes) and reports per module: mutants killed, surviving, without a test, timed out, and the score, killed /
+(all - equivalent). A mutant no test can tell from the original is listed in mutation-equivalents.toml beside
+pyproject.toml, with the changed line and the reason; an entry whose line no longer matches the mutant's is
+reported as stale, so a renumbered mutant is never excused by an old reason.
 
-Speed on a shared 2-core machine: each mutant runs only the fastest of the tests that call its function, up to
-TEST_BUDGET seconds of their recorded time (MODFORGE_MUTATION_TEST_BUDGET); a mutant only a slower test (a copier
-run) would kill counts as surviving, so the score is a lower bound and the fix is a fast, focused test. Property
-tests do not shrink a failing example under mutation (tests/conftest.py). MODFORGE_MUTATION_SKIP_CLEAN=1 skips
-mutmut's clean run of a module's tests, for a module run after another whose clean run passed.
+Speed on a shared 2-core machine: each mutant runs only the cheapest of the tests that call its function, up to
+TEST_BUDGET seconds of what they cost a fresh pytest session, shared fixtures included (tools/mutation_costs.py;
+MODFORGE_MUTATION_TEST_BUDGET); a mutant only a slower test (a copier run) would kill counts as surviving, so the
+score is a lower bound and the fix is a fast, focused test. Tests marked `slow` (wheel builds, fleets of copier
+updates) are left out of mutation runs altogether. Property tests do not shrink a failing example under mutation
+(tests/conftest.py). MODFORGE_MUTATION_SKIP_CLEAN=1 skips mutmut's clean run of the selected tests.
 
 The main patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
 its arguments are mutated), which would leave every rule of modforge.checker.rules unmutated, since each is declared
@@ -34,12 +36,15 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from mutation_costs import CostRecorder, Costs
+
 REPO = Path(__file__).resolve().parent.parent
+COSTS = REPO / "mutants" / "modforge-test-costs.json"  # beside mutmut's own stats (tools/mutation_costs.py)
 EQUIVALENTS = REPO / "mutation-equivalents.toml"
 GOAL = 0.85
 # Seconds of recorded test time each mutant may use, fastest tests first (see _patch_test_budget);
 # MODFORGE_MUTATION_TEST_BUDGET overrides it.
-TEST_BUDGET = 30.0
+TEST_BUDGET = 5.0
 # Decorators the patch lets mutmut look through: they only wrap the function, and have no other effect.
 TRANSPARENT_DECORATORS = {"rule", "property", "cached_property"}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout", 24: "timeout"}
@@ -106,21 +111,33 @@ def _patch_fresh_test_modules() -> None:
     execute = PytestRunner.execute_pytest
 
     def execute_pytest(self, params, **kwargs):
+        stats = os.environ.get("MUTANT_UNDER_TEST") == "stats" and "plugins" in kwargs
+        if stats:
+            # The whole stats run goes on past a failing test (mutmut stops it with -x, losing every record):
+            # a test that fails unmutated in mutmut's copy judges no mutant, and the report names it.
+            params = [param for param in params if param != "-x"]
+            kwargs["plugins"] = [*kwargs["plugins"], CostRecorder(COSTS)]
         tests = os.path.abspath("tests") + os.sep
         for name, module in list(sys.modules.items()):
             if (getattr(module, "__file__", None) or "").startswith(tests):
                 del sys.modules[name]
-        return execute(self, params, **kwargs)
+        code = execute(self, params, **kwargs)
+        if stats and code == 1:  # tests failed (not a usage or collection error)
+            failed = Costs.load(COSTS).failed
+            print(f"{len(failed)} test(s) fail unmutated in mutants/ and judge no mutant:", *failed, sep="\n  ")
+            return 0
+        return code
 
     PytestRunner.execute_pytest = execute_pytest
 
 
 def _patch_test_budget() -> None:
-    """Give each mutant only the fastest of the tests that call its function, up to TEST_BUDGET seconds of their
-    recorded time (at least one test). The functions every test calls (the ID grammar, the layout) would otherwise
-    run the whole selection, copier and all, for every mutant that survives, and for the clean run of each module:
-    hours on a shared 2-core machine. A mutant only a slower test would kill counts as surviving, so the score is
-    a lower bound, and the remedy is the one wanted anyway: a fast, focused test."""
+    """Give each mutant only the fastest of the tests that call its function, up to TEST_BUDGET seconds of what
+    they cost a fresh session, shared fixtures included (tools/mutation_costs.py; at least one test). The functions
+    every test calls (the ID grammar, the layout) would otherwise run the whole selection, copier and all, for every
+    mutant that survives, and for the clean run of each module: hours on a shared 2-core machine. A mutant only a
+    slower test would kill counts as surviving, so the score is a lower bound, and the remedy is the one wanted
+    anyway: a fast, focused test."""
     import mutmut.__main__ as mutmut_main
     from mutmut.state import state
 
@@ -129,15 +146,12 @@ def _patch_test_budget() -> None:
 
     def collect_or_load_stats(*args, **kwargs):
         collect(*args, **kwargs)  # saves the full map to mutants/mutmut-stats.json; only this run's copy is cut
-        durations = state().duration_by_test
+        costs, durations = Costs.load(COSTS), state().duration_by_test
         for function, tests in state().tests_by_mangled_function_name.items():
-            kept, spent = set(), 0.0
-            for test in sorted(tests, key=lambda test: (durations.get(test, 0.0), test)):
-                spent += durations.get(test, 0.0)
-                if kept and spent > budget:
-                    break
-                kept.add(test)
-            state().tests_by_mangled_function_name[function] = kept
+            state().tests_by_mangled_function_name[function] = costs.select(tests, budget, durations)
+        # mutmut sets each mutant's time limit and order from these: make them what a fresh session pays.
+        for test in costs.own:
+            durations[test] = costs.session({test}, durations)
 
     mutmut_main.collect_or_load_stats = collect_or_load_stats
     if os.environ.get("MODFORGE_MUTATION_SKIP_CLEAN"):
@@ -246,12 +260,13 @@ def main() -> int:
     if "MODFORGE_UPSTREAM" not in os.environ and upstream.is_dir():
         os.environ["MODFORGE_UPSTREAM"] = str(upstream)  # mutants/ is one folder deeper than the checkout
     if not args.report:
-        for module in modules:
-            print(f"--- {module}", flush=True)
-            command = [sys.executable, __file__, "--mutmut", "run", f"{module}.*", "--max-children"]
-            if subprocess.run([*command, str(args.max_children)], cwd=REPO, check=False).returncode != 0:
-                print(f"mutmut stopped on {module}: see its output above", file=sys.stderr)
-                return 2
+        # One mutmut run for all of them: one collection of the suite and one clean run. Without names mutmut
+        # also keeps the verdicts of an earlier run whose code has not changed, so a stopped run resumes.
+        patterns = [f"{module}.*" for module in args.modules]
+        command = [sys.executable, __file__, "--mutmut", "run", *patterns, "--max-children", str(args.max_children)]
+        if subprocess.run(command, cwd=REPO, check=False).returncode != 0:
+            print("mutmut stopped: see its output above", file=sys.stderr)
+            return 2
     return 0 if report(modules) else 1
 
 

@@ -135,6 +135,20 @@ def test_a_path_setting_that_leaves_the_monorepo_is_refused(mono: Monorepo, sett
     assert mono.snapshot() == before
 
 
+@pytest.mark.parametrize("value", [".", "./.", "/"])
+def test_a_path_setting_naming_the_root_itself_says_so(mono: Monorepo, value: str) -> None:
+    (mono.root / ".modforge.toml").write_text(f'[paths]\nmodules = "{value}"\n')
+    before = mono.snapshot()
+
+    said = refused(wire(mono), "wire")
+
+    if value == "/":
+        assert "leaves the monorepo" in said
+    else:
+        assert "the monorepo root itself; name a folder under it, such as 'modules'" in said
+    assert mono.snapshot() == before
+
+
 def test_new_never_creates_a_module_outside_through_the_modules_setting(mono: Monorepo, template_dir: Path) -> None:
     (mono.root / ".modforge.toml").write_text('[paths]\nmodules = "../outside"\n')
     before = mono.snapshot()

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from modforge import config
 from modforge.errors import ModforgeError
@@ -21,6 +21,12 @@ from modforge.spec import layout
 TABLE = "paths"
 DEFAULT_CONFIGS = ("config/quickstart.yaml", "config/e2e-local.yaml")
 DEFAULT_E2E_TESTS = layout.E2E_TESTS_DIR
+_EXAMPLES = {  # a folder to suggest for each setting
+    "modules": layout.MODULES_DIR,
+    "server_crate": "server",
+    "configs": DEFAULT_CONFIGS[0],
+    "e2e_tests": DEFAULT_E2E_TESTS,
+}
 REGISTRATION_FILE = "src/registered_modules.rs"  # in the server crate
 
 
@@ -71,6 +77,11 @@ def _inside(value: str, key: str, source: str) -> str:
     try:
         return confine.relative_posix(value.strip().rstrip("/"))
     except ModforgeError:
+        if not PurePosixPath(value.strip()).parts:  # "." or "./."
+            raise ModforgeError(
+                f"{key} in {source} is {value!r}, the monorepo root itself; name a folder under it, such as "
+                f"{_EXAMPLES[key]!r}"
+            ) from None
         raise ModforgeError(
             f"{key} in {source} is {value!r}, which leaves the monorepo; write a path relative to its root, without .."
         ) from None

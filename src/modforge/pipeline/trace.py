@@ -86,11 +86,9 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
     rows = []
     covered: dict[str, list[str]] = {}  # module requirement -> the scenarios that cite it
     for id_, line, title, phase, cites, _ in view.scenarios:
-        # id_run inlined (global, then module requirements): this runs once per scenario, by the ten thousand
-        first = bisect_left(cites, "REQ-")
-        module = bisect_left(cites, "REQ-A", first)
-        requirements = cites[module : bisect_left(cites, "REQ.", module)]
-        globals_ = cites[first:module]  # with those of the requirements the scenario cites
+        # a scenario cites requirements only (facts.CITES), the global ones first (facts.id_run)
+        module = bisect_left(cites, "REQ-A")
+        globals_, requirements = cites[:module], cites[module:]  # globals_: with those of its requirements
         if requirements:
             union = {*globals_}
             for requirement in requirements:

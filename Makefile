@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := scratch/demo
 
-.PHONY: venv demo test lint bench mutation clean release-prepare release-fixtures release-record
+.PHONY: venv demo test lint bench mutation clean release-prepare release-fixtures release-record trace-screenshot
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "modforge needs Python >= 3.11; run make PYTHON=python3.11 ...")'
@@ -47,6 +47,10 @@ bench: venv
 	$(BIN)/python bench/copy.py
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/adversarial.py
+
+# docs/trace.png, the trace page of the pipeline fixtures (tests/fixtures/pipeline/) in headless Chromium.
+trace-screenshot: venv
+	$(BIN)/python scripts/trace_screenshot.py
 
 # Template releases (docs/releasing.md): VERSION=0.3.0, MIGRATION=1 when the release changes files modules have.
 release-prepare: venv

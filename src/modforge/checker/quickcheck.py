@@ -184,8 +184,9 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read:
     """Whether every rule is proven silent on the module `source` holds (False: not proven, check it).
 
     With `read`, a proven module's texts as the proof read them (comments and code blanked, a newline put in
-    front) and the ID spellings each holds are put in it, as "texts" and "spellings" by document name:
-    modforge.pipeline.facts reads a module's facts from them instead of reading it twice."""
+    front), the ID spellings each holds and its ID tokens of each keyword in text order are put in it, as "texts",
+    "spellings" and "tokens" by document name: modforge.pipeline.facts reads a module's facts from them instead
+    of reading it twice."""
     if source.extra_files:
         return False
     answers, problem = loader.read_answers(source.answers)
@@ -195,6 +196,7 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read:
     prefix = prefix.strip()
     texts: dict[str, str] = {}  # document name -> text with comments and code blanked
     spellings: dict[str, set[str]] = {}  # document name -> the ID spellings it holds
+    listed: dict[str, dict[str, list[str]]] = {}  # document name -> keyword -> its ID tokens, in text order
     for name, _path, data in source.documents:
         text = readable_text(data) if data is not None else None
         if text is None:
@@ -208,6 +210,7 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read:
         if "`" in visible:
             visible = _CODE_SPAN.sub(" ", visible)  # one-line code spans (the designs' grammar allows them)
         found: set[str] = set()
+        listed[name] = by_keyword = {}
         allowed = _ALLOWED_KEYWORDS[name]
         for keyword, pattern in zip(KEYWORDS, ID_FIND_RES, strict=True):
             if keyword in visible:
@@ -215,10 +218,11 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read:
                 if tokens and keyword not in allowed:
                     return False  # MF206
                 found.update(map(_unpadded_phase, tokens) if keyword == _PHASE else tokens)
+                by_keyword[keyword] = tokens
         texts[name], spellings[name] = visible, found
     proven = _ids_proven(texts, spellings, prefix, globals) and _counts_proven(texts)
     if proven and read is not None:
-        read.update(texts=texts, spellings=spellings)
+        read.update(texts=texts, spellings=spellings, tokens=listed)
     return proven
 
 

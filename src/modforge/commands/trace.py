@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import gc
 
-    from modforge.pipeline import collect, html, trace
+    from modforge.pipeline import collect, trace
 
     gc.disable()  # a short run over acyclic data: collecting only costs time
     if args.output is not None and args.output.is_dir():
@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = trace.render_json(parts)
     elif args.format == "html":
+        from modforge.pipeline import html  # the page's code, only for the page
+
         text = html.render(parts)
     else:
         text = trace.render_markdown(parts)

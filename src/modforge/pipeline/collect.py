@@ -27,8 +27,12 @@ def collect(paths: list[Path] | None, use_cache: bool = True, record=None) -> li
     from modforge.pipeline import code
 
     settings = load_settings(Path.cwd(), None, None, paths or [])
-    # what the workers run on a cache miss, imported once here rather than by each worker after the fork
+    # what the workers run on a cache miss, and the answers file's reader, which `code.scan` runs on every module:
+    # imported once here rather than by each worker after the fork
+    import yaml  # noqa: F401
+
     import modforge.checker.quickcheck
+    import modforge.filesystem.structured
     import modforge.pipeline.facts  # noqa: F401
 
     def also(source, facts: dict, stored: list) -> tuple:

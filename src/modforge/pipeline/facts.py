@@ -23,8 +23,8 @@ module root with `/`):
 
 `defs` holds the requirements, scenarios and tasks of the documents that define them; `extra` is `[done, total]`
 checkboxes for a task, the `**Status:**` of a scenario in ACTUAL_SCENARIOS.md, else None. A definition cites the
-IDs written in its section (the lines under its heading, to the next heading), its own excluded, sorted as
-strings (a set in C on both paths: a module holds IDs by the thousand).
+IDs of the kind its document links (CITES) written in its section (the lines under its heading, to the next
+heading), its own excluded, sorted as strings (a set in C on both paths: a module holds IDs by the thousand).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from modforge.spec import layout
-from modforge.spec.grammar import ID_FIND_RES, IdKind, ParsedId, format_id, parse_id
+from modforge.spec.grammar import ID_FIND_RES, KEYWORDS, IdKind, ParsedId, format_id, parse_id
 
 # Documents whose definitions are facts, and the kind each defines.
 DEFINING = {
@@ -43,10 +43,10 @@ DEFINING = {
     layout.ACTUAL_SCENARIOS: IdKind.SCEN,
     layout.TASKS: IdKind.TASK,
 }
-# Documents whose definitions' citations are facts (the links of the traceability matrix).
-CITING = frozenset({layout.INTENT_REQUIREMENTS, layout.INTENT_SCENARIOS, layout.TASKS})
-# The kinds of ID a citation may be: what the matrix links (a task to its scenarios, a scenario to requirements).
-LINKED = frozenset({IdKind.REQ, IdKind.GLOBAL_REQ, IdKind.SCEN})
+# Documents whose definitions' citations are facts, and the ID keyword they cite: the links of the traceability
+# matrix, a requirement to the global requirements it refines, a scenario to the requirements it verifies, a task
+# to the scenarios it builds. Nothing reads another citation, and looking for no more keeps the facts cheap.
+CITES = {layout.INTENT_REQUIREMENTS: "REQ", layout.INTENT_SCENARIOS: "REQ", layout.TASKS: "SCEN"}
 Facts = dict
 
 _CANONICAL: dict[str, str] = {}
@@ -112,9 +112,27 @@ def _written_sections(visible: str, headings: list[tuple[int, str, int]]) -> lis
     return sections
 
 
+# Canonical IDs sorted as strings (a definition's citations, say) fall in runs by kind, each two bisections away
+# however many IDs the list holds: global requirements (`REQ-<n>`: a digit after the dash), then module
+# requirements (`REQ-<PREFIX>-<n>`: a letter), then scenarios. ("." sorts right after "-".)
+GLOBAL_REQS, MODULE_REQS, ALL_REQS, SCENARIOS = (
+    ("REQ-", "REQ-A"),
+    ("REQ-A", "REQ."),
+    ("REQ-", "REQ."),
+    ("SCEN-", "SCEN."),
+)
+
+
+def id_run(ids: list[str], run: tuple[str, str]) -> list[str]:
+    """The IDs of one kind (a run above, such as SCENARIOS) in `ids`, canonical IDs sorted as strings."""
+    start = bisect_left(ids, run[0])
+    return ids[start : bisect_left(ids, run[1], start)]
+
+
 def _module_refs(ids) -> list[str]:
     """The module requirement and scenario IDs among `ids` (canonical spellings), sorted."""
-    return sorted({i for i in ids if i.startswith("SCEN-") or (i.startswith("REQ-") and i.count("-") == 2)})
+    ids = sorted(set(ids))
+    return id_run(ids, MODULE_REQS) + id_run(ids, SCENARIOS)
 
 
 # The answers status and gates read (the answers file is part of the key facts are cached under).
@@ -175,10 +193,11 @@ def from_module(module, source=None) -> Facts:
         doc = module.documents.get(name)
         if doc is None:
             continue
-        reduced = _Doc(name in CITING)
+        keyword = CITES.get(name)
+        reduced = _Doc(keyword is not None)
         reduced.heading_lines = sorted(h.line for h in doc.headings)
         if reduced.citing:
-            reduced.occurrences = [(o.line, _canonical_of(o.id)) for o in doc.ids if o.id.kind in LINKED]
+            reduced.occurrences = [(o.line, _canonical_of(o.id)) for o in doc.ids if o.id.kind.keyword == keyword]
         if kind is IdKind.REQ:
             items = [(r.id, r.line, r.title, r.phase, None) for r in doc.requirements]
         elif kind is IdKind.SCEN:
@@ -238,7 +257,7 @@ def _visible_of(path, source) -> str | None:
 # read them (comments, code blocks and code spans blanked, a newline in front), and the facts are cut from them
 # with one split at the headings and, per section, C calls only.
 _SECTIONS = re.compile(r"\n(#{2,3}) ([^\n]*)")  # split: the preamble, then hashes, heading text, body per section
-_FIND_REQ, _FIND_SCEN = ID_FIND_RES[0].findall, ID_FIND_RES[1].findall  # the kinds a definition cites
+_FINDALL = dict(zip(KEYWORDS, (pattern.findall for pattern in ID_FIND_RES), strict=True))
 _STATUS = re.compile(r"\n\*\*Status:\*\*[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"\n- \*\*(" + "|".join(layout.GAP_LABELS) + r"):\*\*")
 _DONE, _OPEN = "\n- [x] ", "\n- [ ] "  # a subtask, checked or not (the proof admits no other mark)
@@ -259,7 +278,7 @@ def from_canonical(source, read: dict) -> Facts:
         if name == layout.INTENT_DESIGN:
             _canonical_design(facts, _sections(text), read["spellings"][name])
         elif name in DEFINING:
-            facts["defs"][name] = _canonical_defs(name, text)
+            facts["defs"][name] = _canonical_defs(name, text, read["tokens"][name].get(CITES.get(name)))
         elif name == layout.INTENT_VS_ACTUAL:
             facts["gaps"] = _canonical_gaps(_sections(text))
         elif name == layout.CHANGELOG:
@@ -308,24 +327,31 @@ def _section_phase(text: str) -> int | None:
     return int(head[6:]) if head.startswith("Phase ") else None
 
 
-def _canonical_defs(name: str, text: str) -> list[list]:
+def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> list[list]:
     """Definitions with what their sections cite: a proven text spells every REQ and SCEN ID canonically, so
-    the tokens are the IDs. One split at the headings, then per section only C calls (a substring test before
-    each findall: most sections cite one kind), in a loop kept to few steps: it runs once per definition."""
+    the tokens are the IDs. One split at the headings, then per section only C calls, in a loop kept to few
+    steps: it runs once per definition.
+
+    `tokens` are the proof's tokens of the keyword the document cites, in text order. When every occurrence of
+    the keyword starts one (the counts agree), a section's tokens are the next ones, as many as the section holds
+    the keyword: no pattern runs again. Otherwise each section is searched (a substring test before each findall)."""
     parts = _SECTIONS.split(text)
     line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
-    citing = name in CITING
+    keyword = CITES.get(name)
+    find = _FINDALL.get(keyword)
+    counted = keyword is not None and tokens is not None and text.count(keyword) == len(tokens)
+    taken = parts[0].count(keyword) if counted else 0  # tokens before the section at hand
     tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
-    find_req, find_scen = _FIND_REQ, _FIND_SCEN
     group = "#" * layout.PHASE_SECTION_LEVEL
     out: list[list] = []
     append = out.append
     phase = None
     extra = None
-    cited: list[str] = []
     for hashes, heading, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         here = line
         line += body.count("\n") + 1
+        if counted:
+            start, taken = taken, taken + heading.count(keyword) + body.count(keyword)
         if hashes == group:
             phase = _section_phase(heading.strip())
             continue
@@ -336,19 +362,17 @@ def _canonical_defs(name: str, text: str) -> list[list]:
         elif statuses:
             status = _STATUS.search(body)
             extra = status.group(1) if status else None
-        if citing:
-            found = set(find_scen(body)) if "SCEN" in body else set()
-            if "REQ" in body:
-                found.update(find_req(body))
-            if "REQ" in title:
-                found.update(find_req(title))
-            if "SCEN" in title:
-                found.update(find_scen(title))
-            found.discard(id_text)
-            cited = sorted(found)
+        if counted:
+            found = set(tokens[start:taken])  # the heading's own ID among them, discarded below
+        elif find is not None:
+            found = set(find(body)) if keyword in body else set()
+            if keyword in title:
+                found.update(find(title))
         else:
-            cited = []
-        append([id_text, here, title, phase, cited, extra])
+            append([id_text, here, title, phase, [], extra])
+            continue
+        found.discard(id_text)
+        append([id_text, here, title, phase, sorted(found), extra])
     return out
 
 
@@ -373,8 +397,9 @@ def _canonical_releases(sections: list[Section]) -> list[list]:
             continue
         if "SCEN" not in body:
             continue
-        entries = releases[-1][3]
+        add = releases[-1][3].append
         for offset, row in enumerate(body.split("\n")):  # the body starts at the end of the heading's line
-            if row.startswith("- ") and "SCEN" in row:
-                entries += [[token, line + offset] for token in find(row)]  # canonical already
+            if "SCEN" in row and row[:2] == "- ":
+                for token in find(row):  # canonical already
+                    add([token, line + offset])
     return releases

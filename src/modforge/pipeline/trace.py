@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
+from modforge.pipeline.facts import GLOBAL_REQS, SCENARIOS, id_run
 from modforge.pipeline.view import ModuleView, task_done
 from modforge.spec import layout
 
@@ -43,31 +45,34 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
 
     Written as text, not built as dicts and encoded: a monorepo has scenarios by the ten thousand, and what
     rows share (a task, a release, a phase's stubs, a gap list) is encoded once and joined into each row. The
-    shape is the module docstring's; module_matrix reads it back for the Markdown view."""
+    shape is the module docstring's; module_matrix reads it back for the Markdown view. IDs are canonical
+    (letters, digits and dashes), so they are quoted as they are; other text goes through the JSON encoder's own
+    string encoder."""
     display = display or PathDisplay(os.getcwd())
     repo = view.repo_root
 
-    def where(name: str) -> str:
-        return display(view.doc_path(name) or view.root) + ":"
+    def where(name: str) -> str:  # a document's location up to the line number, as JSON without its closing quote
+        return _str(display(view.doc_path(name) or view.root) + ":")[:-1]
 
     def at(path: str, line: int) -> str:  # a location in the module's code, as JSON
         return _str(f"{display(os.path.join(repo, path))}:{line}")
 
     scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
     tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
-    # is_global and is_module_req inlined in the loops below: they run once per citation, by the hundred thousand
-    globals_of = {r.id: [c for c in r.cites if c[:4] == "REQ-" and c.count("-") == 1] for r in view.requirements}
-    task_json = {
-        t.id: f'{{"id":{_str(t.id)},"location":{_str(f"{tasks_at}{t.line}")},"done":{_BOOL[task_done(t)]}}}'
-        for t in view.tasks
-    }
-    tasks_of = {s: ",".join(task_json[t.id] for t in tasks) for s, tasks in view.tasks_by_scenario.items()}
-    releases = {
-        s: f'{{"version":{_str(v)},"date":{_value(d)},"location":{_str(f"{changelog_at}{line}")}}}'
-        for s, (v, d, line) in view.releases.items()
-    }
+    globals_of = {r.id: id_run(r.cites, GLOBAL_REQS) for r in view.requirements}
+    tasks_of: dict[str, str] = {}  # scenario -> the JSON of the tasks that cite it
+    for t in view.tasks:
+        task = f'{{"id":"{t.id}","location":{tasks_at}{t.line}","done":{_BOOL[task_done(t)]}}}'
+        for s in id_run(t.cites, SCENARIOS):
+            tasks_of[s] = f"{tasks_of[s]},{task}" if s in tasks_of else task
+    release_of = {}  # a release's JSON up to the line of its entry
+    releases = {}
+    for s, (v, d, line) in view.releases.items():
+        if (v, d) not in release_of:
+            release_of[v, d] = f'{{"version":{_str(v)},"date":{_value(d)},"location":{changelog_at}'
+        releases[s] = f'{release_of[v, d]}{line}"}}'
     code_of = {
-        s: ",".join(f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found)
+        s: ",".join([f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found])
         for s, found in view.code["cites"].items()
     }
     todos: dict[str, list[str]] = {}
@@ -75,36 +80,35 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
         todos.setdefault(phase_id, []).append(f'{{"location":{at(path, line)},"kind":"todo"}}')
     todos_of = {p.number: ",".join(todos.get(p.id, ())) for p in view.phases}
     tests_of = {
-        s: ",".join(f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found)
+        s: ",".join([f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found])
         for s, found in view.tests.items()
     }
     rows = []
-    for s in view.scenarios:
-        requirements, globals_ = [], set()
-        for c in s.cites:
-            if c[:4] == "REQ-":
-                dashes = c.count("-")
-                if dashes == 2:
-                    requirements.append(c)
-                elif dashes == 1:
-                    globals_.add(c)
-        for requirement in requirements:
-            globals_.update(globals_of.get(requirement, ()))
-        tasks, tests, release = tasks_of.get(s.id, ""), tests_of.get(s.id, ""), releases.get(s.id)
-        code = code_of.get(s.id, "")
-        todo = todos_of.get(s.phase, "")
+    covered: dict[str, list[str]] = {}  # module requirement -> the scenarios that cite it
+    for id_, line, title, phase, cites, _ in view.scenarios:
+        # a scenario cites requirements only (facts.CITES), the global ones first (facts.id_run)
+        module = bisect_left(cites, "REQ-A")
+        globals_, requirements = cites[:module], cites[module:]  # globals_: with those of its requirements
+        if requirements:
+            union = {*globals_}
+            for requirement in requirements:
+                union.update(globals_of.get(requirement, ()))
+                covered.setdefault(requirement, []).append(id_)
+            globals_ = sorted(union)
+        tasks, tests, release = tasks_of.get(id_, ""), tests_of.get(id_, ""), releases.get(id_)
+        code = code_of.get(id_, "")
+        todo = todos_of.get(phase, "")
         if todo:
             code = f"{code},{todo}" if code else todo
         rows.append(
-            f'{{"id":{_str(s.id)},"title":{_str(s.title)},"phase":{_value(s.phase)},'
-            f'"location":{_str(f"{scenarios_at}{s.line}")},"requirements":{_strs(requirements)},'
-            f'"globals":{_strs(sorted(globals_))},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
+            f'{{"id":"{id_}","title":{_str(title)},"phase":{"null" if phase is None else phase},'
+            f'"location":{scenarios_at}{line}","requirements":{_ids(requirements)},'
+            f'"globals":{_ids(globals_)},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
             f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
-    covered = view.scenarios_by_requirement
     requirement_rows = [
-        f'{{"id":{_str(r.id)},"title":{_str(r.title)},"location":{_str(f"{requirements_at}{r.line}")},'
-        f'"globals":{_strs(globals_of[r.id])},"scenarios":{_strs([s.id for s in covered.get(r.id, ())])},'
+        f'{{"id":"{r.id}","title":{_str(r.title)},"location":{requirements_at}{r.line}",'
+        f'"globals":{_ids(globals_of[r.id])},"scenarios":{_ids(covered.get(r.id, ()))},'
         f'"gaps":{"[]" if r.id in covered else _NO_SCENARIO}}}'
         for r in view.requirements
     ]
@@ -127,6 +131,11 @@ _BOOL = {True: "true", False: "false"}
 
 def _strs(items: list[str]) -> str:
     return f"[{','.join(map(_str, items))}]"
+
+
+def _ids(ids: list[str]) -> str:
+    """A list of canonical IDs, which need no escaping."""
+    return '["' + '","'.join(ids) + '"]' if ids else "[]"
 
 
 def _value(value: object) -> str:

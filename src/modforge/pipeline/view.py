@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from itertools import chain
 from typing import NamedTuple
 
+from modforge.pipeline.facts import ALL_REQS, SCENARIOS, id_run
 from modforge.spec import layout
 from modforge.spec.grammar import IdKind, format_id
 
@@ -47,14 +49,6 @@ class Step(NamedTuple):
     evidence: tuple[str, ...]
     prompt: str | None
     prompt_phase: int | None
-
-
-def is_global(id_text: str) -> bool:
-    return id_text.startswith("REQ-") and id_text.count("-") == 1
-
-
-def is_module_req(id_text: str) -> bool:
-    return id_text.startswith("REQ-") and id_text.count("-") == 2
 
 
 class ModuleView:
@@ -106,6 +100,11 @@ class ModuleView:
         return {d.id: d for d in self.defs(layout.ACTUAL_SCENARIOS)}
 
     @cached_property
+    def actual_ids(self) -> frozenset[str]:
+        """The scenarios ACTUAL_SCENARIOS.md defines (what progress counts, without building their definitions)."""
+        return frozenset([item[0] for item in self.facts["defs"].get(layout.ACTUAL_SCENARIOS, ())])
+
+    @cached_property
     def gap_entries(self) -> dict[str, int]:
         return {id_text: line for id_text, line, _ in self.facts["gaps"] if id_text}
 
@@ -128,18 +127,21 @@ class ModuleView:
     def tasks_by_scenario(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for task in self.tasks:
-            for cited in task.cites:
-                if cited[0] == "S":  # SCEN-
-                    index.setdefault(cited, []).append(task)
+            for cited in id_run(task.cites, SCENARIOS):
+                index.setdefault(cited, []).append(task)
         return index
+
+    @cached_property
+    def tasked(self) -> frozenset[str]:
+        """The scenarios some task cites (what status counts: a union in C, without the index above)."""
+        return frozenset(chain.from_iterable(id_run(task.cites, SCENARIOS) for task in self.tasks))
 
     @cached_property
     def scenarios_by_requirement(self) -> dict[str, list[Definition]]:
         index: dict[str, list[Definition]] = {}
         for scenario in self.scenarios:
-            for cited in scenario.cites:
-                if cited.startswith("REQ-"):
-                    index.setdefault(cited, []).append(scenario)
+            for cited in id_run(scenario.cites, ALL_REQS):
+                index.setdefault(cited, []).append(scenario)
         return index
 
     @cached_property
@@ -204,10 +206,10 @@ def _progress(tasks: list[Definition], scenarios: list[Definition], view: Module
         "subtasks": {"done": sum(done for done, _ in marks), "total": sum(total for _, total in marks)},
         "scenarios": {
             "total": len(scenarios),
-            "with_task": len(ids & view.tasks_by_scenario.keys()),
+            "with_task": len(ids & view.tasked),
             "tested": len(ids & view.tests.keys()),
             "released": len(ids & view.releases.keys()),
-            "actual": len(ids & view.actual_scenarios.keys()),
+            "actual": len(ids & view.actual_ids),
         },
     }
 
@@ -235,7 +237,7 @@ def _step(view: ModuleView) -> Step:
     cross = len(view.facts["design_refs"])
     design = f"design cross-referenced ({_count(cross, 'ID')})" if cross else "design not yet cross-referenced"
     counts = f"{_count(len(view.requirements), 'requirement')}, {_count(len(view.scenarios), 'scenario')}"
-    if not view.tasks_by_scenario:
+    if not view.tasked:
         evidence = (counts, design, f"{layout.TASKS} still the skeleton (no task cites a scenario)")
         return Step(
             "2", None, "requirements and scenarios", evidence, "tasks" if cross else "requirements-scenarios", None

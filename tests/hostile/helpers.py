@@ -75,23 +75,37 @@ def run(*args: object, cwd: Path | None = None) -> Result:
 
 def interrupted(delay: float, *args: object) -> Result:
     """`modforge ARGS` in this process, with SIGINT arriving after `delay` seconds (as from Ctrl-C): the
-    interrupt is raised only while the command runs, never in the test after it."""
-    inside = True
+    interrupt is raised only while the command runs, never in the test after it. A SIGINT that lands after
+    main() has returned (the command finished first) reads as the command's own result, as for a Ctrl-C
+    pressed a moment later; one that escapes main() itself still fails the test."""
+    armed = True
 
     def interrupt(_signal: int, _frame: object) -> None:
-        if inside:
+        if armed:
             raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGINT, interrupt)
     timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+    out, err = io.StringIO(), io.StringIO()
+    code: int | None = None
     timer.start()
     try:
-        return run(*args)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                with within():
+                    code = cli.main([str(arg) for arg in args])
+                    armed = False
+            except SystemExit as exit:  # argparse's usage errors
+                code = exit.code if isinstance(exit.code, int) else 2
+            except KeyboardInterrupt:
+                if code is None:
+                    raise
     finally:
-        inside = False
+        armed = False
         timer.cancel()
         timer.join()
         signal.signal(signal.SIGINT, previous)
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 def run_process(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None, **options) -> Result:

@@ -39,18 +39,19 @@ def run(args: argparse.Namespace) -> int:
     record = trace.module_markdown if args.format == "markdown" else trace.module_json
     parts = [view.record for view in collect.collect(args.paths, use_cache=not args.no_cache, record=record)]
     if args.format == "json":
-        text = trace.render_json(parts)
+        pieces = trace.json_pieces(parts)  # written as they are: the document is never joined into one string
     elif args.format == "html":
         from modforge.pipeline import html  # the page's code, only for the page
 
-        text = html.render(parts)
+        pieces = [html.render(parts)]
     else:
-        text = trace.render_markdown(parts)
+        pieces = [trace.render_markdown(parts)]
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.writelines(pieces)
         return 0
     try:
-        args.output.write_text(text, encoding="utf-8")
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.writelines(pieces)
     except OSError as error:
         raise ModforgeError(f"cannot write {args.output}: {error.strerror or error}; choose a writable path") from None
     print(f"wrote the {args.format} matrix to {args.output}", file=sys.stderr)

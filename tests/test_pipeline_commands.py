@@ -268,3 +268,19 @@ def test_facts_from_the_canonical_text_equal_facts_from_the_model(tmp_path: Path
             assert facts.from_canonical(source, read) == model_facts, module
         assert model_facts["defs"]
     assert proven >= 3  # the benchmark's modules (both spellings) and the spec's examples are proven clean
+
+
+def test_id_runs_pick_each_kind_out_of_sorted_ids() -> None:
+    """The runs status and trace bisect citations with (spelled from the grammar's keywords) hold exactly the IDs
+    of their kind, whatever the prefixes and numbers: `REQ-9` before `REQ-A1-1`, `REQ-ZZ-99` before `SCEN-A1-01`."""
+    from modforge.spec.grammar import IdKind, format_id
+
+    globals_ = [format_id(IdKind.GLOBAL_REQ, None, n) for n in (1, 9, 10, 123)]
+    requirements = [format_id(IdKind.REQ, prefix, n) for prefix in ("A1", "B", "ZZ9") for n in (1, 9, 10)]
+    scenarios = [format_id(IdKind.SCEN, prefix, n) for prefix in ("A1", "ZZ9") for n in (1, 99, 100)]
+    others = [format_id(IdKind.TASK, "A1", 1), format_id(IdKind.PHASE, "A1", 2)]
+    ids = sorted(globals_ + requirements + scenarios + others)
+    assert facts.id_run(ids, facts.GLOBAL_REQS) == sorted(globals_)
+    assert facts.id_run(ids, facts.MODULE_REQS) == sorted(requirements)
+    assert facts.id_run(ids, facts.ALL_REQS) == sorted(globals_ + requirements)
+    assert facts.id_run(ids, facts.SCENARIOS) == sorted(scenarios)

@@ -114,13 +114,15 @@ def _written_sections(visible: str, headings: list[tuple[int, str, int]]) -> lis
 
 # Canonical IDs sorted as strings (a definition's citations, say) fall in runs by kind, each two bisections away
 # however many IDs the list holds: global requirements (`REQ-<n>`: a digit after the dash), then module
-# requirements (`REQ-<PREFIX>-<n>`: a letter), then scenarios. ("." sorts right after "-".)
-GLOBAL_REQS, MODULE_REQS, ALL_REQS, SCENARIOS = (
-    ("REQ-", "REQ-A"),
-    ("REQ-A", "REQ."),
-    ("REQ-", "REQ."),
-    ("SCEN-", "SCEN."),
-)
+# requirements (`REQ-<PREFIX>-<n>`: a prefix opens with a capital letter, and digits sort before letters), then
+# scenarios. A run ends just past its keyword's dash (`.` sorts right after `-`). Spelled from the grammar's
+# keywords, so that a keyword renamed there moves the runs with it.
+_PREFIX_FLOOR = "A"  # the smallest first character of a prefix (grammar.ANY_PREFIX)
+_REQ, _SCEN = IdKind.REQ.keyword, IdKind.SCEN.keyword  # _REQ is also IdKind.GLOBAL_REQ's keyword
+GLOBAL_REQS = (f"{_REQ}-", f"{_REQ}-{_PREFIX_FLOOR}")
+MODULE_REQS = (f"{_REQ}-{_PREFIX_FLOOR}", f"{_REQ}.")
+ALL_REQS = (f"{_REQ}-", f"{_REQ}.")
+SCENARIOS = (f"{_SCEN}-", f"{_SCEN}.")
 
 
 def id_run(ids: list[str], run: tuple[str, str]) -> list[str]:
@@ -258,7 +260,8 @@ def _visible_of(path, source) -> str | None:
 # with one split at the headings and, per section, C calls only.
 _SECTIONS = re.compile(r"\n(#{2,3}) ([^\n]*)")  # split: the preamble, then hashes, heading text, body per section
 _FINDALL = dict(zip(KEYWORDS, (pattern.findall for pattern in ID_FIND_RES), strict=True))
-_STATUS = re.compile(r"\n\*\*Status:\*\*[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
+_STATUS_LINE = "\n**Status:**"
+_STATUS = re.compile(re.escape(_STATUS_LINE) + r"[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"\n- \*\*(" + "|".join(layout.GAP_LABELS) + r"):\*\*")
 _DONE, _OPEN = "\n- [x] ", "\n- [ ] "  # a subtask, checked or not (the proof admits no other mark)
 
@@ -319,10 +322,13 @@ def _canonical_design(facts: Facts, sections: list[Section], spellings: set[str]
     facts["design_refs"] = _module_refs(spellings)
 
 
+_PHASE_ID = f"{IdKind.PHASE.keyword}-"
+
+
 def _section_phase(text: str) -> int | None:
     """The phase a `##` section heads: `PHASE-X-1: Title`, untitled, or the spec's `Phase 1` task group."""
     head = text.partition(":")[0]
-    if head.startswith("PHASE-"):
+    if head.startswith(_PHASE_ID):
         return int(head.rsplit("-", 1)[1])
     return int(head[6:]) if head.startswith("Phase ") else None
 
@@ -341,21 +347,25 @@ def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> li
     find = _FINDALL.get(keyword)
     counted = keyword is not None and tokens is not None and text.count(keyword) == len(tokens)
     taken = parts[0].count(keyword) if counted else 0  # tokens before the section at hand
-    tasks, statuses = name == layout.TASKS, name == layout.ACTUAL_SCENARIOS
+    own = keyword == DEFINING[name].keyword  # a definition's own ID is among the tokens (then discarded)
+    tasks = name == layout.TASKS
+    statuses = name == layout.ACTUAL_SCENARIOS and _STATUS_LINE in text  # none to look for in a section otherwise
     group = "#" * layout.PHASE_SECTION_LEVEL
     out: list[list] = []
     append = out.append
     phase = None
     extra = None
+    # A proven heading is `### <ID>: Title` exactly (or a `##` group's), with no blank around it to strip.
     for hashes, heading, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         here = line
         line += body.count("\n") + 1
         if counted:
-            start, taken = taken, taken + heading.count(keyword) + body.count(keyword)
+            start = taken
+            taken += body.count(keyword) + (heading.count(keyword) if keyword in heading else 0)
         if hashes == group:
-            phase = _section_phase(heading.strip())
+            phase = _section_phase(heading)
             continue
-        id_text, _, title = heading.strip().partition(": ")  # a definition: `### <ID>: Title`, exactly
+        id_text, _, title = heading.partition(": ")
         if tasks:
             done = body.count(_DONE)
             extra = [done, done + body.count(_OPEN)]
@@ -363,7 +373,7 @@ def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> li
             status = _STATUS.search(body)
             extra = status.group(1) if status else None
         if counted:
-            found = set(tokens[start:taken])  # the heading's own ID among them, discarded below
+            found = set(tokens[start:taken])
         elif find is not None:
             found = set(find(body)) if keyword in body else set()
             if keyword in title:
@@ -371,7 +381,8 @@ def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> li
         else:
             append([id_text, here, title, phase, [], extra])
             continue
-        found.discard(id_text)
+        if own:
+            found.discard(id_text)
         append([id_text, here, title, phase, sorted(found), extra])
     return out
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left
+from collections import defaultdict
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
-from modforge.pipeline.facts import GLOBAL_REQS, SCENARIOS, id_run
+from modforge.pipeline.facts import GLOBAL_REQS, MODULE_REQS, SCENARIOS, id_run
 from modforge.pipeline.view import ModuleView, task_done
 from modforge.spec import layout
 
@@ -84,16 +85,17 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
         for s, found in view.tests.items()
     }
     rows = []
-    covered: dict[str, list[str]] = {}  # module requirement -> the scenarios that cite it
+    covered: defaultdict[str, list[str]] = defaultdict(list)  # module requirement -> the scenarios that cite it
+    first_module = MODULE_REQS[0]
     for id_, line, title, phase, cites, _ in view.scenarios:
         # a scenario cites requirements only (facts.CITES), the global ones first (facts.id_run)
-        module = bisect_left(cites, "REQ-A")
+        module = bisect_left(cites, first_module)
         globals_, requirements = cites[:module], cites[module:]  # globals_: with those of its requirements
         if requirements:
             union = {*globals_}
             for requirement in requirements:
                 union.update(globals_of.get(requirement, ()))
-                covered.setdefault(requirement, []).append(id_)
+                covered[requirement].append(id_)
             globals_ = sorted(union)
         tasks, tests, release = tasks_of.get(id_, ""), tests_of.get(id_, ""), releases.get(id_)
         code = code_of.get(id_, "")

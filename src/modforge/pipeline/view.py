@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from itertools import chain
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from modforge.pipeline.facts import ALL_REQS, SCENARIOS, id_run
@@ -21,6 +22,7 @@ GAP_STATUSES = ("Partially implemented", "Not implemented")  # statuses an INTEN
 
 
 _new = tuple.__new__  # a named tuple from a list of its fields, without a Python call
+_ID_OF, _PHASE_OF, _EXTRA_OF = itemgetter(0), itemgetter(3), itemgetter(5)  # fields of a definition's facts
 
 
 class Definition(NamedTuple):
@@ -177,15 +179,16 @@ class ModuleView:
 
     @cached_property
     def _progress(self) -> dict[int, dict]:
-        """Each phase's progress, all phases in one pass over the module's tasks and scenarios."""
-        tasks: dict[int | None, list[Definition]] = {}
-        for task in self.tasks:
-            tasks.setdefault(task.phase, []).append(task)
-        scenarios: dict[int | None, list[Definition]] = {}
-        for scenario in self.scenarios:
-            scenarios.setdefault(scenario.phase, []).append(scenario)
-        numbers = {n for n in (*tasks, *scenarios) if n is not None}
-        return {n: _progress(tasks.get(n, []), scenarios.get(n, []), self) for n in numbers}
+        """Each phase's progress, all phases in one pass over the module's tasks and scenarios: their rows come
+        in runs of one phase (a phase's section), so they are grouped a run at a time, in C."""
+        marks: dict[int | None, list] = {}  # phase -> [done, total] of each of its tasks
+        for number, run in groupby(self.facts["defs"].get(layout.TASKS, ()), _PHASE_OF):
+            marks.setdefault(number, []).extend(map(_EXTRA_OF, run))
+        ids: dict[int | None, list[str]] = {}  # phase -> its scenarios
+        for number, run in groupby(self.facts["defs"].get(layout.INTENT_SCENARIOS, ()), _PHASE_OF):
+            ids.setdefault(number, []).extend(map(_ID_OF, run))
+        numbers = {n for n in (*marks, *ids) if n is not None}
+        return {n: _progress(marks.get(n, []), ids.get(n, []), self) for n in numbers}
 
     def written_sections(self) -> tuple[int, int]:
         design = self.facts["design"]
@@ -198,11 +201,11 @@ class ModuleView:
         return _step(self)
 
 
-def _progress(tasks: list[Definition], scenarios: list[Definition], view: ModuleView) -> dict:
-    ids = {s.id for s in scenarios}
-    marks = [t.extra for t in tasks]
+def _progress(marks: list[list[int]], scenarios: list[str], view: ModuleView) -> dict:
+    """A phase's progress from the [done, total] checkboxes of its tasks and the IDs of its scenarios."""
+    ids = set(scenarios)
     return {
-        "tasks": {"done": sum(1 for done, total in marks if total and done == total), "total": len(tasks)},
+        "tasks": {"done": sum(1 for done, total in marks if total and done == total), "total": len(marks)},
         "subtasks": {"done": sum(done for done, _ in marks), "total": sum(total for _, total in marks)},
         "scenarios": {
             "total": len(scenarios),

@@ -390,14 +390,13 @@ def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> li
 def _canonical_gaps(sections: list[Section]) -> list[list]:
     gaps = []
     for level, text, line, body in sections:
-        if level == layout.DEFINITION_LEVEL:
-            match = layout.DEFINITION_RE.match(text)
-            gaps.append([match.group("id") if match else None, line, _LABEL.findall(body)])
+        if level == layout.DEFINITION_LEVEL:  # a proven entry's heading is `### <ID>: Title`, exactly
+            gaps.append([text.partition(": ")[0], line, _LABEL.findall(body)])
     return gaps
 
 
 def _canonical_releases(sections: list[Section]) -> list[list]:
-    find = ID_FIND_RES[1].findall  # SCEN
+    find = _FINDALL[_SCEN]
     releases = []
     for level, text, line, body in sections:
         if level == 2:
@@ -406,11 +405,17 @@ def _canonical_releases(sections: list[Section]) -> list[list]:
             releases.append([version, date, line, []])
         elif not releases:
             continue
-        if "SCEN" not in body:
+        if _SCEN not in body:
+            continue
+        rows = body.split("\n")  # the body starts at the end of the heading's line: row k is on line `line + k`
+        offsets = [k for k, row in enumerate(rows) if _SCEN in row and row[:2] == "- "]
+        entries = "\n".join([rows[k] for k in offsets])
+        tokens = find(entries)  # canonical already
+        if len(tokens) == len(offsets) == entries.count(_SCEN):  # one scenario an entry: each token's line is known
+            releases[-1][3] += map(list, zip(tokens, [line + k for k in offsets], strict=True))
             continue
         add = releases[-1][3].append
-        for offset, row in enumerate(body.split("\n")):  # the body starts at the end of the heading's line
-            if "SCEN" in row and row[:2] == "- ":
-                for token in find(row):  # canonical already
-                    add([token, line + offset])
+        for k in offsets:
+            for token in find(rows[k]):
+                add([token, line + k])
     return releases

@@ -263,6 +263,8 @@ _FINDALL = dict(zip(KEYWORDS, (pattern.findall for pattern in ID_FIND_RES), stri
 _STATUS_LINE = "\n**Status:**"
 _STATUS = re.compile(re.escape(_STATUS_LINE) + r"[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"\n- \*\*(" + "|".join(layout.GAP_LABELS) + r"):\*\*")
+_GROUP_HEADING = "\n" + "#" * layout.PHASE_SECTION_LEVEL + " "
+_DEFINITION_HEADING = "\n" + "#" * layout.DEFINITION_LEVEL + " "
 _DONE, _OPEN = "\n- [x] ", "\n- [ ] "  # a subtask, checked or not (the proof admits no other mark)
 
 Section = tuple[int, str, int, str]  # (level, heading text, line, body)
@@ -335,55 +337,57 @@ def _section_phase(text: str) -> int | None:
 
 def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> list[list]:
     """Definitions with what their sections cite: a proven text spells every REQ and SCEN ID canonically, so
-    the tokens are the IDs. One split at the headings, then per section only C calls, in a loop kept to few
-    steps: it runs once per definition.
+    the tokens are the IDs. The text is cut at its `##` group headings, each group at its `###` definition
+    headings, by plain substring splits (in a proven text `#` opens a line only in a heading); then per
+    definition only C calls on its one piece (heading line and lines under it), in a loop kept to few steps: it
+    runs once per definition.
 
     `tokens` are the proof's tokens of the keyword the document cites, in text order. When every occurrence of
     the keyword starts one (the counts agree), a section's tokens are the next ones, as many as the section holds
     the keyword: no pattern runs again. Otherwise each section is searched (a substring test before each findall)."""
-    parts = _SECTIONS.split(text)
-    line = parts[0].count("\n") + 1  # a heading's line: one past the newlines before its own
     keyword = CITES.get(name)
     find = _FINDALL.get(keyword)
     counted = keyword is not None and tokens is not None and text.count(keyword) == len(tokens)
-    taken = parts[0].count(keyword) if counted else 0  # tokens before the section at hand
     own = keyword == DEFINING[name].keyword  # a definition's own ID is among the tokens (then discarded)
     tasks = name == layout.TASKS
     statuses = name == layout.ACTUAL_SCENARIOS and _STATUS_LINE in text  # none to look for in a section otherwise
-    group = "#" * layout.PHASE_SECTION_LEVEL
     out: list[list] = []
     append = out.append
-    phase = None
-    extra = None
-    # A proven heading is `### <ID>: Title` exactly (or a `##` group's), with no blank around it to strip.
-    for hashes, heading, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
-        here = line
-        line += body.count("\n") + 1
+    phase = extra = None
+    line = taken = 0  # the line of the heading at hand; the tokens before it
+    for index, group in enumerate(text.split(_GROUP_HEADING)):  # the preamble, then each `##` group
+        pieces = group.split(_DEFINITION_HEADING)  # what precedes the group's first definition, then each one
+        head = pieces[0]
+        if index:  # a group: its heading line and the lines under it
+            phase = _section_phase(head.partition("\n")[0])
+            line += head.count("\n") + 1  # past its lines, and onto the next heading's
+        else:  # the preamble: a heading's line is one past the newlines before it
+            line = head.count("\n") + 1
         if counted:
-            start = taken
-            taken += body.count(keyword) + (heading.count(keyword) if keyword in heading else 0)
-        if hashes == group:
-            phase = _section_phase(heading)
-            continue
-        id_text, _, title = heading.partition(": ")
-        if tasks:
-            done = body.count(_DONE)
-            extra = [done, done + body.count(_OPEN)]
-        elif statuses:
-            status = _STATUS.search(body)
-            extra = status.group(1) if status else None
-        if counted:
-            found = set(tokens[start:taken])
-        elif find is not None:
-            found = set(find(body)) if keyword in body else set()
-            if keyword in title:
-                found.update(find(title))
-        else:
-            append([id_text, here, title, phase, [], extra])
-            continue
-        if own:
-            found.discard(id_text)
-        append([id_text, here, title, phase, sorted(found), extra])
+            taken += head.count(keyword)
+        for piece in pieces[1:]:  # `<ID>: Title`, exactly, and the lines under it
+            here = line
+            line += piece.count("\n") + 1
+            heading = piece.partition("\n")[0]
+            id_text, _, title = heading.partition(": ")
+            if tasks:
+                done = piece.count(_DONE)
+                extra = [done, done + piece.count(_OPEN)]
+            elif statuses:
+                status = _STATUS.search(piece)
+                extra = status.group(1) if status else None
+            if counted:
+                start = taken
+                taken += piece.count(keyword)
+                found = set(tokens[start:taken])
+            elif find is not None:
+                found = set(find(piece)) if keyword in piece else set()
+            else:
+                append([id_text, here, title, phase, [], extra])
+                continue
+            if own:
+                found.discard(id_text)
+            append([id_text, here, title, phase, sorted(found), extra])
     return out
 
 

@@ -33,7 +33,7 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from modforge.checker.paths import PathDisplay
 from modforge.pipeline.facts import GLOBAL_REQS, MODULE_REQS, SCENARIOS, id_run
-from modforge.pipeline.view import ModuleView, task_done
+from modforge.pipeline.view import ModuleView, checked_off
 from modforge.spec import layout
 
 JSON_VERSION = 1
@@ -60,11 +60,13 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
 
     scenarios_at, requirements_at = where(layout.INTENT_SCENARIOS), where(layout.INTENT_REQUIREMENTS)
     tasks_at, changelog_at = where(layout.TASKS), where(layout.CHANGELOG)
-    globals_of = {r.id: id_run(r.cites, GLOBAL_REQS) for r in view.requirements}
+    # the definitions as the facts hold them (view.rows), unpacked: a module holds them by the hundred
+    requirements_defs = view.rows(layout.INTENT_REQUIREMENTS)
+    globals_of = {id_: id_run(cites, GLOBAL_REQS) for id_, _line, _title, _phase, cites, _ in requirements_defs}
     tasks_of: dict[str, str] = {}  # scenario -> the JSON of the tasks that cite it
-    for t in view.tasks:
-        task = f'{{"id":"{t.id}","location":{tasks_at}{t.line}","done":{_BOOL[task_done(t)]}}}'
-        for s in id_run(t.cites, SCENARIOS):
+    for id_, line, _title, _phase, cites, marks in view.rows(layout.TASKS):
+        task = f'{{"id":"{id_}","location":{tasks_at}{line}","done":{_BOOL[checked_off(marks)]}}}'
+        for s in id_run(cites, SCENARIOS):
             tasks_of[s] = f"{tasks_of[s]},{task}" if s in tasks_of else task
     release_of = {}  # a release's JSON up to the line of its entry
     releases = {}
@@ -87,7 +89,7 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
     rows = []
     covered: defaultdict[str, list[str]] = defaultdict(list)  # module requirement -> the scenarios that cite it
     first_module = MODULE_REQS[0]
-    for id_, line, title, phase, cites, _ in view.scenarios:
+    for id_, line, title, phase, cites, _ in view.rows(layout.INTENT_SCENARIOS):
         # a scenario cites requirements only (facts.CITES), the global ones first (facts.id_run)
         module = bisect_left(cites, first_module)
         globals_, requirements = cites[:module], cites[module:]  # globals_: with those of its requirements
@@ -97,8 +99,9 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
                 union.update(globals_of.get(requirement, ()))
                 covered[requirement].append(id_)
             globals_ = sorted(union)
-        tasks, tests, release = tasks_of.get(id_, ""), tests_of.get(id_, ""), releases.get(id_)
-        code = code_of.get(id_, "")
+        tasks, release = tasks_of.get(id_, ""), releases.get(id_)
+        tests = tests_of.get(id_, "") if tests_of else ""  # (a module without tests or code yet: no lookups)
+        code = code_of.get(id_, "") if code_of else ""
         todo = todos_of.get(phase, "")
         if todo:
             code = f"{code},{todo}" if code else todo
@@ -109,10 +112,10 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
             f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
     requirement_rows = [
-        f'{{"id":"{r.id}","title":{_str(r.title)},"location":{requirements_at}{r.line}",'
-        f'"globals":{_ids(globals_of[r.id])},"scenarios":{_ids(covered.get(r.id, ()))},'
-        f'"gaps":{"[]" if r.id in covered else _NO_SCENARIO}}}'
-        for r in view.requirements
+        f'{{"id":"{id_}","title":{_str(title)},"location":{requirements_at}{line}",'
+        f'"globals":{_ids(globals_of[id_])},"scenarios":{_ids(covered.get(id_, ()))},'
+        f'"gaps":{"[]" if id_ in covered else _NO_SCENARIO}}}'
+        for id_, line, title, _phase, _cites, _extra in requirements_defs
     ]
     phases = [{"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases]
     return (
@@ -184,9 +187,9 @@ def render_markdown(modules: list[str]) -> str:
     return "\n".join(["# Traceability matrix", "", *modules])
 
 
-def _compact(data) -> str:
-    # compact: a monorepo's matrix runs to megabytes, and the C encoder writes it only without indentation
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+# compact: a monorepo's matrix runs to megabytes, and the C encoder writes it only without indentation (one
+# encoder for the run: json.dumps would make one a call)
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _cell(items: list[str]) -> str:

@@ -22,7 +22,8 @@ GAP_STATUSES = ("Partially implemented", "Not implemented")  # statuses an INTEN
 
 
 _new = tuple.__new__  # a named tuple from a list of its fields, without a Python call
-_ID_OF, _PHASE_OF, _EXTRA_OF = itemgetter(0), itemgetter(3), itemgetter(5)  # fields of a definition's facts
+# fields of a definition's facts (a Definition's, by position)
+_ID_OF, _PHASE_OF, _CITES_OF, _EXTRA_OF = itemgetter(0), itemgetter(3), itemgetter(4), itemgetter(5)
 
 
 class Definition(NamedTuple):
@@ -83,7 +84,12 @@ class ModuleView:
 
     # --- definitions ------------------------------------------------------------------------------
     def defs(self, doc: str) -> list[Definition]:
-        return [_new(Definition, item) for item in self.facts["defs"].get(doc, ())]
+        return [_new(Definition, item) for item in self.rows(doc)]
+
+    def rows(self, doc: str) -> list[list]:
+        """A document's definitions as the facts hold them, lists of a Definition's fields: for a loop over a
+        module's definitions that unpacks each (trace's rows), without a Definition built for each."""
+        return self.facts["defs"].get(doc, ())
 
     @cached_property
     def requirements(self) -> list[Definition]:
@@ -136,7 +142,8 @@ class ModuleView:
     @cached_property
     def tasked(self) -> frozenset[str]:
         """The scenarios some task cites (what status counts: a union in C, without the index above)."""
-        return frozenset(chain.from_iterable(id_run(task.cites, SCENARIOS) for task in self.tasks))
+        cites = map(_CITES_OF, self.rows(layout.TASKS))
+        return frozenset(chain.from_iterable(id_run(cited, SCENARIOS) for cited in cites))
 
     @cached_property
     def scenarios_by_requirement(self) -> dict[str, list[Definition]]:
@@ -182,10 +189,10 @@ class ModuleView:
         """Each phase's progress, all phases in one pass over the module's tasks and scenarios: their rows come
         in runs of one phase (a phase's section), so they are grouped a run at a time, in C."""
         marks: dict[int | None, list] = {}  # phase -> [done, total] of each of its tasks
-        for number, run in groupby(self.facts["defs"].get(layout.TASKS, ()), _PHASE_OF):
+        for number, run in groupby(self.rows(layout.TASKS), _PHASE_OF):
             marks.setdefault(number, []).extend(map(_EXTRA_OF, run))
         ids: dict[int | None, list[str]] = {}  # phase -> its scenarios
-        for number, run in groupby(self.facts["defs"].get(layout.INTENT_SCENARIOS, ()), _PHASE_OF):
+        for number, run in groupby(self.rows(layout.INTENT_SCENARIOS), _PHASE_OF):
             ids.setdefault(number, []).extend(map(_ID_OF, run))
         numbers = {n for n in (*marks, *ids) if n is not None}
         return {n: _progress(marks.get(n, []), ids.get(n, []), self) for n in numbers}
@@ -205,7 +212,7 @@ def _progress(marks: list[list[int]], scenarios: list[str], view: ModuleView) ->
     """A phase's progress from the [done, total] checkboxes of its tasks and the IDs of its scenarios."""
     ids = set(scenarios)
     return {
-        "tasks": {"done": sum(1 for done, total in marks if total and done == total), "total": len(marks)},
+        "tasks": {"done": sum(map(checked_off, marks)), "total": len(marks)},
         "subtasks": {"done": sum(done for done, _ in marks), "total": sum(total for _, total in marks)},
         "scenarios": {
             "total": len(scenarios),
@@ -219,7 +226,12 @@ def _progress(marks: list[list[int]], scenarios: list[str], view: ModuleView) ->
 
 def task_done(task: Definition) -> bool:
     """A task is done when it has checkboxes and every one is checked."""
-    done, total = task.extra
+    return checked_off(task.extra)
+
+
+def checked_off(marks: list[int]) -> bool:
+    """Whether a task's [checked, total] checkboxes make it done (task_done)."""
+    done, total = marks
     return total > 0 and done == total
 
 

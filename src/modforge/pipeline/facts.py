@@ -344,10 +344,11 @@ def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> li
 
     `tokens` are the proof's tokens of the keyword the document cites, in text order. When every occurrence of
     the keyword starts one (the counts agree), a section's tokens are the next ones, as many as the section holds
-    the keyword: no pattern runs again. Otherwise each section is searched (a substring test before each findall)."""
+    the keyword: no pattern runs again (the pieces hold every occurrence, so their counts add up to the text's).
+    Otherwise each section is searched (a substring test before each findall)."""
     keyword = CITES.get(name)
     find = _FINDALL.get(keyword)
-    counted = keyword is not None and tokens is not None and text.count(keyword) == len(tokens)
+    counted = keyword is not None and tokens is not None  # until the counts disagree (checked at the end)
     own = keyword == DEFINING[name].keyword  # a definition's own ID is among the tokens (then discarded)
     tasks = name == layout.TASKS
     statuses = name == layout.ACTUAL_SCENARIOS and _STATUS_LINE in text  # none to look for in a section otherwise
@@ -388,6 +389,8 @@ def _canonical_defs(name: str, text: str, tokens: list[str] | None = None) -> li
             if own:
                 found.discard(id_text)
             append([id_text, here, title, phase, sorted(found), extra])
+    if counted and taken != len(tokens):  # an occurrence of the keyword starts no ID (`REQUIRED`): search instead
+        return _canonical_defs(name, text)
     return out
 
 

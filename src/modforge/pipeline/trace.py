@@ -68,12 +68,13 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
         task = f'{{"id":"{id_}","location":{tasks_at}{line}","done":{_BOOL[checked_off(marks)]}}}'
         for s in id_run(cites, SCENARIOS):
             tasks_of[s] = f"{tasks_of[s]},{task}" if s in tasks_of else task
-    release_of = {}  # a release's JSON up to the line of its entry
     releases = {}
+    version = date = release_at = None  # a release's JSON up to the line of its entry, made once a run of entries
     for s, (v, d, line) in view.releases.items():
-        if (v, d) not in release_of:
-            release_of[v, d] = f'{{"version":{_str(v)},"date":{_value(d)},"location":{changelog_at}'
-        releases[s] = f'{release_of[v, d]}{line}"}}'
+        if v != version or d != date:
+            version, date = v, d
+            release_at = f'{{"version":{_str(v)},"date":{_value(d)},"location":{changelog_at}'
+        releases[s] = f'{release_at}{line}"}}'
     code_of = {
         s: ",".join([f'{{"location":{at(p, line)},"kind":"cites"}}' for p, line in found])
         for s, found in view.code["cites"].items()

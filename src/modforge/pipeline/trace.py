@@ -82,7 +82,7 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
     todos: dict[str, list[str]] = {}
     for phase_id, path, line in view.todos():
         todos.setdefault(phase_id, []).append(f'{{"location":{at(path, line)},"kind":"todo"}}')
-    todos_of = {p.number: ",".join(todos.get(p.id, ())) for p in view.phases}
+    todos_of = {p.number: ",".join(todos[p.id]) for p in view.phases if p.id in todos}  # phase -> its stubs' JSON
     tests_of = {
         s: ",".join([f'{{"location":{at(p, line)},"name":{_str(n)}}}' for p, line, n in found])
         for s, found in view.tests.items()
@@ -103,7 +103,7 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
         tasks, release = tasks_of.get(id_, ""), releases.get(id_)
         tests = tests_of.get(id_, "") if tests_of else ""  # (a module without tests or code yet: no lookups)
         code = code_of.get(id_, "") if code_of else ""
-        todo = todos_of.get(phase, "")
+        todo = todos_of.get(phase) if todos_of else None
         if todo:
             code = f"{code},{todo}" if code else todo
         rows.append(

@@ -159,7 +159,7 @@ def module_part(shot: dict, module: str) -> dict:
     prefix = module.rstrip("/") + "/"
 
     def own(path: str) -> bool:
-        return path.startswith(prefix) and not path.startswith(prefix + "plugins/")
+        return path.startswith(prefix) and not path.startswith(f"{prefix}{layout.PLUGINS_DIR}/")
 
     return {
         "files": {k: v for k, v in shot["files"].items() if own(k)},

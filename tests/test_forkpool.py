@@ -49,9 +49,18 @@ def test_the_work_of_a_failing_worker_is_done_here(tmp_path: Path, failure: str)
     assert len(pids(tmp_path) - {parent}) == 2, "both workers took a chunk and failed on it"
 
 
-def test_a_failure_in_this_process_surfaces() -> None:
+def test_a_failure_in_this_process_surfaces_and_leaves_no_worker_behind(tmp_path: Path) -> None:
+    parent = os.getpid()
+
     def broken(index: int) -> int:
-        raise ValueError(f"module {index} is broken")
+        meet(tmp_path, 2)
+        if os.getpid() == parent:
+            raise ValueError(f"module {index} is broken")
+        return index
 
     with pytest.raises(ValueError, match="is broken"):
         forkpool.run(broken, 30, workers=2)
+    (worker,) = pids(tmp_path) - {parent}
+    # Reaped already: a worker left running (or a zombie) would be met by the caller's own wait for its children.
+    with pytest.raises(ChildProcessError):
+        os.waitpid(worker, os.WNOHANG)

@@ -13,13 +13,15 @@ workers need is a queue of work and a way back for their results:
   parent's.
 
 A worker that fails or cannot be started loses nothing: whatever indices have no result at the end are
-run in this process, so an error there surfaces as it would without workers.
+run in this process, so an error there surfaces as it would without workers. An error in this process
+stops and reaps the workers before it surfaces: no process is left behind for the caller to meet.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import TypeVar
@@ -48,6 +50,9 @@ def run(function: Callable[[int], T], total: int, workers: int) -> list[T]:
                 break
             children.append(child)
         results: dict[int, T] = dict(_drain(function, queue, chunk, total))
+    except BaseException:  # the error surfaces here: stop the workers first, leaving no process behind
+        _stop(children)
+        raise
     finally:
         os.close(queue)
     for pid, pipe in children:
@@ -101,6 +106,14 @@ def _fork_worker(function: Callable[[int], T], queue: int, chunk: int, total: in
             os._exit(status)
     os.close(write_end)
     return pid, read_end
+
+
+def _stop(children: list[tuple[int, int]]) -> None:
+    """End the workers without their results, and reap them (a caller that forks too must not meet them)."""
+    for pid, pipe in children:
+        os.kill(pid, signal.SIGKILL)  # never fails: an unreaped child, even one that has exited, keeps its pid
+        os.close(pipe)
+        os.waitpid(pid, 0)
 
 
 def _collect(pid: int, pipe: int) -> list[tuple[int, T]]:

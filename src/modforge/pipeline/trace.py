@@ -106,10 +106,12 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
         todo = todos_of.get(phase) if todos_of else None
         if todo:
             code = f"{code},{todo}" if code else todo
+        requirements = '["' + '","'.join(requirements) + '"]' if requirements else "[]"
+        globals_ = '["' + '","'.join(globals_) + '"]' if globals_ else "[]"
         rows.append(
             f'{{"id":"{id_}","title":{_str(title)},"phase":{"null" if phase is None else phase},'
-            f'"location":{scenarios_at}{line}","requirements":{_ids(requirements)},'
-            f'"globals":{_ids(globals_)},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
+            f'"location":{scenarios_at}{line}","requirements":{requirements},'
+            f'"globals":{globals_},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
             f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
     requirement_rows = [

@@ -108,22 +108,28 @@ def module_json(view: ModuleView, display: PathDisplay | None = None) -> str:
             code = f"{code},{todo}" if code else todo
         requirements = '["' + '","'.join(requirements) + '"]' if requirements else "[]"
         globals_ = '["' + '","'.join(globals_) + '"]' if globals_ else "[]"
-        rows.append(
-            f'{{"id":"{id_}","title":{_str(title)},"phase":{"null" if phase is None else phase},'
+        rows.append(  # each row after a comma, the first's dropped below
+            f',{{"id":"{id_}","title":{_str(title)},"phase":{"null" if phase is None else phase},'
             f'"location":{scenarios_at}{line}","requirements":{requirements},'
             f'"globals":{globals_},"tasks":[{tasks}],"code":[{code}],"tests":[{tests}],'
             f'"release":{release or "null"},"gaps":{_GAPS[not tasks, not tests, release is None]}}}'
         )
-    requirement_rows = [
-        f'{{"id":"{id_}","title":{_str(title)},"location":{requirements_at}{line}",'
-        f'"globals":{_ids(globals_of[id_])},"scenarios":{_ids(covered.get(id_, ()))},'
-        f'"gaps":{"[]" if id_ in covered else _NO_SCENARIO}}}'
-        for id_, line, title, _phase, _cites, _extra in requirements_defs
-    ]
+    requirement_rows = []
+    for id_, line, title, _phase, _cites, _extra in requirements_defs:
+        globals_, scenarios = globals_of[id_], covered.get(id_)
+        globals_ = '["' + '","'.join(globals_) + '"]' if globals_ else "[]"
+        covering = '"scenarios":["' + '","'.join(scenarios) + '"],"gaps":[]}' if scenarios else _UNCOVERED
+        requirement_rows.append(
+            f',{{"id":"{id_}","title":{_str(title)},"location":{requirements_at}{line}","globals":{globals_},{covering}'
+        )
+    for part in (rows, requirement_rows):
+        if part:
+            part[0] = part[0][1:]
     phases = [{"id": p.id, "number": p.number, "title": p.title, **view.phase_progress(p.number)} for p in view.phases]
-    return (
-        f'{{"module":{_str(view.name)},"path":{_str(display(view.root))},"prefix":{_value(view.prefix)},'
-        f'"phases":{_compact(phases)},"requirements":[{",".join(requirement_rows)}],"scenarios":[{",".join(rows)}]}}'
+    # one join: the rows are copied once into the module's text
+    head = f'{{"module":{_str(view.name)},"path":{_str(display(view.root))},"prefix":{_value(view.prefix)},'
+    return "".join(
+        [f'{head}"phases":{_compact(phases)},"requirements":[', *requirement_rows, '],"scenarios":[', *rows, "]}"]
     )
 
 
@@ -141,16 +147,12 @@ def _strs(items: list[str]) -> str:
     return f"[{','.join(map(_str, items))}]"
 
 
-def _ids(ids: list[str]) -> str:
-    """A list of canonical IDs, which need no escaping."""
-    return '["' + '","'.join(ids) + '"]' if ids else "[]"
-
-
 def _value(value: object) -> str:
     return "null" if value is None else _str(value) if isinstance(value, str) else str(value)
 
 
 _NO_SCENARIO = _strs(list(REQUIREMENT_GAPS))
+_UNCOVERED = f'"scenarios":[],"gaps":{_NO_SCENARIO}}}'  # the end of a requirement row no scenario covers
 _GAPS = {  # by (no task, no test, no release)
     (task, test, release): _strs(
         [g for g, missing in zip(SCENARIO_GAPS, (task, test, release), strict=True) if missing]

@@ -93,10 +93,16 @@ def test_the_merge_base_keeps_the_original_only_where_the_owner_and_the_migratio
     assert migration._merge_base("# D\n## Old\nbody\n", "# D\n## New\nbody\n", ours, ours_migrated) == expected
 
 
-def test_releases_are_named_in_order_once_each() -> None:
-    by_version = {str(m.version): m for m in MIGRATIONS}
+def test_releases_are_named_in_version_order_once_each() -> None:
+    def release(version: str) -> migration.Migration:
+        name = "v" + version.replace(".", "_")
+        return migration.Migration(releases.parse_version(version), name, "after", "", lambda tree: None)
+
     assert migration.releases_named([]) == "the template"
-    assert migration.releases_named([by_version["0.2.0"], by_version["0.2.0"]]) == "release 0.2.0"
+    assert migration.releases_named([release("0.2.0"), release("0.2.0")]) == "release 0.2.0"
+    assert migration.releases_named([release("0.3.0"), release("0.2.0")]) == "releases 0.2.0 and 0.3.0"
+    three = [release("0.10.0"), release("0.3.0"), release("0.2.0"), release("0.3.0")]
+    assert migration.releases_named(three) == "releases 0.2.0, 0.3.0 and 0.10.0"
 
 
 def test_run_all_runs_every_migration_on_the_tree_and_leaves_the_disk_alone(tmp_path: Path) -> None:

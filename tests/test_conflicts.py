@@ -94,11 +94,11 @@ def test_a_rej_file_names_each_line_of_the_owner_only_it_holds_with_its_line(tmp
 
 
 def test_a_rej_file_without_the_file_beside_it_names_every_line(tmp_path: Path) -> None:
-    (tmp_path / "NOTES.md.rej").write_text("@@ -0,0 +1,2 @@\n+first\n+second\n")
+    (tmp_path / "lib.rs.rej").write_text("@@ -0,0 +1,2 @@\n+fn first() {\n+}\n")
     assert conflicts.find(tmp_path) == [
-        Leftover("NOTES.md.rej", 0, "apply its 2 line(s) to NOTES.md by hand, then delete it"),
-        Leftover("NOTES.md.rej", 2, "your line is only here, not in NOTES.md: 'first'"),
-        Leftover("NOTES.md.rej", 3, "your line is only here, not in NOTES.md: 'second'"),
+        Leftover("lib.rs.rej", 0, "apply its 2 line(s) to lib.rs by hand, then delete it"),
+        Leftover("lib.rs.rej", 2, "your line is only here, not in lib.rs: 'fn first() {'"),
+        Leftover("lib.rs.rej", 3, "your line is only here, not in lib.rs: '}'"),
     ]
 
 
@@ -116,7 +116,7 @@ def test_markers_before_a_rej_file_are_all_kept(tmp_path: Path) -> None:
 def test_a_conflict_in_a_markdown_code_block_is_an_example_but_in_code_it_is_a_conflict(tmp_path: Path) -> None:
     block = "<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n"
     (tmp_path / "DESIGN.md").write_text(f"# Design\n\n```text\n{block}```\n")
-    (tmp_path / "lib.rs").write_text(f"/*\n{block}*/\n")
+    (tmp_path / "lib.rs").write_text(f"/// ```\n{block}/// ```\n")  # a doc comment's fence is no Markdown
     assert conflicts.find(tmp_path) == [Leftover("lib.rs", line, MARKER) for line in (2, 4, 6)]
 
 

@@ -116,8 +116,9 @@ def test_markers_before_a_rej_file_are_all_kept(tmp_path: Path) -> None:
 def test_a_conflict_in_a_markdown_code_block_is_an_example_but_in_code_it_is_a_conflict(tmp_path: Path) -> None:
     block = "<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n"
     (tmp_path / "DESIGN.md").write_text(f"# Design\n\n```text\n{block}```\n")
-    (tmp_path / "lib.rs").write_text(f"/// ```\n{block}/// ```\n")  # a doc comment's fence is no Markdown
-    assert conflicts.find(tmp_path) == [Leftover("lib.rs", line, MARKER) for line in (2, 4, 6)]
+    # Rust is no Markdown: a fence in a raw string hides nothing.
+    (tmp_path / "lib.rs").write_text(f'const EXAMPLE: &str = r#"\n```\n{block}```\n"#;\n')
+    assert conflicts.find(tmp_path) == [Leftover("lib.rs", line, MARKER) for line in (3, 5, 7)]
 
 
 def test_markers_in_a_file_that_is_not_utf8_are_found_and_a_nul_anywhere_means_binary(tmp_path: Path) -> None:

@@ -594,3 +594,35 @@ def test_any_documents_give_findings_never_an_exception(tmp_path_factory, docume
         assert diagnostic.line >= 1
         assert diagnostic.column >= 1
         assert diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("replacement", "expected"),
+    [
+        (
+            ("TASK-OAGW-02: Domain", "TASK-OAGW-07: Domain"),
+            [
+                (14, "TASK-OAGW-07 skips TASK-OAGW-02 and more"),
+                (19, "TASK-OAGW-03 comes after TASK-OAGW-07"),
+                (24, "TASK-OAGW-04 comes after TASK-OAGW-07"),
+                (30, "TASK-OAGW-05 comes after TASK-OAGW-07"),
+                (35, "TASK-OAGW-06 comes after TASK-OAGW-07"),
+            ],
+        ),
+        (
+            ("TASK-OAGW-05: Timeout", "TASK-OAGW-03: Timeout"),
+            [(30, "TASK-OAGW-03 repeats the task at line 19"), (35, "TASK-OAGW-06 skips TASK-OAGW-05")],
+        ),
+        (("TASK-OAGW-06: Health", "TASK-OAGW-07: Health"), [(35, "TASK-OAGW-07 skips TASK-OAGW-06")]),
+        # An ID without its prefix: the one it should follow is named with the module's prefix.
+        (("TASK-OAGW-06: Health", "TASK-09: Health"), [(35, "TASK-09 skips TASK-OAGW-06 and more")]),
+    ],
+    ids=["step-back", "repeat", "skip-one", "unprefixed"],
+)
+def test_task_sequence_names_the_task_it_expected(module: Path, replacement, expected) -> None:
+    edit(module, D.TASKS, replacement)
+    diagnostics = check_module(load_module(module), settings=Settings())
+    fix = ": number tasks 1, 2, 3 ... across all phases, with no gap or repeat"
+    assert [(d.line, d.message) for d in diagnostics if d.code == "MF502"] == [
+        (line, message + fix) for line, message in expected
+    ]

@@ -79,3 +79,49 @@ def test_a_rej_file_whose_lines_the_file_beside_it_holds_is_named_as_safe_to_del
     assert conflicts.find(tmp_path) == [
         Leftover("TASKS.md.rej", 0, "rejected hunks; TASKS.md holds every line they add: delete the file")
     ]
+
+
+def test_a_rej_file_names_each_line_of_the_owner_only_it_holds_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "TASKS.md").write_text("# Tasks\n- [ ] 1.1 Kept by the merge\n")
+    (tmp_path / "TASKS.md.rej").write_text(
+        "--- a/TASKS.md\n+++ b/TASKS.md\n@@ -1,2 +1,4 @@\n # Tasks\n+- [ ] 1.1 Kept by the merge\n+\n"
+        "+- [ ] 1.9 Owner's own task\n"
+    )
+    assert conflicts.find(tmp_path) == [
+        Leftover("TASKS.md.rej", 0, "apply its 1 line(s) to TASKS.md by hand, then delete it"),
+        Leftover("TASKS.md.rej", 7, 'your line is only here, not in TASKS.md: "- [ ] 1.9 Owner\'s own task"'),
+    ]
+
+
+def test_a_rej_file_without_the_file_beside_it_names_every_line(tmp_path: Path) -> None:
+    (tmp_path / "lib.rs.rej").write_text("@@ -0,0 +1,2 @@\n+fn first() {\n+}\n")
+    assert conflicts.find(tmp_path) == [
+        Leftover("lib.rs.rej", 0, "apply its 2 line(s) to lib.rs by hand, then delete it"),
+        Leftover("lib.rs.rej", 2, "your line is only here, not in lib.rs: 'fn first() {'"),
+        Leftover("lib.rs.rej", 3, "your line is only here, not in lib.rs: '}'"),
+    ]
+
+
+def test_markers_before_a_rej_file_are_all_kept(tmp_path: Path) -> None:
+    (tmp_path / "A.rs").write_text("<<<<<<< ours\n=======\n>>>>>>> theirs\n")
+    (tmp_path / "B.rs.rej").write_text("@@ -1 +1 @@\n")
+    assert conflicts.find(tmp_path) == [
+        Leftover("A.rs", 1, MARKER),
+        Leftover("A.rs", 2, MARKER),
+        Leftover("A.rs", 3, MARKER),
+        Leftover("B.rs.rej", 0, REJECTED),
+    ]
+
+
+def test_a_conflict_in_a_markdown_code_block_is_an_example_but_in_code_it_is_a_conflict(tmp_path: Path) -> None:
+    block = "<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n"
+    (tmp_path / "DESIGN.md").write_text(f"# Design\n\n```text\n{block}```\n")
+    # Rust is no Markdown: a fence in a raw string hides nothing.
+    (tmp_path / "lib.rs").write_text(f'const EXAMPLE: &str = r#"\n```\n{block}```\n"#;\n')
+    assert conflicts.find(tmp_path) == [Leftover("lib.rs", line, MARKER) for line in (3, 5, 7)]
+
+
+def test_markers_in_a_file_that_is_not_utf8_are_found_and_a_nul_anywhere_means_binary(tmp_path: Path) -> None:
+    (tmp_path / "latin1.rs").write_bytes("<<<<<<< ours\ncaf\u00e9\n=======\n>>>>>>> theirs\n".encode("latin-1"))
+    (tmp_path / "data.bin").write_bytes(b"<<<<<<< ours\n=======\n>>>>>>> theirs\n\0")
+    assert conflicts.find(tmp_path) == [Leftover("latin1.rs", line, MARKER) for line in (1, 3, 4)]

@@ -179,3 +179,44 @@ def test_github_prints_nothing_when_there_is_nothing_to_annotate():
 
 def test_every_format_has_a_printer():
     assert set(output.PRINTERS) == set(output.FORMATS) == {"text", "json", "github", "sarif"}
+
+
+def test_a_json_error_is_indented_and_keeps_non_ascii_text_as_written():
+    assert output.json_error("check", "fichier « introuvable »", 2) == (
+        "{\n"
+        '  "schema_version": 1,\n'
+        f'  "modforge_version": "{__version__}",\n'
+        '  "error": {\n'
+        '    "command": "check",\n'
+        '    "message": "fichier « introuvable »",\n'
+        '    "exit_code": 2\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_sarif_escapes_a_relative_path_as_a_uri_keeping_its_folders(tmp_path):
+    (tmp_path / ".git").mkdir()
+    finding = ERROR._replace(path="docs/my notes/é.md")
+    log = json.loads(output.render([finding], output.Summary.of([finding], 1, 9), "sarif", cwd=str(tmp_path)))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "docs/my%20notes/%C3%A9.md", "uriBaseId": "%SRCROOT%"}
+
+
+@pytest.mark.parametrize(
+    ("workspace", "expected"),
+    [
+        ("{root}", "modules/oagw/docs/TASKS.md"),  # GitHub's checkout without .git: named from the workspace
+        ("{root}/", "modules/oagw/docs/TASKS.md"),
+        ("{root}/modules/oa", "docs/TASKS.md"),  # a sibling folder whose name starts the same is not a parent
+        ("{root}/modules/oagw", "docs/TASKS.md"),  # the module itself is the workspace: named from it
+    ],
+    ids=["root", "trailing-slash", "sibling-prefix", "module"],
+)
+def test_without_git_paths_are_named_from_the_github_workspace_they_are_in(tmp_path, monkeypatch, workspace, expected):
+    module = tmp_path / "modules" / "oagw"
+    module.mkdir(parents=True)
+    monkeypatch.setenv("GITHUB_WORKSPACE", workspace.format(root=tmp_path))
+    finding = ERROR._replace(path="docs/TASKS.md")
+    text = output.render([finding], output.Summary.of([finding], 1, 9), "github", cwd=str(module))
+    assert text == f"::error file={expected},line=12,col=5,title=MF203::TASK-OAGW-12 is not defined\n"

@@ -154,6 +154,16 @@ def _patch_test_budget() -> None:
             durations[test] = costs.session({test}, durations)
 
     mutmut_main.collect_or_load_stats = collect_or_load_stats
+    tests_for = mutmut_main.tests_for_mutant_names
+
+    def tests_for_mutant_names(mutant_names):
+        # No names (every module) made mutmut's clean run the whole suite, tests failing unmutated included:
+        # the clean run proves the tests mutants will run, so it runs exactly those.
+        if not mutant_names:
+            return set().union(*state().tests_by_mangled_function_name.values())
+        return tests_for(mutant_names)
+
+    mutmut_main.tests_for_mutant_names = tests_for_mutant_names
     if os.environ.get("MODFORGE_MUTATION_SKIP_CLEAN"):
         # The clean run (the chunk's tests, unmutated) proves they pass in mutants/ before any failure is read
         # as a kill; once one module's clean run has passed, the next ones repeat mostly the same tests.

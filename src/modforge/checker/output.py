@@ -216,7 +216,7 @@ def _artifact(path: str) -> dict[str, str]:
 
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}  # quote keeps the `/` between folders
 
 
 PRINTERS = {"text": text, "json": json_, "github": github, "sarif": sarif}

@@ -31,7 +31,7 @@ def find(root: Path) -> list[Leftover]:
     for file in _files(root):
         relative = file.relative_to(root).as_posix()
         if file.name.endswith(".rej"):
-            found += _rejected(root, file, relative)
+            found += _rejected(file, relative)
             continue
         text = _text(file)
         if text is None:
@@ -53,20 +53,20 @@ def _files(root: Path):
             yield Path(folder, name)
 
 
-def _rejected(root: Path, rej: Path, relative: str) -> list[Leftover]:
+def _rejected(rej: Path, relative: str) -> list[Leftover]:
     """What a `*.rej` file holds that the file beside it lacks: the lines of the owner's change (the hunks'
     `+` lines) found nowhere in that file exist only in the `.rej`, and are named one by one."""
     target = rej.with_name(rej.name.removesuffix(".rej"))
     text, current = _text(rej) or "", _text(target) or ""
     present = {line.strip() for line in current.splitlines()}
     lost = []
-    added = 0
-    in_hunk = False
+    adds_lines = False
+    in_hunk = False  # the lines before the first hunk are the file names (`+++ b/TASKS.md`), not content
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("@@"):
             in_hunk = True
         elif in_hunk and line.startswith("+") and line[1:].strip():
-            added += 1
+            adds_lines = True
             if line[1:].strip() not in present:
                 lost.append(
                     Leftover(relative, number, f"your line is only here, not in {target.name}: {line[1:].strip()!r}")
@@ -74,7 +74,7 @@ def _rejected(root: Path, rej: Path, relative: str) -> list[Leftover]:
     if lost:
         lost.append(Leftover(relative, 0, f"apply its {len(lost)} line(s) to {target.name} by hand, then delete it"))
         return lost
-    if added:
+    if adds_lines:
         return [Leftover(relative, 0, f"rejected hunks; {target.name} holds every line they add: delete the file")]
     return [Leftover(relative, 0, "rejected hunks of the update; apply them by hand, then delete the file")]
 

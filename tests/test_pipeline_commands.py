@@ -270,6 +270,31 @@ def test_facts_from_the_canonical_text_equal_facts_from_the_model(tmp_path: Path
     assert proven >= 3  # the benchmark's modules (both spellings) and the spec's examples are proven clean
 
 
+def test_facts_agree_where_the_quick_readings_do_not_hold(tmp_path: Path) -> None:
+    """The canonical reading's shortcuts each have a slower way for a text they do not fit, and both builders still
+    agree there: a keyword that starts no ID (`REQUIRED` in a scenario, `SCENARIOS` in a task: the tokens cannot be
+    dealt out by counts), a changelog entry naming two scenarios."""
+    from modforge.checker import quickcheck
+
+    module = _bench_module(tmp_path)
+    docs = module / "docs"
+    edits = {
+        "INTENT_SCENARIOS.md": ("- **AND** a span is recorded", "- **AND** a REQUIRED span is recorded"),
+        "TASKS.md": ("Step 2 (", "Step 2 of the SCENARIOS ("),
+        "CHANGELOG.md": ("- SCEN-MAAAB-01: Case 1", "- SCEN-MAAAB-01: Case 1, with SCEN-MAAAB-02"),
+    }
+    for name, (old, new) in edits.items():
+        text = (docs / name).read_text(encoding="utf-8")
+        assert old in text, name
+        (docs / name).write_text(text.replace(old, new), encoding="utf-8")
+    source = loader.read_module(module)
+    read: dict = {}
+    assert quickcheck.proven_clean(source, loader.load_global_requirements(source.repo_root), read)
+    model_facts = facts.from_module(loader.build_module(source), source)
+    assert facts.from_canonical(source, read) == model_facts
+    assert ["SCEN-MAAAB-02", 9] in model_facts["releases"][1][3]  # both scenarios of the entry, on its line
+
+
 def test_id_runs_pick_each_kind_out_of_sorted_ids() -> None:
     """The runs status and trace bisect citations with (spelled from the grammar's keywords) hold exactly the IDs
     of their kind, whatever the prefixes and numbers: `REQ-9` before `REQ-A1-1`, `REQ-ZZ-99` before `SCEN-A1-01`."""

@@ -210,8 +210,9 @@ def test_sarif_escapes_a_relative_path_as_a_uri_keeping_its_folders(tmp_path):
         ("{root}/", "modules/oagw/docs/TASKS.md"),
         ("{root}/modules/oa", "docs/TASKS.md"),  # a sibling folder whose name starts the same is not a parent
         ("{root}/modules/oagw", "docs/TASKS.md"),  # the module itself is the workspace: named from it
+        ("/", "{relative}/modules/oagw/docs/TASKS.md"),  # the file system's root as the workspace
     ],
-    ids=["root", "trailing-slash", "sibling-prefix", "module"],
+    ids=["root", "trailing-slash", "sibling-prefix", "module", "file-system-root"],
 )
 def test_without_git_paths_are_named_from_the_github_workspace_they_are_in(tmp_path, monkeypatch, workspace, expected):
     module = tmp_path / "modules" / "oagw"
@@ -219,4 +220,28 @@ def test_without_git_paths_are_named_from_the_github_workspace_they_are_in(tmp_p
     monkeypatch.setenv("GITHUB_WORKSPACE", workspace.format(root=tmp_path))
     finding = ERROR._replace(path="docs/TASKS.md")
     text = output.render([finding], output.Summary.of([finding], 1, 9), "github", cwd=str(module))
+    expected = expected.format(relative=str(tmp_path).lstrip("/"))
     assert text == f"::error file={expected},line=12,col=5,title=MF203::TASK-OAGW-12 is not defined\n"
+
+
+def test_render_prints_text_in_colour_when_asked_and_every_format_with_its_summary(tmp_path):
+    summary = output.Summary.of([ERROR], 1, 9)
+    assert output.render([ERROR], summary, "text", color=True) == output.text([ERROR], summary, color=True)
+    assert "\033[" in output.render([ERROR], summary, "text", color=True)
+    assert "\033[" not in output.render([ERROR], summary)
+    assert json.loads(output.render([ERROR], summary, "json"))["summary"]["errors"] == 1
+    sarif = output.render([ERROR], summary, "sarif", cwd=str(tmp_path))
+    assert json.loads(sarif)["runs"][0]["results"][0]["ruleId"] == "MF203"
+
+
+def test_sarif_is_indented_keeps_non_ascii_text_and_starts_lines_and_columns_at_one(tmp_path):
+    (tmp_path / ".git").mkdir()
+    first = ERROR._replace(line=1, column=1, message="« premier »")
+    whole_line = ERROR._replace(line=3, column=0)
+    diagnostics = [first, whole_line]
+    sarif = output.render(diagnostics, output.Summary.of(diagnostics, 1, 9), "sarif", cwd=str(tmp_path))
+    assert sarif.startswith('{\n  "$schema": "https://docs.oasis-open.org/sarif/')
+    assert sarif.endswith("\n}\n")
+    assert '"text": "« premier »"' in sarif
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in json.loads(sarif)["runs"][0]["results"]]
+    assert regions == [{"startLine": 1, "startColumn": 1}, {"startLine": 3, "startColumn": 1}]

@@ -194,7 +194,7 @@ def scenarios_cite_requirements(gate: Gate) -> list[Failure]:
     return [
         Failure(path, s.line, f"{s.id} cites no requirement: name the REQ it verifies in a step")
         for s in gate.view.scenarios
-        if not any(cited.startswith("REQ-") for cited in s.cites)
+        if not any(cited.startswith(f"{IdKind.REQ.keyword}-") for cited in s.cites)
     ]
 
 

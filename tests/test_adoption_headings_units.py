@@ -188,9 +188,9 @@ def test_task_groups_are_numbered_in_order_skipping_numbers_in_use(tmp_path) -> 
 
 
 def test_a_single_task_group_takes_the_first_free_number(tmp_path) -> None:
-    tree = tree_of(tmp_path, **{layout.TASKS: "# Tasks\n\n### TASK-GW-01: SDK\n\n### 1. Domain\n"})
-    assert headings.assign_task_ids(tree, tree.document(layout.TASKS), "GW", {}) == ["TASK-GW-02"]
-    assert changed(tree) == {"docs/TASKS.md": "# Tasks\n\n### TASK-GW-01: SDK\n\n### TASK-GW-02: Domain\n"}
+    tree = tree_of(tmp_path, **{layout.TASKS: "# Tasks\n\n### TASK-GW-02: SDK\n\n### 1. Domain\n"})
+    assert headings.assign_task_ids(tree, tree.document(layout.TASKS), "GW", {}) == ["TASK-GW-01"]
+    assert changed(tree) == {"docs/TASKS.md": "# Tasks\n\n### TASK-GW-02: SDK\n\n### TASK-GW-01: Domain\n"}
 
 
 def test_task_ids_without_a_tasks_document_or_a_group_without_id(tmp_path) -> None:
@@ -203,7 +203,7 @@ def test_task_ids_without_a_tasks_document_or_a_group_without_id(tmp_path) -> No
 
 
 # --- group_by_phase: a module without phases once adoption adds a document that groups by phase ---------------
-DESIGN = "# Gateway: Design\n\n## Overview\nForwards requests.\n\n"
+DESIGN = "# Gateway: Design\n\n## Overview\nForwards requests on UNIX\n\n"
 PRISTINE_DESIGN = """# Gateway: Design
 
 ## Overview
@@ -212,7 +212,7 @@ TODO
 ## Implementation Phases
 
 ### Basic Forwarding (PHASE-GW-1)
-What the first phase delivers.
+What the first phase delivers on UNIX
 
 
 ## Appendix
@@ -264,12 +264,12 @@ def test_a_module_without_phases_gets_the_design_section_and_its_items_grouped(t
         == """# Gateway: Design
 
 ## Overview
-Forwards requests.
+Forwards requests on UNIX
 
 ## Implementation Phases
 
 ### Basic Forwarding (PHASE-GW-1)
-What the first phase delivers.
+What the first phase delivers on UNIX
 """
     )
     assert (
@@ -287,6 +287,18 @@ Scenarios of the gateway.
     )
     assert after["docs/TASKS.md"] == GROUPED_TASKS
     assert after["docs/ACTUAL_SCENARIOS.md"] == "# Gateway: Actual Scenarios\n\n## PHASE-GW-1: Basic Forwarding\n"
+
+
+def test_the_design_and_its_phases_section_keep_their_trailing_blanks(tmp_path) -> None:
+    design = "# Gateway: Design\n\n## Overview\nForwards requests.  \n"  # a hard line break
+    tree = tree_of(tmp_path, **{layout.INTENT_DESIGN: design, layout.TASKS: UNGROUPED_TASKS})
+    tree.write("docs/INTENT_SCENARIOS.md", "# Gateway: Intent Scenarios\n\n## PHASE-GW-1: Basic Forwarding\n")
+    pristine = "# D\n\n## Implementation Phases\n\n### Basic Forwarding (PHASE-GW-1)\nFirst.  \n## Appendix\n"
+    headings.group_by_phase(tree, ANSWERS, skeleton_of(pristine, []))
+    assert changed(tree)["docs/INTENT_DESIGN.md"] == (
+        "# Gateway: Design\n\n## Overview\nForwards requests.  \n\n"
+        "## Implementation Phases\n\n### Basic Forwarding (PHASE-GW-1)\nFirst.  \n"
+    )
 
 
 def test_only_documents_outside_every_phase_are_grouped(tmp_path) -> None:

@@ -67,12 +67,16 @@ The system SHALL notify.
 
 #### Details
 Sent within a second.
-
 ##### Scenario: Too deep to be one
 - **WHEN** deep
 
 #### Scenario: A change is notified
 - **THEN** a notice is sent
+
+### Other heading
+
+#### Scenario: Under another level-three heading
+- **WHEN** w
 
 ## Requirement: Not one at level two
 
@@ -84,11 +88,6 @@ Sent within a second.
 
 #### Scenario: Under a level-three heading
 - **WHEN** z
-
-### Other heading
-
-#### Scenario: Under another level-three heading
-- **WHEN** w
 """
 
 
@@ -137,7 +136,7 @@ def test_a_spec_is_read_into_its_requirements_scenarios_and_purpose() -> None:
                 ],
                 [
                     Scenario(
-                        "A change is notified", "Scenario: A change is notified", 41, ["- **THEN** a notice is sent"]
+                        "A change is notified", "Scenario: A change is notified", 40, ["- **THEN** a notice is sent"]
                     )
                 ],
             ),
@@ -148,7 +147,10 @@ def test_a_spec_is_read_into_its_requirements_scenarios_and_purpose() -> None:
 
 
 def test_a_spec_without_purpose_or_requirements() -> None:
-    text = "# Notes\n\n## Goals\nNone yet.\n\n### Requirement:\n#### Scenario: Orphan\n- **WHEN** x\n"
+    text = (
+        "#### Scenario: Before every heading\n- **WHEN** x\n\n"
+        "# Notes\n\n## Goals\nNone yet.\n\n### Requirement:\n#### Scenario: Orphan\n- **WHEN** x\n"
+    )
     assert openspec._parse("docs/DESIGN.md", text, design=True) == Source("docs/DESIGN.md", [], [], design=True)
 
 
@@ -376,6 +378,7 @@ def test_the_first_ids_of_a_module_without_any(tmp_path) -> None:
         {
             "docs/INTENT_REQUIREMENTS.md": "# Gateway: Intent Requirements\n",
             "docs/INTENT_SCENARIOS.md": "# Gateway: Intent Scenarios\n",
+            "docs/TASKS.md": "# Gateway: Tasks\n\n### TASK-GW-05: SDK\n",  # numbers of other kinds do not count
             "openspec/specs/preferences/spec.md": PREFERENCES,
         },
     )

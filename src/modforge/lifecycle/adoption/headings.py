@@ -29,23 +29,22 @@ def rewrite_phase_headings(tree: ModuleTree, docs: dict[str, Any], answers: dict
     for name, doc in docs.items():
         if doc is None or name not in (*PHASE_DOCS, *layout.DESIGN_DOCS):
             continue
+        legacy = [(line, number, title) for line, number, title, is_legacy in phase_headings(doc) if is_legacy]
+        if not legacy:
+            continue
         path = tree.doc_path(name)
         lines = tree.read(path).splitlines(keepends=True)
-        changed = False
-        for line, number, title, legacy in phase_headings(doc):
-            if not legacy:
-                continue
+        for line, number, title in legacy:
             phase_id = grammar.format_id(IdKind.PHASE, answers["id_prefix"], number)
             title = title or (titles[number - 1] if number <= len(titles) else f"Phase {number}")
             if name in layout.DESIGN_DOCS:
                 text = layout.design_phase_heading(phase_id, title)
             else:
                 text = layout.phase_section_heading(phase_id, title)
-            changed |= docops.replace_heading(lines, line, text)
+            docops.replace_heading(lines, line, text)  # a legacy heading always changes
             rewritten.setdefault(path, {})[line] = title
             count += 1
-        if changed:
-            tree.write(path, "".join(lines))
+        tree.write(path, "".join(lines))
     return count
 
 

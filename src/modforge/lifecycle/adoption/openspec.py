@@ -97,14 +97,12 @@ class Conversion:
 def find_sources(tree: ModuleTree) -> list[Source]:
     """OpenSpec specs of the module (`openspec/specs/**/spec.md`), then its designs written in that style."""
     sources = []
-    specs = tree.root / SPECS_DIR
-    paths = sorted(p for p in specs.rglob(SPEC_FILE) if p.is_file() and not p.is_symlink()) if specs.is_dir() else []
+    # (globbing a folder that is not there finds nothing)
+    paths = sorted(p for p in (tree.root / SPECS_DIR).rglob(SPEC_FILE) if p.is_file() and not p.is_symlink())
     for path in paths:
         relative = path.relative_to(tree.root).as_posix()
-        sources.append(_parse(relative, tree.read(relative) or "", design=False))
-    docs = tree.root / layout.DOCS_DIR
-    names = sorted(p.name for p in docs.glob("*.md") if p.is_file()) if docs.is_dir() else []
-    for name in names:
+        sources.append(_parse(relative, tree.read(relative), design=False))
+    for name in sorted(p.name for p in (tree.root / layout.DOCS_DIR).glob("*.md") if p.is_file()):
         current = layout.pipeline_name(name) or name  # after the slot renames
         if current in _TARGETS:
             continue
@@ -146,12 +144,9 @@ def _parse(relative: str, text: str, *, design: bool) -> Source:
 
 
 def _trimmed(lines: list[str]) -> list[str]:
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
-        start += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return lines[start:end]
+    """`lines` without the blank lines before the first and after the last line of text."""
+    text = [index for index, line in enumerate(lines) if line.strip()]
+    return lines[text[0] : text[-1] + 1] if text else []
 
 
 def convert(tree: ModuleTree, sources: list[Source], prefix: str, skeleton: Any, rewritten: Rewritten) -> Conversion:

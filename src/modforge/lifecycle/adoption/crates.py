@@ -50,10 +50,6 @@ class Crate:
     def code(self) -> str:
         return "\n".join(self.sources.values())
 
-    def has(self, part: str) -> bool:
-        """Whether one of its source paths contains `part` (e.g. "/src/api/rest/")."""
-        return any(part in "/" + path for path in self.sources)
-
 
 @dataclass
 class Fact:
@@ -81,11 +77,10 @@ class Layout:
         facts: dict[str, Fact] = {}
         rest = _rest_evidence(sources)
         facts["rest_api"] = Fact(bool(rest), rest or "no REST API in the module crate")
-        storage = next((p for p in sources if "/infra/storage/" in "/" + p), None)
+        storage = next((p for p in sources if _folder_named(p, "infra/storage")), None)
         database = next((w for w in _DATABASE_WORDS if w in code), None)
         if storage:
-            layer = storage.split("/infra/storage/")[0] + "/infra/storage/"
-            facts["persistence"] = Fact(True, f"a storage layer in {layer}")
+            facts["persistence"] = Fact(True, f"a storage layer in {_folder_named(storage, 'infra/storage')}")
         else:
             facts["persistence"] = Fact(bool(database), f"`{database}` in the code" if database else "no database code")
         gts = _gts_evidence(sources, self.schemas)
@@ -131,10 +126,18 @@ def _gateway_evidence(sources: dict[str, str]) -> Fact | None:
     return None
 
 
+def _folder_named(path: str, folder: str) -> str | None:
+    """The folder of `path` that ends in `folder`, with a trailing slash ("hub/src/api/rest/x.rs", "api/rest"
+    -> "hub/src/api/rest/"); None when `path` is not inside such a folder."""
+    head, found, _ = ("/" + path).partition(f"/{folder}/")
+    return f"{head}{found}"[1:] if found else None
+
+
 def _rest_evidence(sources: dict[str, str]) -> str | None:
     for path in sources:
-        if "/api/rest/" in "/" + path:
-            return f"a REST API in {path.split('/api/rest/')[0]}/api/rest/"
+        rest = _folder_named(path, "api/rest")
+        if rest:
+            return f"a REST API in {rest}"
     for path, text in sources.items():
         if "OperationBuilder" in text:
             return f"a REST API (OperationBuilder routes in {path})"

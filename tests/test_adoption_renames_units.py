@@ -140,6 +140,7 @@ def test_references_are_rewritten_in_every_text_file_and_the_renamed_document_it
             "hub/src/lib.rs": "// see 1_INTENT_DESIGN.md\n",
             "Makefile": "docs:\n\tcat docs/2_INTENT_FACTS.md\n",
             "notes.txt": "nothing to rename\n",
+            "CHANGES.md": "",
             "diagram.svg": "<text>1_INTENT_DESIGN.md</text>\n",
         },
     )

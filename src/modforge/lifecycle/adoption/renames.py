@@ -118,8 +118,8 @@ def rewrite_references(tree: ModuleTree, renames: Renames) -> int:
             text = tree.read(current)
         except textcodec.NotText:
             continue  # not UTF-8: its bytes stay as they are
-        if text is None:
-            continue
+        if not text:
+            continue  # gone, or empty: nothing to rewrite
         new, count = renames.rewrite(text)
         if count:
             tree.write(current, new)

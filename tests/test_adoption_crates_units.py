@@ -94,18 +94,18 @@ def test_a_source_belongs_to_the_innermost_crate_holding_it(tmp_path):
     layout = layout_of(
         tmp_path,
         {
-            "hub/Cargo.toml": package("hub"),
-            "hub/src/lib.rs": "// hub\n",
-            "hub/fuzz/Cargo.toml": package("hub-fuzz"),
-            "hub/fuzz/src/main.rs": "// fuzz\n",
+            "core/Cargo.toml": package("core"),
+            "core/src/lib.rs": "// core\n",
+            "core/fuzz/Cargo.toml": package("core-fuzz"),
+            "core/fuzz/src/main.rs": "// fuzz\n",
             "tools/gen.rs": "// loose\n",
         },
     )
     by_folder = {c.folder: c.sources for c in layout.crates}
-    assert by_folder == {"hub": {"hub/src/lib.rs": "// hub\n"}, "hub/fuzz": {"hub/fuzz/src/main.rs": "// fuzz\n"}}
+    assert by_folder == {"core": {"core/src/lib.rs": "// core\n"}, "core/fuzz": {"core/fuzz/src/main.rs": "// fuzz\n"}}
     assert layout.loose_sources == {"tools/gen.rs": "// loose\n"}
-    # Two candidates, but only one at the top: the nested crate is a helper of it.
-    assert folder(layout.module_crate) == "hub"
+    # Two candidates, none named like the module, but only one at the top: the nested crate is a helper of it.
+    assert folder(layout.module_crate) == "core"
 
 
 @pytest.mark.parametrize(
@@ -175,35 +175,37 @@ def test_a_crates_package_name(tmp_path, manifest, package_name):
     assert [(c.folder, c.package) for c in layout.crates] == [("core", package_name)]
 
 
-def test_only_manifests_rust_sources_and_schemas_are_read(tmp_path):
-    root = write(
-        tmp_path / "hub",
-        {
-            "Cargo.toml": WORKSPACE,
-            "hub/Cargo.toml": package("hub"),
-            "hub/cargo.toml": "",
-            "hub/src/lib.rs": "// lib\n",
-            "hub/src/LIB.RS": "// upper\n",
-            "hub/src/notes.md": "# notes\n",
-            "hub/schemas/hub.v1.json": "{}\n",
-            "hub/config/settings.json": "{}\n",
-            "hub/target/debug/build.rs": "// build output\n",
-            "hub/.cache/x.rs": "// hidden\n",
-            "node_modules/x/index.rs": "// vendored\n",
-            ".git/x.rs": "// git\n",
-        },
-    )
-    os.symlink(root / "hub/src/lib.rs", root / "hub/src/link.rs")
-    os.mkfifo(root / "hub/src/pipe.rs")
-    assert crates._files(root) == [
-        "Cargo.toml",
-        "hub/Cargo.toml",
-        "hub/schemas/hub.v1.json",
-        "hub/src/lib.rs",
-    ]
-    layout = read_layout(root, "hub")
-    assert layout.crates == [Crate("hub", "hub", {"hub/src/lib.rs": "// lib\n"})]
-    assert layout.schemas == ["hub/schemas/hub.v1.json"]
+@pytest.mark.parametrize(
+    ("path", "read"),
+    [
+        ("Cargo.toml", True),
+        ("hub/Cargo.toml", True),
+        ("hub/cargo.toml", False),
+        ("hub/src/lib.rs", True),
+        ("hub/src/LIB.RS", False),
+        ("hub/src/notes.md", False),
+        # JSON only as a GTS schema, in a schemas/ folder.
+        ("hub/schemas/hub.v1.json", True),
+        ("hub/schemas/README.md", False),
+        ("hub/config/settings.json", False),
+        # Build output, vendored code and hidden folders say nothing about the module.
+        ("hub/target/debug/build.rs", False),
+        ("web/node_modules/x/index.rs", False),
+        ("hub/.cache/x.rs", False),
+        (".git/x.rs", False),
+        ("hub/.github/x.rs", False),
+    ],
+)
+def test_which_files_are_read(tmp_path, path, read):
+    write(tmp_path, {path: ""})
+    assert crates._files(tmp_path) == ([path] if read else [])
+
+
+@pytest.mark.parametrize("special", [os.symlink, lambda _target, path: os.mkfifo(path)])
+def test_links_and_special_files_are_not_read(tmp_path, special):
+    write(tmp_path, {"src/lib.rs": ""})
+    special(tmp_path / "src/lib.rs", tmp_path / "src/other.rs")
+    assert crates._files(tmp_path) == ["src/lib.rs"]
 
 
 def test_a_file_too_large_or_not_utf8_reads_as_what_it_can_say(tmp_path):
@@ -303,6 +305,11 @@ def test_a_rest_folder_is_found_before_routes_in_the_code(tmp_path):
         "hub/src/web/api/rest/mod.rs": "",
     }
     assert facts_of(tmp_path, files)["rest_api"] == (True, "a REST API in hub/src/web/api/rest/")
+
+
+def test_the_outermost_rest_folder_is_named(tmp_path):
+    files = {"hub/Cargo.toml": package("hub"), "hub/src/api/rest/v2/api/rest/mod.rs": ""}
+    assert facts_of(tmp_path, files)["rest_api"] == (True, "a REST API in hub/src/api/rest/")
 
 
 @pytest.mark.parametrize(

@@ -73,12 +73,11 @@ class Layout:
         sources = {p: t for c in own for p, t in c.sources.items()} or dict(self.loose_sources)
         if not sources:
             return {}
-        code = "\n".join(sources.values())
         facts: dict[str, Fact] = {}
         rest = _rest_evidence(sources)
         facts["rest_api"] = Fact(bool(rest), rest or "no REST API in the module crate")
         storage = next((p for p in sources if _folder_named(p, "infra/storage")), None)
-        database = next((w for w in _DATABASE_WORDS if w in code), None)
+        database = next((w for w in _DATABASE_WORDS if any(w in text for text in sources.values())), None)
         if storage:
             facts["persistence"] = Fact(True, f"a storage layer in {_folder_named(storage, 'infra/storage')}")
         else:
@@ -168,7 +167,7 @@ def read_layout(root: Path, module_name: str | None) -> Layout:
             owner.sources[path] = text
     plugins = [c for c in crates.values() if _is_plugin(c)]
     sdks = [c for c in crates.values() if c not in plugins and _is_sdk(c)]
-    sdk = _pick(sdks, f"{module_name}{SDK_SUFFIX}" if module_name else None)
+    sdk = _pick(sdks, module_name and module_name + SDK_SUFFIX)
     rest = [c for c in crates.values() if c not in plugins and c not in sdks]
     module_crate = _pick(rest, module_name, prefer=lambda c: bool(_MODULE_MACRO_RE.search(c.code())))
     own = [f"{c.folder}/" for c in (module_crate, sdk) if c is not None]
@@ -240,4 +239,4 @@ def _read(root: Path, relative: str) -> str:
         data = confine.read_regular(confine.confined(root, relative), limit=MAX_BYTES)
     except ModforgeError:
         return ""  # a file that cannot be read says nothing about the module
-    return data.decode("utf-8", errors="replace")
+    return data.decode(errors="replace")  # UTF-8, whatever the locale

@@ -195,8 +195,9 @@ def read_module(folder: Path, root: Path) -> Module:
         persistence = bool(answers["persistence"])
         rest = naming.has_rest(str(answers["category"]), answers.get("rest_api"))
     else:  # a module not made by the template: what its code says
-        from modforge.lifecycle.adoption import code_facts
+        from modforge.lifecycle.adoption import read_layout
 
-        facts = code_facts(root / module_crate)
-        persistence, rest = bool(facts.get("persistence")), bool(facts.get("rest_api"))
+        facts = read_layout(root / module_crate, None).facts()  # the crate root is no crate there: its code is loose
+        persistence = "persistence" in facts and bool(facts["persistence"].value)
+        rest = "rest_api" in facts and bool(facts["rest_api"].value)
     return Module(name, relative, tuple(crates), persistence, rest)

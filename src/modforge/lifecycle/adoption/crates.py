@@ -50,10 +50,6 @@ class Crate:
     def code(self) -> str:
         return "\n".join(self.sources.values())
 
-    def has(self, part: str) -> bool:
-        """Whether one of its source paths contains `part` (e.g. "/src/api/rest/")."""
-        return any(part in "/" + path for path in self.sources)
-
 
 @dataclass
 class Fact:
@@ -77,15 +73,13 @@ class Layout:
         sources = {p: t for c in own for p, t in c.sources.items()} or dict(self.loose_sources)
         if not sources:
             return {}
-        code = "\n".join(sources.values())
         facts: dict[str, Fact] = {}
         rest = _rest_evidence(sources)
         facts["rest_api"] = Fact(bool(rest), rest or "no REST API in the module crate")
-        storage = next((p for p in sources if "/infra/storage/" in "/" + p), None)
-        database = next((w for w in _DATABASE_WORDS if w in code), None)
+        storage = next((p for p in sources if _folder_named(p, "infra/storage")), None)
+        database = next((w for w in _DATABASE_WORDS if any(w in text for text in sources.values())), None)
         if storage:
-            layer = storage.split("/infra/storage/")[0] + "/infra/storage/"
-            facts["persistence"] = Fact(True, f"a storage layer in {layer}")
+            facts["persistence"] = Fact(True, f"a storage layer in {_folder_named(storage, 'infra/storage')}")
         else:
             facts["persistence"] = Fact(bool(database), f"`{database}` in the code" if database else "no database code")
         gts = _gts_evidence(sources, self.schemas)
@@ -131,10 +125,18 @@ def _gateway_evidence(sources: dict[str, str]) -> Fact | None:
     return None
 
 
+def _folder_named(path: str, folder: str) -> str | None:
+    """The folder of `path` that ends in `folder`, with a trailing slash ("hub/src/api/rest/x.rs", "api/rest"
+    -> "hub/src/api/rest/"); None when `path` is not inside such a folder."""
+    head, found, _ = ("/" + path).partition(f"/{folder}/")
+    return f"{head}{found}"[1:] if found else None
+
+
 def _rest_evidence(sources: dict[str, str]) -> str | None:
     for path in sources:
-        if "/api/rest/" in "/" + path:
-            return f"a REST API in {path.split('/api/rest/')[0]}/api/rest/"
+        rest = _folder_named(path, "api/rest")
+        if rest:
+            return f"a REST API in {rest}"
     for path, text in sources.items():
         if "OperationBuilder" in text:
             return f"a REST API (OperationBuilder routes in {path})"
@@ -165,7 +167,7 @@ def read_layout(root: Path, module_name: str | None) -> Layout:
             owner.sources[path] = text
     plugins = [c for c in crates.values() if _is_plugin(c)]
     sdks = [c for c in crates.values() if c not in plugins and _is_sdk(c)]
-    sdk = _pick(sdks, f"{module_name}{SDK_SUFFIX}" if module_name else None)
+    sdk = _pick(sdks, module_name and module_name + SDK_SUFFIX)
     rest = [c for c in crates.values() if c not in plugins and c not in sdks]
     module_crate = _pick(rest, module_name, prefer=lambda c: bool(_MODULE_MACRO_RE.search(c.code())))
     own = [f"{c.folder}/" for c in (module_crate, sdk) if c is not None]
@@ -237,4 +239,4 @@ def _read(root: Path, relative: str) -> str:
         data = confine.read_regular(confine.confined(root, relative), limit=MAX_BYTES)
     except ModforgeError:
         return ""  # a file that cannot be read says nothing about the module
-    return data.decode("utf-8", errors="replace")
+    return data.decode(errors="replace")  # UTF-8, whatever the locale

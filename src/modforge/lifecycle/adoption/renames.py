@@ -42,7 +42,8 @@ class Renames:
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.pairs = pairs
         self._names = {PurePosixPath(old).name: PurePosixPath(new).name for old, new in pairs}
-        alternatives = "|".join(re.escape(name) for name in sorted(self._names, key=len, reverse=True))
+        # In any order: no old name starts another (a slot name has no dot before its `.md`).
+        alternatives = "|".join(re.escape(name) for name in self._names)
         # A reference to an old name: `2_INTENT_FACTS.md`, `docs/2_INTENT_FACTS.md`, `(2_INTENT_FACTS.md)`.
         self._pattern = re.compile(rf"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])") if pairs else None
 
@@ -117,8 +118,8 @@ def rewrite_references(tree: ModuleTree, renames: Renames) -> int:
             text = tree.read(current)
         except textcodec.NotText:
             continue  # not UTF-8: its bytes stay as they are
-        if text is None:
-            continue
+        if not text:
+            continue  # gone, or empty: nothing to rewrite
         new, count = renames.rewrite(text)
         if count:
             tree.write(current, new)

@@ -51,6 +51,29 @@ def test_the_recorder_charges_a_shared_fixture_to_every_test_that_needs_it(pytes
     assert fixture in costs.fixtures
 
 
+def test_the_recorder_prices_a_test_by_its_cpu_and_its_processes_cpu_not_by_the_clock(pytester):
+    # On a shared machine the clock counts other work too: a test recorded while the machine was busy would look
+    # dear and never be picked. Waiting costs nothing; a process the test runs costs what it computes.
+    pytester.makepyfile(
+        test_sample="""
+        import subprocess, sys, time
+
+        def test_waits():
+            time.sleep(0.4)
+
+        def test_runs_a_busy_process():
+            loop = "import time\\nend = time.process_time() + 0.4\\nwhile time.process_time() < end: pass"
+            subprocess.run([sys.executable, "-c", loop], check=True)
+        """
+    )
+    path = pytester.path / "costs.json"
+    result = pytester.runpytest_inprocess("-p", "no:randomly", plugins=[CostRecorder(path)])
+    result.assert_outcomes(passed=2)
+    costs = Costs.load(path)
+    assert costs.own["test_sample.py::test_waits"] < 0.1
+    assert costs.own["test_sample.py::test_runs_a_busy_process"] >= 0.35
+
+
 def test_a_test_that_looks_cheap_but_needs_an_expensive_fixture_is_left_out():
     costs = Costs(
         own={"cheap": 0.5, "fast_on_copier": 0.01, "second_on_copier": 0.01},

@@ -3,15 +3,16 @@
 mutmut times only a test's call phase. A mutant's run is a fresh pytest session, so it also pays for every
 session- or module-scoped fixture its tests need (a template repository built by copier, a monorepo of modules),
 which mutmut charges to nobody. A test that looks like 10 ms could then cost a mutant 20 s. While mutmut records
-its stats, `CostRecorder` notes each test's own time (setup, call and teardown, less the shared fixtures it set up)
-and the shared fixtures it needs with what each took to set up; `select` then fills a mutant's budget with the
-cheapest tests, counting a shared fixture once however many of the chosen tests use it.
+its stats, `CostRecorder` notes each test's own CPU time, its processes' included (setup, call and teardown, less
+the shared fixtures it set up), and the shared fixtures it needs with the CPU time each took to set up: CPU time,
+not the clock, so that a test recorded while the machine was busy is priced as one recorded at rest. `select` then
+fills a mutant's budget with the cheapest tests, counting a shared fixture once however many of the chosen tests use it.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import resource
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,26 +81,36 @@ def _key(fixturedef) -> str:
     return f"{fixturedef.baseid}::{fixturedef.argname}"
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it has waited for (a test's `modforge` and copier
+    processes): what a test costs a mutant, whatever else the machine runs. Wall time would price a test by the
+    load at the moment it was recorded, so that tests recorded on a busy machine were never picked."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class CostRecorder:
-    """A pytest plugin for mutmut's stats run: merges what it measures into `path` when the session ends."""
+    """A pytest plugin for mutmut's stats run: merges what it measures (CPU seconds, `cpu_seconds`) into `path`
+    when the session ends."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.costs = Costs.load(path)
-        self._shared_setup = 0.0  # seconds the current test spent setting up shared fixtures
+        self._shared_setup = 0.0  # CPU seconds the current test spent setting up shared fixtures
+        self._started = 0.0  # CPU seconds when the current test started
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_fixture_setup(self, fixturedef, request):
-        started = time.perf_counter()
+        started = cpu_seconds()
         yield
         if fixturedef.scope != "function":
-            took = time.perf_counter() - started
+            took = cpu_seconds() - started
             self._shared_setup += took
             key = _key(fixturedef)
             self.costs.fixtures[key] = max(self.costs.fixtures.get(key, 0.0), took)
 
     def pytest_runtest_logstart(self, nodeid, location):
-        self.costs.own[nodeid] = 0.0
+        self._started = cpu_seconds()
         self._shared_setup = 0.0
         if nodeid in self.costs.failed:
             self.costs.failed.remove(nodeid)
@@ -107,9 +118,8 @@ class CostRecorder:
     def pytest_runtest_logreport(self, report):
         if report.failed and report.nodeid not in self.costs.failed:
             self.costs.failed.append(report.nodeid)
-        self.costs.own[report.nodeid] = self.costs.own.get(report.nodeid, 0.0) + report.duration
-        if report.when == "teardown":
-            self.costs.own[report.nodeid] = max(0.0, self.costs.own[report.nodeid] - self._shared_setup)
+        if report.when == "teardown":  # set-up, call and tear-down, less the shared fixtures it set up
+            self.costs.own[report.nodeid] = max(0.0, cpu_seconds() - self._started - self._shared_setup)
 
     def pytest_collection_modifyitems(self, items):
         for item in items:

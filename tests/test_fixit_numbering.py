@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rule_findings import findings, write_module
 
 from modforge.spec import layout
@@ -21,8 +20,9 @@ def not_a(kind: str, heading: str, proposed: str, hint: str = "") -> str:
 
 
 INTENT = f"# S\n\n### SCEN-OAGW-01: Upstream timeout\n{STEPS}\n### SCEN-OAGW-02: Per-endpoint timeout\n{STEPS}"
+TASKS = "# T\n\n### TASK-OAGW-01: A\n\n### TASK-OAGW-02: B\n\n### 3. C\n\n### 4. D\n\n### 9.1 E\n"
 
-# Documents -> (document, line, heading, the heading MF401/MF501 proposes[, its hint]) of each finding.
+# Documents of a module with prefix OAGW -> (document, line, message) of each heading finding (MF401, MF501).
 CASES = {
     "a-number-of-another-kind-is-not-kept-and-titles-are-trimmed": (
         {
@@ -30,18 +30,30 @@ CASES = {
             f"{STEPS}\n### (Retry Budget)\n{STEPS}"
         },
         [
-            (S, 7, "REQ-OAGW-7 Retry", "SCEN-OAGW-02: Retry"),
-            (S, 11, "1.9 - Request Construction", "SCEN-OAGW-03: Request Construction"),
-            (S, 15, "(Retry Budget)", "SCEN-OAGW-04: Retry Budget"),
+            (S, 7, not_a("scenario", "REQ-OAGW-7 Retry", "SCEN-OAGW-02: Retry")),
+            (S, 11, not_a("scenario", "1.9 - Request Construction", "SCEN-OAGW-03: Request Construction")),
+            (S, 15, not_a("scenario", "(Retry Budget)", "SCEN-OAGW-04: Retry Budget")),
         ],
     ),
     "a-number-another-prefix-defines-is-taken": (
         {S: f"# S\n\n### SCEN-CRED-01: Rotate\n{STEPS}\n### 1.9 Foo\n{STEPS}"},
-        [(S, 7, "1.9 Foo", "SCEN-OAGW-02: Foo")],
+        [(S, 7, not_a("scenario", "1.9 Foo", "SCEN-OAGW-02: Foo"))],
+    ),
+    "a-definition-without-title-keeps-its-own-number": (
+        {S: f"# S\n\n### SCEN-OAGW-01: A\n{STEPS}\n### SCEN-OAGW-02:\n{STEPS}"},
+        [(S, 7, "SCEN-OAGW-02 has no name: write `### SCEN-OAGW-02: Name`")],
     ),
     "a-legacy-task-number-is-kept-its-title-trimmed": (
         {T: "# T\n\n### 7. Release:\n- [ ] 7.1 Tag\n"},
-        [(T, 3, "7. Release:", "TASK-OAGW-07: Release")],
+        [(T, 3, not_a("task", "7. Release:", "TASK-OAGW-07: Release"))],
+    ),
+    "the-next-free-number-comes-after-every-taken-and-kept-one": (
+        {T: TASKS},
+        [
+            (T, 7, not_a("task", "3. C", "TASK-OAGW-03: C")),
+            (T, 9, not_a("task", "4. D", "TASK-OAGW-04: D")),
+            (T, 11, not_a("task", "9.1 E", "TASK-OAGW-05: E")),
+        ],
     ),
     "an-actual-heading-takes-the-intent-id-of-its-title-once": (
         {
@@ -50,46 +62,33 @@ CASES = {
             f"### 1.3 Upstream Timeout\n{STEPS}\n### 1.7 Unplanned\n{STEPS}",
         },
         [
-            (AS, 3, "SCEN-OAGW-02 Per-endpoint timeout", "SCEN-OAGW-02: Per-endpoint timeout"),
-            (AS, 7, "1.4 Per-endpoint timeout", "SCEN-OAGW-<NN>: Per-endpoint timeout", PLACEHOLDER_HINT),
-            (AS, 11, "1.3 Upstream Timeout", "SCEN-OAGW-01: Upstream Timeout"),
-            (AS, 15, "1.7 Unplanned", "SCEN-OAGW-<NN>: Unplanned", PLACEHOLDER_HINT),
+            (AS, 3, not_a("scenario", "SCEN-OAGW-02 Per-endpoint timeout", "SCEN-OAGW-02: Per-endpoint timeout")),
+            (
+                AS,
+                7,
+                not_a("scenario", "1.4 Per-endpoint timeout", "SCEN-OAGW-<NN>: Per-endpoint timeout", PLACEHOLDER_HINT),
+            ),
+            (AS, 11, not_a("scenario", "1.3 Upstream Timeout", "SCEN-OAGW-01: Upstream Timeout")),
+            (AS, 15, not_a("scenario", "1.7 Unplanned", "SCEN-OAGW-<NN>: Unplanned", PLACEHOLDER_HINT)),
         ],
     ),
 }
 
 
-@pytest.mark.parametrize(("documents", "expected"), CASES.values(), ids=CASES.keys())
-def test_the_proposed_heading(tmp_path: Path, documents: dict[str, str], expected) -> None:
-    code, kind = ("MF501", "task") if T in documents else ("MF401", "scenario")
-    assert findings(write_module(tmp_path, documents), code) == [
-        (code, doc, line, 1, not_a(kind, *proposal)) for doc, line, *proposal in expected
-    ]
-
-
-def test_a_definition_without_title_keeps_its_own_number(tmp_path: Path) -> None:
-    module = write_module(tmp_path, {S: f"# S\n\n### SCEN-OAGW-01: A\n{STEPS}\n### SCEN-OAGW-02:\n{STEPS}"})
-    assert findings(module, "MF401") == [("MF401", S, 7, 1, "SCEN-OAGW-02 has no name: write `### SCEN-OAGW-02: Name`")]
+def test_the_proposed_heading(tmp_path: Path) -> None:
+    for case, (documents, expected) in CASES.items():
+        code = "MF501" if T in documents else "MF401"
+        found = findings(write_module(tmp_path / case, documents), code)
+        assert found == [(code, doc, line, 1, message) for doc, line, message in expected], case
 
 
 def test_a_module_without_prefix_is_proposed_the_placeholder_prefix_from_number_one(tmp_path: Path) -> None:
     module = write_module(tmp_path, {T: "# T\n\n### 1.1 Setup\n- [ ] 1.1 a\n"}, prefix=None)
     assert findings(module) == [("MF501", T, 3, 1, not_a("task", "1.1 Setup", "TASK-<P>-01: Setup"))]
-
-
-def test_a_legacy_number_one_is_kept_and_the_next_heading_gets_two(tmp_path: Path) -> None:
-    module = write_module(tmp_path, {T: "# T\n\n### 1. Setup\n- [ ] 1.1 a\n\n### 2.1 - Teardown\n- [ ] 2.1 b\n"}, None)
+    # a legacy number 1 is kept, and the next heading gets 2
+    tasks = "# T\n\n### 1. Setup\n- [ ] 1.1 a\n\n### 2.1 - Teardown\n- [ ] 2.1 b\n"
+    module = write_module(tmp_path / "legacy", {T: tasks}, prefix=None)
     assert findings(module) == [
         ("MF501", T, 3, 1, not_a("task", "1. Setup", "TASK-<P>-01: Setup")),
         ("MF501", T, 6, 1, not_a("task", "2.1 - Teardown", "TASK-<P>-02: Teardown")),
-    ]
-
-
-def test_the_next_free_number_comes_after_every_taken_and_kept_one(tmp_path: Path) -> None:
-    tasks = "# T\n\n### TASK-OAGW-01: A\n\n### TASK-OAGW-02: B\n\n### 3. C\n\n### 4. D\n\n### 9.1 E\n"
-    module = write_module(tmp_path, {T: tasks})
-    assert findings(module, "MF501") == [
-        ("MF501", T, 7, 1, not_a("task", "3. C", "TASK-OAGW-03: C")),
-        ("MF501", T, 9, 1, not_a("task", "4. D", "TASK-OAGW-04: D")),
-        ("MF501", T, 11, 1, not_a("task", "9.1 E", "TASK-OAGW-05: E")),
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rule_findings import findings, write_module
 
 from modforge.spec import layout
@@ -16,61 +15,61 @@ STEPS = "- **WHEN** a\n- **THEN** b\n"
 SCENARIO = f"# Scenarios\n\n### SCEN-OAGW-01: Forward\n{STEPS}"
 
 
-@pytest.mark.parametrize(
-    ("entries", "expected"),
-    [
-        (
-            "### SCEN-OAGW-01: Forward\n- **Intent:** a\n- **Gap:** c\n- **Actual:** b\n",
-            [("MF702", 5, f"SCEN-OAGW-01 has its fields out of order: {FIELDS}")],
-        ),
-        (
-            "### SCEN-OAGW-01: Forward\n- **Actual:** b\n- **Intent:** a\n- **Gap:** c\n- **Actual:** b\n",
-            [("MF702", 7, f"SCEN-OAGW-01 has **Actual:** twice: {FIELDS}")],
-        ),
-        (
-            "### SCEN-OAGW-01: Forward\n- **Actual:** b\n",
-            [("MF702", 3, f"SCEN-OAGW-01 lacks **Intent:** and **Gap:**: {FIELDS}")],
-        ),
-        (
-            "### SCEN-OAGW-01\n- **Intent:** a\n- **Actual:** b\n- **Gap:** c\n",
-            [("MF701", 3, "`### SCEN-OAGW-01` is not a scenario heading: write `### SCEN-OAGW-01: Name`")],
-        ),
-        (
-            "### SCEN-OAGW-01:\n- **Intent:** a\n- **Actual:** b\n- **Gap:** c\n",
-            [("MF701", 3, "SCEN-OAGW-01 has no name: write `### SCEN-OAGW-01: Name`")],
-        ),
-        (
-            "### Forward request\n- **Intent:** a\n- **Intent:** a\n- **Actual:** b\n- **Gap:** c\n",
-            [
-                (
-                    "MF701",
-                    3,
-                    "`### Forward request` is not a scenario heading: write `### SCEN-OAGW-01: Forward request`",
-                ),
-                ("MF702", 5, f"Forward request has **Intent:** twice: {FIELDS}"),
-            ],
-        ),
-        (
-            "###\n- **Gap:** c\n",
-            [
-                ("MF701", 3, "`### ` is not a scenario heading: write `### SCEN-OAGW-01: Name`"),
-                ("MF702", 3, f"this entry lacks **Intent:** and **Actual:**: {FIELDS}"),
-            ],
-        ),
-    ],
-    ids=["out-of-order", "twice", "lacking-two", "no-colon", "no-name", "no-id", "empty-heading"],
-)
-def test_a_gap_entry_is_reported_with_what_is_wrong_and_the_form_to_write(
-    tmp_path: Path, entries: str, expected
-) -> None:
-    module = write_module(tmp_path, {layout.INTENT_SCENARIOS: SCENARIO, GAPS: f"# Gaps\n\n{entries}"})
-    assert findings(module) == [(code, GAPS, line, 1, message) for code, line, message in expected]
+# An INTENT_VS_ACTUAL.md entry -> (code, line, message) of each finding, beside a scenario SCEN-OAGW-01.
+GAP_ENTRIES = {
+    "out-of-order": (
+        "### SCEN-OAGW-01: Forward\n- **Intent:** a\n- **Gap:** c\n- **Actual:** b\n",
+        [("MF702", 5, f"SCEN-OAGW-01 has its fields out of order: {FIELDS}")],
+    ),
+    "twice": (
+        "### SCEN-OAGW-01: Forward\n- **Actual:** b\n- **Intent:** a\n- **Gap:** c\n- **Actual:** b\n",
+        [("MF702", 7, f"SCEN-OAGW-01 has **Actual:** twice: {FIELDS}")],
+    ),
+    "lacking-two": (
+        "### SCEN-OAGW-01: Forward\n- **Actual:** b\n",
+        [("MF702", 3, f"SCEN-OAGW-01 lacks **Intent:** and **Gap:**: {FIELDS}")],
+    ),
+    "no-colon": (
+        "### SCEN-OAGW-01\n- **Intent:** a\n- **Actual:** b\n- **Gap:** c\n",
+        [("MF701", 3, "`### SCEN-OAGW-01` is not a scenario heading: write `### SCEN-OAGW-01: Name`")],
+    ),
+    "no-name": (
+        "### SCEN-OAGW-01:\n- **Intent:** a\n- **Actual:** b\n- **Gap:** c\n",
+        [("MF701", 3, "SCEN-OAGW-01 has no name: write `### SCEN-OAGW-01: Name`")],
+    ),
+    "no-id": (
+        "### Forward request\n- **Intent:** a\n- **Intent:** a\n- **Actual:** b\n- **Gap:** c\n",
+        [
+            (
+                "MF701",
+                3,
+                "`### Forward request` is not a scenario heading: write `### SCEN-OAGW-01: Forward request`",
+            ),
+            ("MF702", 5, f"Forward request has **Intent:** twice: {FIELDS}"),
+        ],
+    ),
+    "empty-heading": (
+        "###\n- **Gap:** c\n",
+        [
+            ("MF701", 3, "`### ` is not a scenario heading: write `### SCEN-OAGW-01: Name`"),
+            ("MF702", 3, f"this entry lacks **Intent:** and **Actual:**: {FIELDS}"),
+        ],
+    ),
+}
+
+
+def test_a_gap_entry_is_reported_with_what_is_wrong_and_the_form_to_write(tmp_path: Path) -> None:
+    for case, (entries, expected) in GAP_ENTRIES.items():
+        module = write_module(tmp_path / case, {layout.INTENT_SCENARIOS: SCENARIO, GAPS: f"# Gaps\n\n{entries}"})
+        assert findings(module) == [(code, GAPS, line, 1, message) for code, line, message in expected], case
 
 
 ORPHAN_REQ = "is referenced by no scenario and no task: cite it where it is met, or remove it"
 
 
-def test_an_orphan_requirement_is_reported_once_at_its_id_after_a_global_requirement_heading(tmp_path: Path) -> None:
+def test_an_orphan_requirement_is_reported_once_at_its_id_after_a_global_requirement_heading_or_in_actual(
+    tmp_path: Path,
+) -> None:
     requirements = (
         "# R\n\n### REQ-7: Global\nThe module MUST.\n\n### REQ-OAGW-1: A\nIt MUST.\n\n"
         "### REQ-OAGW-1: A again\nIt MUST.\n\n### REQ-OAGW-2: B\nIt MUST.\n"
@@ -78,11 +77,9 @@ def test_an_orphan_requirement_is_reported_once_at_its_id_after_a_global_require
     scenarios = f"# S\n\n### SCEN-OAGW-01: A\n{STEPS.rstrip()} (REQ-OAGW-2)\n"
     module = write_module(tmp_path, {layout.INTENT_REQUIREMENTS: requirements, layout.INTENT_SCENARIOS: scenarios})
     assert findings(module, "MF901") == [("MF901", layout.INTENT_REQUIREMENTS, 6, 5, f"REQ-OAGW-1 {ORPHAN_REQ}")]
-
-
-def test_without_intent_requirements_the_actual_ones_are_checked_for_orphans(tmp_path: Path) -> None:
+    # without intent requirements, the actual ones are checked
     module = write_module(
-        tmp_path,
+        tmp_path / "actual",
         {
             layout.ACTUAL_REQUIREMENTS: "# R\n\n### REQ-OAGW-1: A\nIt MUST a.\n\n### REQ-OAGW-2: B\nIt MUST b.\n",
             layout.ACTUAL_SCENARIOS: f"# S\n\n### SCEN-OAGW-01: A\n{STEPS.rstrip()} (REQ-OAGW-1)\n",
@@ -109,20 +106,14 @@ def test_a_phase_without_scenario_is_reported_once_with_the_section_to_add(tmp_p
         ("MF902", layout.INTENT_DESIGN, 5, 16, orphan_phase(2, "Hardening")),
         ("MF902", layout.INTENT_DESIGN, 7, 6, orphan_phase(3, "Title")),
     ]
-
-
-def test_a_phase_cited_in_a_scenario_of_another_phase_has_a_scenario_a_foreign_citation_does_not(
-    tmp_path: Path,
-) -> None:
+    # a phase cited in a scenario of another phase has a scenario; a citation with another prefix does not
     design = "# D\n\n### Basic (PHASE-OAGW-1)\n\n### Hardening (PHASE-OAGW-2)\n\n### Quotas (PHASE-OAGW-3)\n"
     scenarios = f"# S\n\n## PHASE-OAGW-1: Basic\n\n### SCEN-OAGW-01: A\n{STEPS.rstrip()} (PHASE-OAGW-2, PHASE-CRED-3)\n"
-    module = write_module(tmp_path, {layout.INTENT_DESIGN: design, layout.INTENT_SCENARIOS: scenarios})
+    module = write_module(tmp_path / "cited", {layout.INTENT_DESIGN: design, layout.INTENT_SCENARIOS: scenarios})
     assert findings(module, "MF902") == [("MF902", layout.INTENT_DESIGN, 7, 13, orphan_phase(3, "Quotas"))]
-
-
-def test_without_intent_design_the_actual_designs_phases_are_checked(tmp_path: Path) -> None:
+    # without intent design, the actual design's phases are checked
     module = write_module(
-        tmp_path,
+        tmp_path / "actual",
         {
             layout.ACTUAL_DESIGN: "# D\n\n### Basic (PHASE-OAGW-1)\n\n- x\n\n### Later (PHASE-OAGW-2)\n",
             layout.ACTUAL_SCENARIOS: f"# S\n\n## PHASE-OAGW-1: Basic\n\n### SCEN-OAGW-01: A\n{STEPS}",

@@ -1,11 +1,13 @@
 """The ID rules (MF101-MF105) as a user reads them: each finding's line, column and exact message, and the
-ID a foreign-prefixed definition should take (never one the module defines, never one proposed twice)."""
+ID a foreign-prefixed definition should take (never one the module defines, never one proposed twice).
+
+A table's cases run in one test, each on its own module of a few lines: checking such a module takes well under a
+millisecond, so a test costs pytest's per-test overhead, and `make mutation` gives each mutant the cheapest tests."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rule_findings import findings, write_module
 
 from modforge.spec import layout
@@ -16,67 +18,45 @@ MUST = "It MUST.\n"
 STEPS = "- **WHEN** a\n- **THEN** b"
 
 
-def scenario(heading: str, cited: str = "") -> str:
-    """INTENT_SCENARIOS.md with one scenario under `heading` (line 3) whose THEN (line 5) cites `cited`."""
-    return f"# S\n\n### {heading}\n{STEPS}{f' ({cited})' if cited else ''}\n"
-
-
-def test_badly_padded_ids_of_every_kind_are_reported_at_their_column_with_the_spelling_to_write(
-    tmp_path: Path,
-) -> None:
-    module = write_module(
-        tmp_path, {S: scenario("SCEN-OAGW-6: Six", "REQ-OAGW-01, REQ-010, PHASE-OAGW-001, TASK-OAGW-3")}
+def test_each_id_spelling_defect_is_reported_at_its_column_with_the_spelling_to_write(tmp_path: Path) -> None:
+    scenarios = (
+        f"# S\n\n### SCEN-OAGW-6: Six\n{STEPS} (REQ-OAGW-01, REQ-010, PHASE-OAGW-001, TASK-OAGW-3)\n\n"
+        f"### SCEN-OAGW-07: Seven\n{STEPS} (REQ-OAGW-3, REQ-MODULE-3, SCEN-X-01, REQ-CRED-3, REQ-CRED-9)\n"
     )
-    assert findings(module, "MF101") == [
+    module = write_module(tmp_path, {R: f"# R\n\n### REQ-OAGW-3: Three\n{MUST}", S: scenarios})
+    assert findings(module, "MF101", "MF102", "MF103") == [
         ("MF101", S, 3, 5, "SCEN-OAGW-6: write SCEN-OAGW-06 (scenario numbers use at least 2 digits)"),
         ("MF101", S, 5, 15, "REQ-OAGW-01: write REQ-OAGW-1 (module requirement numbers use no leading zeros)"),
         ("MF101", S, 5, 28, "REQ-010: write REQ-10 (global requirement numbers use no leading zeros)"),
         ("MF101", S, 5, 37, "PHASE-OAGW-001: write PHASE-OAGW-1 (phase numbers use no leading zeros)"),
         ("MF101", S, 5, 53, "TASK-OAGW-3: write TASK-OAGW-03 (task numbers use at least 2 digits)"),
-    ]
-
-
-def test_invalid_prefixes_are_reported_at_their_column_with_the_reason(tmp_path: Path) -> None:
-    module = write_module(tmp_path, {S: scenario("SCEN-OAGW-01: One", "REQ-MODULE-3, SCEN-X-01")})
-    assert findings(module) == [
         (
             "MF102",
             S,
-            5,
-            15,
+            9,
+            27,
             "REQ-MODULE-3: ID prefix 'MODULE' is an ID keyword and would read as one; choose another, such as MODULEX",
         ),
         (
             "MF102",
             S,
-            5,
-            29,
+            9,
+            41,
             "SCEN-X-01: ID prefix 'X' must be 2 to 10 upper-case letters or digits, starting with a letter "
             "(for example OAGW or CREDSTORE)",
         ),
-    ]
-
-
-def test_a_reference_with_another_prefix_is_pointed_at_this_modules_id_of_that_number_when_it_exists(
-    tmp_path: Path,
-) -> None:
-    requirements = f"# R\n\n### REQ-OAGW-3: Three\n{MUST}"
-    module = write_module(
-        tmp_path, {R: requirements, S: scenario("SCEN-OAGW-01: One", "REQ-OAGW-3, REQ-CRED-3, REQ-CRED-9")}
-    )
-    assert findings(module) == [
         (
             "MF103",
             S,
-            5,
-            27,
+            9,
+            52,
             "REQ-CRED-3 has prefix CRED, but this module's prefix is OAGW (from .copier-answers.yml): write REQ-OAGW-3",
         ),
         (
             "MF103",
             S,
-            5,
-            39,
+            9,
+            64,
             "REQ-CRED-9 has prefix CRED, but this module's prefix is OAGW (from .copier-answers.yml): "
             "write this module's module requirement it means (REQ-OAGW-<N>)",
         ),
@@ -136,21 +116,21 @@ RENAMES = {
 }
 
 
-@pytest.mark.parametrize(("added", "expected"), RENAMES.values(), ids=RENAMES.keys())
-def test_a_definition_with_another_prefix_gets_a_free_id_of_this_module(tmp_path: Path, added, expected) -> None:
-    documents = {R: REQUIREMENTS, AR: ACTUAL, S: "# S\n"}
-    module = write_module(tmp_path, {name: text + "\n" + added.get(name, "") for name, text in documents.items()})
-    assert findings(module, "MF103") == [
-        (
-            "MF103",
-            doc,
-            line,
-            5,
-            f"{found} has prefix {found.split('-')[1]}, but this module's prefix is OAGW "
-            f"(from .copier-answers.yml): write {fixed}",
-        )
-        for doc, line, found, fixed in expected
-    ]
+def test_a_definition_with_another_prefix_gets_a_free_id_of_this_module(tmp_path: Path) -> None:
+    for case, (added, expected) in RENAMES.items():
+        documents = {R: REQUIREMENTS, AR: ACTUAL, S: "# S\n"}
+        documents = {name: text + "\n" + added.get(name, "") for name, text in documents.items()}
+        assert findings(write_module(tmp_path / case, documents), "MF103") == [
+            (
+                "MF103",
+                doc,
+                line,
+                5,
+                f"{found} has prefix {found.split('-')[1]}, but this module's prefix is OAGW "
+                f"(from .copier-answers.yml): write {fixed}",
+            )
+            for doc, line, found, fixed in expected
+        ], case
 
 
 DUPLICATES = {
@@ -172,31 +152,22 @@ DUPLICATES = {
 }
 
 
-@pytest.mark.parametrize(("documents", "expected"), DUPLICATES.values(), ids=DUPLICATES.keys())
-def test_a_second_definition_is_reported_with_the_place_of_the_first(tmp_path: Path, documents, expected) -> None:
-    doc, line, first = expected
+def test_a_second_definition_is_reported_with_the_place_of_the_first(tmp_path: Path) -> None:
     fix = ": give this one the next free number, or merge the two"
-    assert findings(write_module(tmp_path, documents), "MF104") == [("MF104", doc, line, 5, first + fix)]
+    for case, (documents, (doc, line, first)) in DUPLICATES.items():
+        found = findings(write_module(tmp_path / case, documents), "MF104")
+        assert found == [("MF104", doc, line, 5, first + fix)], case
 
 
-@pytest.mark.parametrize(
-    ("prefix", "message"),
-    [
-        (
-            "oagw",
-            "id_prefix 'oagw' in .copier-answers.yml: ID prefix 'oagw' must be 2 to 10 upper-case letters or digits, "
-            "starting with a letter (for example OAGW or CREDSTORE); "
-            "fix it with `copier update --trust --data id_prefix=...`",
-        ),
-        (
-            "SCEN",
-            "id_prefix 'SCEN' in .copier-answers.yml: ID prefix 'SCEN' is an ID keyword and would read as one; "
-            "choose another, such as SCENX; fix it with `copier update --trust --data id_prefix=...`",
-        ),
-    ],
-)
-def test_an_invalid_prefix_in_the_answers_file_says_why_and_how_to_fix_it(
-    tmp_path: Path, prefix: str, message: str
-) -> None:
-    module = write_module(tmp_path, {T: "# Tasks\n"}, prefix=prefix)
-    assert findings(module) == [("MF105", layout.ANSWERS_FILE, 1, 1, message)]
+MODULE_PREFIXES = {
+    "oagw": "id_prefix 'oagw' in .copier-answers.yml: ID prefix 'oagw' must be 2 to 10 upper-case letters or digits, "
+    "starting with a letter (for example OAGW or CREDSTORE); fix it with `copier update --trust --data id_prefix=...`",
+    "SCEN": "id_prefix 'SCEN' in .copier-answers.yml: ID prefix 'SCEN' is an ID keyword and would read as one; "
+    "choose another, such as SCENX; fix it with `copier update --trust --data id_prefix=...`",
+}
+
+
+def test_an_invalid_prefix_in_the_answers_file_says_why_and_how_to_fix_it(tmp_path: Path) -> None:
+    for prefix, message in MODULE_PREFIXES.items():
+        module = write_module(tmp_path / prefix, {T: "# Tasks\n"}, prefix=prefix)
+        assert findings(module) == [("MF105", layout.ANSWERS_FILE, 1, 1, message)], prefix

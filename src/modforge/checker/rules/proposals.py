@@ -83,10 +83,14 @@ class Proposals:
         return number
 
     def _next(self, scope: str, taken: set[int]) -> int:
-        """The lowest number neither defined nor proposed in `scope` (proposed from now on). One of the first
-        len(taken) + len(proposed) + 1 numbers is free, so the search is bounded."""
-        numbers = range(1, len(taken) + len(self._proposed[scope]) + 2)
-        return next(number for number in numbers if self._claim(scope, number, taken) is not None)
+        """The lowest number neither defined nor proposed in `scope` (it is proposed from now on)."""
+        proposed = self._proposed[scope]
+        number = 1
+        for used in sorted(taken | proposed):  # in ascending order: the first gap is the lowest free number
+            if used == number:
+                number += 1
+        proposed.add(number)
+        return number
 
     def headings(self, doc: Document, found: list[tuple[int, str]], word: str) -> dict[int, Proposal]:
         """What each heading (line, text) of `doc` should read, by line: first every number an author wrote

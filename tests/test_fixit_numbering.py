@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rule_findings import findings, write_module
 
 from modforge.spec import layout
@@ -75,20 +76,22 @@ CASES = {
 }
 
 
-def test_the_proposed_heading(tmp_path: Path) -> None:
-    for case, (documents, expected) in CASES.items():
-        code = "MF501" if T in documents else "MF401"
-        found = findings(write_module(tmp_path / case, documents), code)
-        assert found == [(code, doc, line, 1, message) for doc, line, message in expected], case
+@pytest.mark.parametrize(("documents", "expected"), CASES.values(), ids=CASES.keys())
+def test_proposed_heading(tmp_path: Path, documents: dict[str, str], expected) -> None:
+    code = "MF501" if T in documents else "MF401"
+    found = findings(write_module(tmp_path, documents), code)
+    assert found == [(code, doc, line, 1, message) for doc, line, message in expected]
 
 
-def test_a_module_without_prefix_is_proposed_the_placeholder_prefix_from_number_one(tmp_path: Path) -> None:
+def test_module_without_prefix_gets_the_placeholder_prefix_from_number_one(tmp_path: Path) -> None:
     module = write_module(tmp_path, {T: "# T\n\n### 1.1 Setup\n- [ ] 1.1 a\n"}, prefix=None)
-    assert findings(module) == [("MF501", T, 3, 1, not_a("task", "1.1 Setup", "TASK-<P>-01: Setup"))]
-    # a legacy number 1 is kept, and the next heading gets 2
+    assert findings(module, "MF501") == [("MF501", T, 3, 1, not_a("task", "1.1 Setup", "TASK-<P>-01: Setup"))]
+
+
+def test_legacy_number_one_is_kept_and_the_next_heading_gets_two(tmp_path: Path) -> None:
     tasks = "# T\n\n### 1. Setup\n- [ ] 1.1 a\n\n### 2.1 - Teardown\n- [ ] 2.1 b\n"
-    module = write_module(tmp_path / "legacy", {T: tasks}, prefix=None)
-    assert findings(module) == [
+    module = write_module(tmp_path, {T: tasks}, prefix=None)
+    assert findings(module, "MF501") == [
         ("MF501", T, 3, 1, not_a("task", "1. Setup", "TASK-<P>-01: Setup")),
         ("MF501", T, 6, 1, not_a("task", "2.1 - Teardown", "TASK-<P>-02: Teardown")),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rule_findings import findings, write_module
 
 from modforge.spec import layout
@@ -58,18 +59,17 @@ GAP_ENTRIES = {
 }
 
 
-def test_a_gap_entry_is_reported_with_what_is_wrong_and_the_form_to_write(tmp_path: Path) -> None:
-    for case, (entries, expected) in GAP_ENTRIES.items():
-        module = write_module(tmp_path / case, {layout.INTENT_SCENARIOS: SCENARIO, GAPS: f"# Gaps\n\n{entries}"})
-        assert findings(module) == [(code, GAPS, line, 1, message) for code, line, message in expected], case
+@pytest.mark.parametrize(("entries", "expected"), GAP_ENTRIES.values(), ids=GAP_ENTRIES.keys())
+def test_gap_entry_findings_say_what_is_wrong_and_the_form_to_write(tmp_path: Path, entries, expected) -> None:
+    module = write_module(tmp_path, {layout.INTENT_SCENARIOS: SCENARIO, GAPS: f"# Gaps\n\n{entries}"})
+    found = findings(module, "MF701", "MF702")
+    assert found == [(code, GAPS, line, 1, message) for code, line, message in expected]
 
 
 ORPHAN_REQ = "is referenced by no scenario and no task: cite it where it is met, or remove it"
 
 
-def test_an_orphan_requirement_is_reported_once_at_its_id_after_a_global_requirement_heading_or_in_actual(
-    tmp_path: Path,
-) -> None:
+def test_orphan_requirement_reported_once_at_its_id_after_a_global_requirement_heading(tmp_path: Path) -> None:
     requirements = (
         "# R\n\n### REQ-7: Global\nThe module MUST.\n\n### REQ-OAGW-1: A\nIt MUST.\n\n"
         "### REQ-OAGW-1: A again\nIt MUST.\n\n### REQ-OAGW-2: B\nIt MUST.\n"
@@ -77,15 +77,17 @@ def test_an_orphan_requirement_is_reported_once_at_its_id_after_a_global_require
     scenarios = f"# S\n\n### SCEN-OAGW-01: A\n{STEPS.rstrip()} (REQ-OAGW-2)\n"
     module = write_module(tmp_path, {layout.INTENT_REQUIREMENTS: requirements, layout.INTENT_SCENARIOS: scenarios})
     assert findings(module, "MF901") == [("MF901", layout.INTENT_REQUIREMENTS, 6, 5, f"REQ-OAGW-1 {ORPHAN_REQ}")]
-    # without intent requirements, the actual ones are checked
+
+
+def test_orphan_requirements_of_the_actual_document_without_an_intent_one(tmp_path: Path) -> None:
     module = write_module(
-        tmp_path / "actual",
+        tmp_path,
         {
             layout.ACTUAL_REQUIREMENTS: "# R\n\n### REQ-OAGW-1: A\nIt MUST a.\n\n### REQ-OAGW-2: B\nIt MUST b.\n",
             layout.ACTUAL_SCENARIOS: f"# S\n\n### SCEN-OAGW-01: A\n{STEPS.rstrip()} (REQ-OAGW-1)\n",
         },
     )
-    assert findings(module) == [("MF901", layout.ACTUAL_REQUIREMENTS, 6, 5, f"REQ-OAGW-2 {ORPHAN_REQ}")]
+    assert findings(module, "MF901") == [("MF901", layout.ACTUAL_REQUIREMENTS, 6, 5, f"REQ-OAGW-2 {ORPHAN_REQ}")]
 
 
 def orphan_phase(number: int, title: str) -> str:
@@ -95,7 +97,7 @@ def orphan_phase(number: int, title: str) -> str:
     )
 
 
-def test_a_phase_without_scenario_is_reported_once_with_the_section_to_add(tmp_path: Path) -> None:
+def test_orphan_phase_reported_once_with_the_section_to_add(tmp_path: Path) -> None:
     design = (
         "# D\n\n### Basic (PHASE-OAGW-1)\n\n### Hardening (PHASE-OAGW-2)\n\n### (PHASE-OAGW-3)\n\n"
         "### Hardening again (PHASE-OAGW-2)\n"
@@ -106,17 +108,23 @@ def test_a_phase_without_scenario_is_reported_once_with_the_section_to_add(tmp_p
         ("MF902", layout.INTENT_DESIGN, 5, 16, orphan_phase(2, "Hardening")),
         ("MF902", layout.INTENT_DESIGN, 7, 6, orphan_phase(3, "Title")),
     ]
-    # a phase cited in a scenario of another phase has a scenario; a citation with another prefix does not
+
+
+def test_orphan_phase_cited_in_another_phases_scenario_is_covered_a_foreign_citation_is_not(
+    tmp_path: Path,
+) -> None:
     design = "# D\n\n### Basic (PHASE-OAGW-1)\n\n### Hardening (PHASE-OAGW-2)\n\n### Quotas (PHASE-OAGW-3)\n"
     scenarios = f"# S\n\n## PHASE-OAGW-1: Basic\n\n### SCEN-OAGW-01: A\n{STEPS.rstrip()} (PHASE-OAGW-2, PHASE-CRED-3)\n"
-    module = write_module(tmp_path / "cited", {layout.INTENT_DESIGN: design, layout.INTENT_SCENARIOS: scenarios})
+    module = write_module(tmp_path, {layout.INTENT_DESIGN: design, layout.INTENT_SCENARIOS: scenarios})
     assert findings(module, "MF902") == [("MF902", layout.INTENT_DESIGN, 7, 13, orphan_phase(3, "Quotas"))]
-    # without intent design, the actual design's phases are checked
+
+
+def test_orphan_phases_of_the_actual_design_without_an_intent_one(tmp_path: Path) -> None:
     module = write_module(
-        tmp_path / "actual",
+        tmp_path,
         {
             layout.ACTUAL_DESIGN: "# D\n\n### Basic (PHASE-OAGW-1)\n\n- x\n\n### Later (PHASE-OAGW-2)\n",
             layout.ACTUAL_SCENARIOS: f"# S\n\n## PHASE-OAGW-1: Basic\n\n### SCEN-OAGW-01: A\n{STEPS}",
         },
     )
-    assert findings(module) == [("MF902", layout.ACTUAL_DESIGN, 7, 12, orphan_phase(2, "Later"))]
+    assert findings(module, "MF902") == [("MF902", layout.ACTUAL_DESIGN, 7, 12, orphan_phase(2, "Later"))]

@@ -1,13 +1,13 @@
 """The ID rules (MF101-MF105) as a user reads them: each finding's line, column and exact message, and the
 ID a foreign-prefixed definition should take (never one the module defines, never one proposed twice).
-
-A table's cases run in one test, each on its own module of a few lines: checking such a module takes well under a
-millisecond, so a test costs pytest's per-test overhead, and `make mutation` gives each mutant the cheapest tests."""
+Each case is a module of a few lines checked by the rules under test alone: milliseconds, even under `make mutation`,
+which gives each mutant the cheapest of the tests that reach its function."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rule_findings import findings, write_module
 
 from modforge.spec import layout
@@ -18,7 +18,7 @@ MUST = "It MUST.\n"
 STEPS = "- **WHEN** a\n- **THEN** b"
 
 
-def test_each_id_spelling_defect_is_reported_at_its_column_with_the_spelling_to_write(tmp_path: Path) -> None:
+def test_id_spelling_defects_reported_at_their_column_with_the_spelling_to_write(tmp_path: Path) -> None:
     scenarios = (
         f"# S\n\n### SCEN-OAGW-6: Six\n{STEPS} (REQ-OAGW-01, REQ-010, PHASE-OAGW-001, TASK-OAGW-3)\n\n"
         f"### SCEN-OAGW-07: Seven\n{STEPS} (REQ-OAGW-3, REQ-MODULE-3, SCEN-X-01, REQ-CRED-3, REQ-CRED-9)\n"
@@ -63,12 +63,12 @@ def test_each_id_spelling_defect_is_reported_at_its_column_with_the_spelling_to_
     ]
 
 
-def test_the_prefix_source_is_named_when_it_comes_from_the_documents(tmp_path: Path) -> None:
+def test_foreign_prefix_names_the_documents_as_the_prefix_source(tmp_path: Path) -> None:
     scenarios = (
         f"# S\n\n### SCEN-OAGW-01: One\n{STEPS}\n\n### SCEN-OAGW-02: Two\n{STEPS}\n\n### SCEN-CRED-03: Three\n{STEPS}\n"
     )
     module = write_module(tmp_path, {S: scenarios}, prefix=None)
-    assert findings(module) == [
+    assert findings(module, "MF103") == [
         (
             "MF103",
             S,
@@ -116,21 +116,21 @@ RENAMES = {
 }
 
 
-def test_a_definition_with_another_prefix_gets_a_free_id_of_this_module(tmp_path: Path) -> None:
-    for case, (added, expected) in RENAMES.items():
-        documents = {R: REQUIREMENTS, AR: ACTUAL, S: "# S\n"}
-        documents = {name: text + "\n" + added.get(name, "") for name, text in documents.items()}
-        assert findings(write_module(tmp_path / case, documents), "MF103") == [
-            (
-                "MF103",
-                doc,
-                line,
-                5,
-                f"{found} has prefix {found.split('-')[1]}, but this module's prefix is OAGW "
-                f"(from .copier-answers.yml): write {fixed}",
-            )
-            for doc, line, found, fixed in expected
-        ], case
+@pytest.mark.parametrize(("added", "expected"), RENAMES.values(), ids=RENAMES.keys())
+def test_foreign_definition_gets_a_free_id_of_this_module(tmp_path: Path, added, expected) -> None:
+    documents = {R: REQUIREMENTS, AR: ACTUAL, S: "# S\n"}
+    documents = {name: text + "\n" + added.get(name, "") for name, text in documents.items()}
+    assert findings(write_module(tmp_path, documents), "MF103") == [
+        (
+            "MF103",
+            doc,
+            line,
+            5,
+            f"{found} has prefix {found.split('-')[1]}, but this module's prefix is OAGW "
+            f"(from .copier-answers.yml): write {fixed}",
+        )
+        for doc, line, found, fixed in expected
+    ]
 
 
 DUPLICATES = {
@@ -152,11 +152,11 @@ DUPLICATES = {
 }
 
 
-def test_a_second_definition_is_reported_with_the_place_of_the_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("documents", "expected"), DUPLICATES.values(), ids=DUPLICATES.keys())
+def test_duplicate_definition_names_the_place_of_the_first(tmp_path: Path, documents, expected) -> None:
+    doc, line, first = expected
     fix = ": give this one the next free number, or merge the two"
-    for case, (documents, (doc, line, first)) in DUPLICATES.items():
-        found = findings(write_module(tmp_path / case, documents), "MF104")
-        assert found == [("MF104", doc, line, 5, first + fix)], case
+    assert findings(write_module(tmp_path, documents), "MF104") == [("MF104", doc, line, 5, first + fix)]
 
 
 MODULE_PREFIXES = {
@@ -167,7 +167,7 @@ MODULE_PREFIXES = {
 }
 
 
-def test_an_invalid_prefix_in_the_answers_file_says_why_and_how_to_fix_it(tmp_path: Path) -> None:
-    for prefix, message in MODULE_PREFIXES.items():
-        module = write_module(tmp_path / prefix, {T: "# Tasks\n"}, prefix=prefix)
-        assert findings(module) == [("MF105", layout.ANSWERS_FILE, 1, 1, message)], prefix
+@pytest.mark.parametrize(("prefix", "message"), MODULE_PREFIXES.items(), ids=MODULE_PREFIXES.keys())
+def test_invalid_answers_prefix_says_why_and_how_to_fix_it(tmp_path: Path, prefix: str, message: str) -> None:
+    module = write_module(tmp_path, {T: "# Tasks\n"}, prefix=prefix)
+    assert findings(module, "MF105") == [("MF105", layout.ANSWERS_FILE, 1, 1, message)]

@@ -61,8 +61,6 @@ def gap_entry_fields(ctx: Context) -> Iterator[Finding]:
             yield hit(doc.path, entry.line, id=name, problem=problem)
         elif repeated:
             yield hit(doc.path, repeated[1], id=name, problem=f"has **{repeated[0]}:** twice")
-        elif labels != list(layout.GAP_LABELS):
-            line = next(
-                line for (label, line), want in zip(entry.labels, layout.GAP_LABELS, strict=False) if label != want
-            )
-            yield hit(doc.path, line, id=name, problem="has its fields out of order")
+        elif labels != list(layout.GAP_LABELS):  # each label once: the three in another order
+            first = next(i for i, label in enumerate(labels) if label != layout.GAP_LABELS[i])
+            yield hit(doc.path, entry.labels[first][1], id=name, problem="has its fields out of order")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from modforge.checker.rules.context import Context, Definition, Key, display_prefix_source, key_of, prefix_error
-from modforge.checker.rules.proposals import Proposals
+from modforge.checker.rules.proposals import Proposals, uniqueness_scope
 from modforge.checker.rules.registry import ERROR, Finding, hit, rule
 from modforge.spec import grammar, layout
 from modforge.spec.grammar import IdKind
@@ -139,11 +139,9 @@ def duplicate_definition(ctx: Context) -> Iterator[Finding]:
             continue  # the usual case, decided without scoping
         firsts: dict[str, Definition] = {}
         for definition in definitions:
-            name = definition.doc.name
-            if name == layout.TASKS:
+            if definition.doc.name == layout.TASKS:
                 continue
-            scope = "intent" if name in layout.INTENT_DOCS else name
-            first = firsts.setdefault(scope, definition)
+            first = firsts.setdefault(uniqueness_scope(definition.doc), definition)
             if first is not definition:
                 where = f"{first.doc.name}:{first.line}"
                 column = ctx.column(definition.doc, definition.line)

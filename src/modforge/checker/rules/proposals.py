@@ -14,6 +14,7 @@ one, else a placeholder (`SCEN-OAGW-<NN>`) with a hint, never an invented ID.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import NamedTuple
 
 from modforge.checker.rules.context import Context
@@ -32,6 +33,14 @@ _INTENT_TWIN = {
 }
 
 
+INTENT_SCOPE = "intent"
+
+
+def uniqueness_scope(doc: Document) -> str:
+    """Definitions that must be unique together (MF104): the intent documents, or one other document."""
+    return INTENT_SCOPE if doc.name in layout.INTENT_DOCS else doc.name
+
+
 class Proposal(NamedTuple):
     id: str  # `SCEN-OAGW-07`, or `SCEN-OAGW-<NN>` when no ID can be proposed safely
     title: str
@@ -44,13 +53,8 @@ class Proposals:
     def __init__(self, ctx: Context, kind: IdKind) -> None:
         self.ctx, self.kind = ctx, kind
         self.prefix = ctx.prefix or "<P>"
-        self._proposed: dict[str, set[int]] = {}  # scope -> numbers already proposed
+        self._proposed: defaultdict[str, set[int]] = defaultdict(set)  # scope -> numbers already proposed
         self._scopes: dict[str, list[tuple[int, str | None, str, int]]] = {}
-
-    @staticmethod
-    def _scope(doc: Document) -> str:
-        """Definitions that must be unique together: the intent documents, or one other document (MF104)."""
-        return "intent" if doc.name in layout.INTENT_DOCS else doc.name
 
     def _definitions(self, scope: str) -> list[tuple[int, str | None, str, int]]:
         """(number, prefix, document name, line) of every definition of this kind in `scope`."""
@@ -58,7 +62,7 @@ class Proposals:
             self._scopes[scope] = [
                 (d.id.number, d.id.prefix, d.doc.name, d.line)
                 for d in self.ctx.definitions
-                if d.id.kind is self.kind and self._scope(d.doc) == scope
+                if d.id.kind is self.kind and uniqueness_scope(d.doc) == scope
             ]
         return self._scopes[scope]
 
@@ -72,22 +76,26 @@ class Proposals:
 
     def _claim(self, scope: str, number: int | None, taken: set[int]) -> int | None:
         """`number` when it is neither defined nor already proposed in `scope` (it is proposed from now on)."""
-        proposed = self._proposed.setdefault(scope, set())
+        proposed = self._proposed[scope]
         if number is None or number < 1 or number in taken or number in proposed:
             return None
         proposed.add(number)
         return number
 
     def _next(self, scope: str, taken: set[int]) -> int:
+        """The lowest number neither defined nor proposed in `scope` (it is proposed from now on)."""
+        proposed = self._proposed[scope]
         number = 1
-        while self._claim(scope, number, taken) is None:
-            number += 1
+        for used in sorted(taken | proposed):  # in ascending order: the first gap is the lowest free number
+            if used == number:
+                number += 1
+        proposed.add(number)
         return number
 
     def headings(self, doc: Document, found: list[tuple[int, str]], word: str) -> dict[int, Proposal]:
         """What each heading (line, text) of `doc` should read, by line: first every number an author wrote
         and that is free is kept, then the others get the next free numbers in the order they come."""
-        scope = self._scope(doc)
+        scope = uniqueness_scope(doc)
         parsed = {line: _strip_id(text, self.kind) for line, text in found}
         taken = {line: self._taken(scope, (doc.name, line)) for line, _ in found}
         kept = {line: self._claim(scope, parsed[line][0], taken[line]) for line, _ in found}
@@ -113,16 +121,15 @@ class Proposals:
 
     def _intent_titles(self) -> dict[int, str]:
         titles: dict[int, str] = {}
-        for number, _prefix, name, line in self._definitions("intent"):
-            doc = self.ctx.doc(name)
-            heading = next((h.text for h in doc.headings if h.line == line), "") if doc else ""
+        for number, _prefix, name, line in self._definitions(INTENT_SCOPE):
+            heading = next(h.text for h in self.ctx.module.documents[name].headings if h.line == line)
             titles.setdefault(number, _strip_id(heading)[1])
         return titles
 
     def renumber(self, doc: Document, number: int, line: int) -> str:
         """The ID with this module's prefix for the definition on `line` whose number is `number` (a definition
         carrying another prefix, an older `### Phase 1` heading): that number when free, else the next free."""
-        scope = self._scope(doc)
+        scope = uniqueness_scope(doc)
         taken = self._taken(scope, (doc.name, line), own_prefix=True)
         number = self._claim(scope, number, taken)
         return grammar.format_id(self.kind, self.prefix, number if number is not None else self._next(scope, taken))

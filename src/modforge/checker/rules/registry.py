@@ -51,7 +51,7 @@ class Rule:
     @property
     def summary(self) -> str:
         """The docstring's first line."""
-        return self.doc.split("\n", 1)[0]
+        return self.doc.partition("\n")[0]
 
     def run(self, context: Context) -> Iterator[tuple[Finding, str]]:
         """Each finding with its formatted message."""
@@ -63,7 +63,7 @@ def rule(code: str, name: str, severity: str, message: str) -> Callable[[Check],
     """Declare a rule over `check`; the family is the declaring module's last name."""
 
     def declare(check: Check) -> Rule:
-        family = check.__module__.rsplit(".", 1)[-1]
+        family = check.__module__.rpartition(".")[2]
         return Rule(code, name, severity, message, check, family)
 
     return declare

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from modforge.checker.rules import FAMILY_TITLES, RULES, Rule
@@ -12,8 +13,7 @@ GENERATE = "modforge rules --format markdown > docs/RULES.md"
 
 def _body(rule: Rule) -> str:
     """The docstring without its first line (the summary)."""
-    parts = rule.doc.split("\n", 1)
-    return parts[1].strip() if len(parts) > 1 else ""
+    return rule.doc.partition("\n")[2].strip()
 
 
 def text() -> str:
@@ -61,22 +61,20 @@ def markdown() -> str:
         "|------|------|----------|-----------------|",
     ]
     out += [f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.severity} | {r.summary} |" for r in RULES]
-    family = None
-    for r in RULES:
-        if r.family != family:
-            family = r.family
-            out += ["", f"## {FAMILY_TITLES.get(family, family)}"]
-        message = r.message.replace("`", "'")
-        out += [
-            "",
-            f"### {r.code} {r.name}",
-            "",
-            f"{r.summary}",
-            "",
-            f"Severity: **{r.severity}**. Message: `{message}`",
-            "",
-            _body(r),
-        ]
+    for family, rules in itertools.groupby(RULES, key=lambda r: r.family):  # RULES are in code order: by family
+        out += ["", f"## {FAMILY_TITLES[family]}"]
+        for r in rules:
+            message = r.message.replace("`", "'")
+            out += [
+                "",
+                f"### {r.code} {r.name}",
+                "",
+                f"{r.summary}",
+                "",
+                f"Severity: **{r.severity}**. Message: `{message}`",
+                "",
+                _body(r),
+            ]
     return "\n".join(out) + "\n"
 
 
@@ -104,6 +102,6 @@ def page(code: str, format: str = "text") -> str:
         return json.dumps(_entry(rule), indent=2, ensure_ascii=False) + "\n"
     title = f"{rule.code} {rule.name} ({rule.severity})"
     heading = f"# {title}" if format == "markdown" else f"{title}\n{'=' * len(title)}"
-    family = FAMILY_TITLES.get(rule.family, rule.family)
+    family = FAMILY_TITLES[rule.family]
     lines = [heading, "", rule.summary, "", f"Family: {family}. Message: {rule.message}", "", _body(rule)]
     return "\n".join(lines).rstrip() + "\n"

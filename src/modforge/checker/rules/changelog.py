@@ -27,14 +27,13 @@ def _precedence(version: str) -> tuple | None:
     """SemVer 2.0.0 precedence (build metadata ignored), or None when `version` is not SemVer."""
     if not layout.SEMVER_RE.fullmatch(version):
         return None
-    core, _, pre = version.split("+", 1)[0].partition("-")
+    core, _, pre = version.partition("+")[0].partition("-")
     numbers = tuple(map(grammar.number_order, core.split(".")))  # any length: no int() limit
     if not pre:
-        return (numbers, 1, ())
-    identifiers = tuple(
-        (0, grammar.number_order(p), "") if p.isascii() and p.isdigit() else (1, (0, ""), p) for p in pre.split(".")
-    )
-    return (numbers, 0, identifiers)
+        return (numbers, True, ())  # a release follows its pre-releases (False < True)
+    # Identifiers of digits (ASCII: SEMVER_RE matched) compare as numbers and precede the others (False < True).
+    identifiers = tuple((False, grammar.number_order(p)) if p.isdigit() else (True, p) for p in pre.split("."))
+    return (numbers, False, identifiers)
 
 
 def _valid_date(text: str | None) -> bool:

@@ -204,9 +204,8 @@ class Context:
         return numbers
 
     def phase_is_defined(self, phase: Phase) -> bool:
-        """Whether a phase section names a phase of the design (`## Phase N` only by its number)."""
-        if phase.id is not None:
-            return key_of(phase.id) in self.defined
+        """Whether a phase section without an ID (`## Phase N`) names a phase of the design, by its number (a
+        section with an ID is a reference like any other: MF204 finds it among the undefined IDs)."""
         return phase.number in self.design_phase_numbers
 
 

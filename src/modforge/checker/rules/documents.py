@@ -8,16 +8,9 @@ from modforge.checker.rules.context import Context
 from modforge.checker.rules.registry import ERROR, WARNING, Finding, hit, rule
 from modforge.spec import layout
 
-# What to do about each problem the parser records (model.PROBLEM_CODES).
-_FIXES = {
-    "io-error": "check that the file exists and is readable",
-    "not-utf8": "re-save it as UTF-8",
-    "binary": "replace it with the Markdown document it should be",
-    "too-large": "split it, or move generated content out of docs/",
-}
 
-
-@rule("MF001", "unreadable-document", ERROR, "cannot check this document: {detail}; {fix}")
+# The parser's problem message says what is wrong and how to fix it (documents.parser).
+@rule("MF001", "unreadable-document", ERROR, "cannot check this document: {detail}")
 def unreadable_document(ctx: Context) -> Iterator[Finding]:
     """A pipeline document that cannot be read as Markdown text.
 
@@ -31,8 +24,7 @@ def unreadable_document(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.documents:
         for problem in doc.problems:
             if problem.code != "empty":
-                fix = _FIXES.get(problem.code, "fix the file so it is UTF-8 Markdown text")
-                yield hit(doc.path, problem.line, problem.column, detail=problem.message, fix=fix)
+                yield hit(doc.path, problem.line, problem.column, detail=problem.message)
 
 
 @rule("MF002", "empty-document", WARNING, "document is empty: write its content, or delete the file")

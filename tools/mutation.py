@@ -244,6 +244,19 @@ def report(modules: list[str]) -> bool:
     return ok
 
 
+def survivors(modules: list[str]) -> list[str]:
+    """The mutants of `modules` an earlier run did not kill and mutation-equivalents.toml does not excuse. Tests
+    are only ever added between runs, so a killed mutant stays killed as long as its function is unchanged (a
+    changed function's mutants have no verdict, and run)."""
+    found, excused = results(), equivalents()
+    return [
+        name
+        for module in modules
+        for name, code in found.get(module, {}).items()
+        if STATUS.get(code) != "killed" and name not in excused
+    ]
+
+
 def _score(counts: Counter[str]) -> float:
     judged = sum(counts.values()) - counts["equivalent"] - counts["not run"]
     return counts["killed"] / judged if judged else 1.0
@@ -264,6 +277,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="dotted module names (default: every configured module)")
     parser.add_argument("--report", action="store_true", help="only report the results of earlier runs")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run again only the mutants an earlier run did not kill (after new tests: killed ones stay killed)",
+    )
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
     args = parser.parse_args()
     modules = args.modules or configured_modules()
@@ -274,6 +292,10 @@ def main() -> int:
         # One mutmut run for all of them: one collection of the suite and one clean run. Without names mutmut
         # also keeps the verdicts of an earlier run whose code has not changed, so a stopped run resumes.
         patterns = [f"{module}.*" for module in args.modules]
+        if args.survivors:
+            patterns = survivors(modules)
+            if not patterns:
+                return 0 if report(modules) else 1
         command = [sys.executable, __file__, "--mutmut", "run", *patterns, "--max-children", str(args.max_children)]
         started = time.monotonic()
         if subprocess.run(command, cwd=REPO, check=False).returncode != 0:

@@ -131,6 +131,11 @@ def _offered(name: str, count: int) -> list[str]:
                 "ABCDEFGHI2",
             ],
         ),
+        # an adopted module's folder may hold an underscore: it joins the letters of its word
+        (
+            "file_parser-tika",
+            ["FILEPARSER", "FTIKA", "FILEPARSET", "FILEPARSTI", "FILEPARTIK", "FILEPATIKA", "FILEPARSE2"],
+        ),
         ("s3-bucket-sync", ["S3BUCKETSY", "SBSYNC", "S3BS", "S3BUCKETS", "S3BUCKESYN", "S3BUCKSYNC", "S3BUCKETS2"]),
     ],
 )

@@ -81,10 +81,10 @@ ACTUAL = {
 }
 
 
-def _source(documents: dict[str, str | bytes | None], extra_files=()) -> loader.ModuleSource:
+def _source(documents: dict[str, str | bytes | None], extra_files=(), answers=ANSWERS) -> loader.ModuleSource:
     data = {name: text.encode() if isinstance(text, str) else text for name, text in documents.items()}
     listed = tuple((name, str(ROOT / layout.DOCS_DIR / name), data[name]) for name in data)
-    return loader.ModuleSource(ROOT, ROOT.parent.parent, listed, ANSWERS, tuple(extra_files))
+    return loader.ModuleSource(ROOT, ROOT.parent.parent, listed, answers, tuple(extra_files))
 
 
 def _codes(source: loader.ModuleSource, globals: GlobalRequirements) -> set[str]:
@@ -240,6 +240,12 @@ DECLINED = [
         {"MF302"},
     ),
     (
+        "a requirement defined with another module's prefix",
+        _with(MODULE, layout.INTENT_REQUIREMENTS, "### REQ-KV-1: Store", "### REQ-ZZ-1: Store"),
+        (),
+        {"MF103", "MF201", "MF901"},  # the scenario cites REQ-KV-1, which is gone; REQ-ZZ-1 is cited by none
+    ),
+    (
         "a design alone (a Step 1 module)",
         {layout.INTENT_DESIGN: DESIGN.replace("- Implements: SCEN-KV-0", "- Case ")},
         (),
@@ -290,3 +296,19 @@ def test_a_module_declined_leaves_read_empty():
     documents = _with(MODULE, layout.TASKS, "- [x] 1.2 Test it", "- [x] 1.3 Test it")
     assert not quickcheck.proven_clean(_source(documents), NO_GLOBALS, read)
     assert read == {}
+
+
+@pytest.mark.parametrize(
+    ("answers", "codes"),
+    [
+        (None, set()),  # no answers file: no prefix to prove the IDs against
+        (b"module_name: kv\n", set()),
+        (b"id_prefix: KV\n", set()),  # the file as the proof needs it
+        (b"id_prefix: kv\n", {"MF105"}),
+        (b"- id_prefix: KV\n", {"MF003"}),
+    ],
+)
+def test_the_proof_needs_the_answers_files_prefix(answers, codes):
+    source = _source(MODULE, answers=answers)
+    assert quickcheck.proven_clean(source, NO_GLOBALS) is (answers == b"id_prefix: KV\n")
+    assert _codes(source, NO_GLOBALS) == codes

@@ -112,7 +112,7 @@ def test_readable_text(data, text):
     assert readable_text(data) == text
 
 
-def test_a_document_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(monkeypatch):
+def test_the_size_limit_is_inclusive(monkeypatch):
     """The limit is inclusive. (A limit of 16 bytes stands in for the real one, which tests/test_parser.py
     checks with 5 MB documents, so that this check costs nothing.)"""
     assert MAX_DOCUMENT_BYTES == 5_000_000

@@ -174,6 +174,7 @@ _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 # For each document, the ID keywords whose every kind it may reference (ALLOWED_REFERENCES, by keyword).
 _KINDS_OF_KEYWORD = {keyword: {kind for kind in IdKind if kind.keyword == keyword} for keyword in KEYWORDS}
+_ID_FINDERS = tuple(zip(KEYWORDS, ID_FIND_RES, strict=True))  # each ID keyword with the pattern that finds its IDs
 _ALLOWED_KEYWORDS = {
     name: frozenset(k for k in KEYWORDS if _KINDS_OF_KEYWORD[k] <= layout.ALLOWED_REFERENCES.get(name, set(IdKind)))
     for name in layout.PIPELINE_DOCS
@@ -212,7 +213,7 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read:
         found: set[str] = set()
         listed[name] = by_keyword = {}
         allowed = _ALLOWED_KEYWORDS[name]
-        for keyword, pattern in zip(KEYWORDS, ID_FIND_RES, strict=True):
+        for keyword, pattern in _ID_FINDERS:
             if keyword in visible:
                 tokens = pattern.findall(visible)
                 if tokens and keyword not in allowed:
@@ -228,8 +229,8 @@ def proven_clean(source: loader.ModuleSource, globals: GlobalRequirements, read:
 
 def _unpadded_phase(token: str) -> str:
     """`PHASE-OAGW-01` as `PHASE-OAGW-1`: the spec's two-digit phase is the same phase (MF101 accepts it); any
-    other spelling is kept, and is then no definition's."""
-    return token[:-2] + token[-1] if token[-3] == "-" and token[-2] == "0" and token[-1] != "0" else token
+    other spelling is kept (`PHASE-OAGW-00` becomes `PHASE-OAGW-0`), and is then no definition's."""
+    return token[:-2] + token[-1] if token[-3] == "-" and token[-2] == "0" else token
 
 
 Spellings = dict[str, set[str]]  # document name -> the ID spellings it holds
@@ -245,9 +246,9 @@ def _ids_proven(texts: dict[str, str], spellings: Spellings, prefix: str, global
             prefixes.update(map(_SECOND, found))
     if prefixes - {prefix}:
         return False  # MF102, MF103 (every spelling below is a definition's or a global REQ)
-    # MF104: nothing defined twice within the intent documents, nor within any other (TASKS: MF502)
+    # MF104: nothing defined twice within the intent documents, nor within any other (in TASKS.md, MF502 too)
     intent = [text for name in layout.INTENT_DOCS for text in defined.get(name, ())]
-    others = [texts for name, texts in defined.items() if name not in layout.INTENT_DOCS and name != layout.TASKS]
+    others = [texts for name, texts in defined.items() if name not in layout.INTENT_DOCS]
     if any(len(found) != len(set(found)) for found in (intent, *others)):
         return False
     # MF101, MF201-MF205: canonical definitions, so one spelling per ID; each spelling one of them
@@ -272,11 +273,10 @@ def _orphans_proven(texts: dict[str, str], spellings: Spellings, defined: dict[s
     requirements = layout.INTENT_REQUIREMENTS if layout.INTENT_REQUIREMENTS in texts else layout.ACTUAL_REQUIREMENTS
     if not set(defined.get(requirements, ())) <= cited:
         return False
+    # A design is there: a scenario sits under a phase section, whose phase only a design defines (checked above)
     design = layout.INTENT_DESIGN if layout.INTENT_DESIGN in texts else layout.ACTUAL_DESIGN
-    if design not in texts:
-        return True
     covered = {int(n) for name in layout.SCENARIO_DOCS for n in _PHASES_WITH_SCENARIOS.findall(texts.get(name, ""))}
-    return all(int(number) in covered for _, _, number in _DESIGN_PHASES.findall(texts[design]))
+    return all(int(number) in covered for _, _, number in _DESIGN_PHASES.findall(texts.get(design, "")))
 
 
 def _counts_proven(texts: dict[str, str]) -> bool:

@@ -24,8 +24,8 @@ def conflict_marker_lines(src: str) -> list[int]:
     lines: list[int] = []
     line, counted = 0, 0
     for match in CONFLICT_MARKER_RE.finditer(src):
-        line += src.count("\n", counted, match.start() + 1)
-        counted = match.start() + 1
+        line += src.count("\n", counted, match.end())  # a match holds one newline, the one it starts with
+        counted = match.end()
         lines.append(line)
     return lines
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import PurePosixPath
 
 from modforge.spec.grammar import ANY_PREFIX, NUMBER, IdKind
 
@@ -83,7 +84,7 @@ def module_dir(name: str, category: str = "generic", gateway: str = "", modules:
     return f"{modules}/{name}"
 
 
-def crate_to_root(name: str, category: str = "generic", gateway: str = "") -> str:
+def crate_to_root(name: str, category: str, gateway: str) -> str:
     """The relative path from the module's crate (`<module dir>/<name>/`) back to the monorepo root."""
     depth = module_dir(name, category, gateway).count("/") + 2
     return "/".join([".."] * depth)
@@ -92,8 +93,8 @@ def crate_to_root(name: str, category: str = "generic", gateway: str = "") -> st
 def gateway_of(destination: object) -> str:
     """The gateway a module copied to `.../<gateway>/plugins/<name>` plugs into, else ''. `copier update` run
     inside the module passes a relative destination ('.'), hence the absolute path."""
-    parts = os.path.abspath(str(destination)).replace("\\", "/").rstrip("/").split("/")
-    return parts[-3] if len(parts) >= 3 and parts[-2] == PLUGINS_DIR else ""
+    folder = PurePosixPath(os.path.abspath(str(destination)).replace("\\", "/"))
+    return folder.parent.parent.name if folder.parent.name == PLUGINS_DIR else ""
 
 
 # --- which document may reference which kind of ID (spec, "Cross-reference relationships") -----

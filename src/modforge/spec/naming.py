@@ -57,7 +57,6 @@ def derived_names(name: str, category: str = "generic", gateway: str = "") -> di
     error for a generic module or a gateway; the gateway's SDK, plugin trait and error for a worker.
     """
     snake_name, pascal_name = snake(name), pascal(name)
-    gateway = gateway if category == "worker" else ""
     plugin_spec_id = f"gts.x.core.modkit.plugin.v1~x.core.{snake_name}.plugin.v1~"
     item_type_id = f"gts.x.core.{snake_name}.item.v1~"
     own = {
@@ -116,7 +115,7 @@ def has_rest(category: str, rest_api: object) -> bool:
     return bool(rest_api) and category != "worker"
 
 
-def gateway_error(gateway: object, module_name: object = "") -> str:
+def gateway_error(gateway: object, module_name: object) -> str:
     """Why `gateway` cannot name the gateway a worker plugs into, or ''."""
     if not isinstance(gateway, str) or not gateway:
         return (
@@ -190,10 +189,10 @@ _SHOWN_MAX = 60  # a longer name (a pasted paragraph, 300 characters) is shown b
 def module_name_error(name: object) -> str:
     """Why `name` cannot be a module name, or ''."""
     if not isinstance(name, str) or not MODULE_NAME_RE.fullmatch(name):
-        if isinstance(name, str) and len(name) > _SHOWN_MAX:
+        if isinstance(name, str):
             name = name[:_SHOWN_MAX]  # the message shows the start of a very long name
         suggestion = _kebab(str(name or ""))
-        hint = f" such as '{suggestion}'" if suggestion and MODULE_NAME_RE.fullmatch(suggestion) else ""
+        hint = f" such as '{suggestion}'" if suggestion and not module_name_error(suggestion) else ""  # one that passes
         return (
             f"module_name {name!r} must be kebab-case: lower-case letters and digits in words joined by single "
             "dashes, starting with a letter (^[a-z][a-z0-9]*(-[a-z0-9]+)*$); "

@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from adoption_trees import RENDERER, write
 from conftest import REPO_ROOT
 
 from modforge.errors import ModforgeError
 from modforge.lifecycle.adoption import inference
 from modforge.lifecycle.migration import ModuleTree, parse_document
 from modforge.spec import layout
-from modforge.templating import skeletons
 
 DEFAULT = "the template's default"
 NO_IDS = "no IDs found; using prefix {} (choose one with --id-prefix)"
@@ -26,31 +26,15 @@ UNTITLED = "some phases have no title in the documents; name them with --data ph
 SET_ANSWERS = " (set answers with --data KEY=VALUE)"
 
 
-@pytest.fixture(scope="module")
-def renderer(tmp_path_factory):
-    """The template's renderer, its questions' defaults compiled once (as one adoption run does)."""
-    made = skeletons.renderer(REPO_ROOT)
-    made.remembered(made.context({}, tmp_path_factory.mktemp("warm") / "warm-up"))
-    return made
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def infer(root: Path, renderer, id_prefix=None, data=None, hints=None) -> inference.Inferred:
+def infer(root: Path, id_prefix=None, data=None, hints=None) -> inference.Inferred:
     tree = ModuleTree(root, REPO_ROOT)
     docs = {name: tree.document(name) for name in layout.PIPELINE_DOCS if tree.exists(tree.doc_path(name))}
-    return inference.infer(root, docs, tree, id_prefix, data or {}, renderer, hints)
+    return inference.infer(root, docs, tree, id_prefix, data or {}, RENDERER, hints)
 
 
-def refusal(root: Path, renderer, **options) -> str:
+def refusal(root: Path, **options) -> str:
     with pytest.raises(ModforgeError) as raised:
-        infer(root, renderer, **options)
+        infer(root, **options)
     return str(raised.value)
 
 
@@ -95,14 +79,14 @@ LEDGER_TASKS = """# Ledger: Tasks
 """
 
 
-def test_answers_from_the_documents_first_titles_first(tmp_path, renderer) -> None:
+def test_answers_from_the_documents_first_titles_first(tmp_path) -> None:
     """The design's overview gives the description, its category section the category; the phases are the
     highest number any document heads, each titled by the first document that titles it (design first)."""
     root = write(
         tmp_path / "modules" / "ledger",
         {"docs/INTENT_DESIGN.md": LEDGER_DESIGN, "docs/TASKS.md": LEDGER_TASKS},
     )
-    result = infer(root, renderer)
+    result = infer(root)
     assert result.answers == {
         "kind": "module",
         "module_name": "ledger",
@@ -145,9 +129,9 @@ VAULT_CODE = {
 VAULT_REQUIREMENTS = "# Vault: Requirements\n\n### REQ-VLT-1: Seal\n\nSealed.\n\n### REQ-VLT-2: Unseal\n\nUnsealed.\n"
 
 
-def test_answers_from_the_code_and_the_crate_folders_recorded(tmp_path, renderer) -> None:
+def test_answers_from_the_code_and_the_crate_folders_recorded(tmp_path) -> None:
     root = write(tmp_path / "modules" / "vault", {"docs/INTENT_REQUIREMENTS.md": VAULT_REQUIREMENTS, **VAULT_CODE})
-    result = infer(root, renderer)
+    result = infer(root)
     assert result.answers == {
         "kind": "module",
         "module_name": "vault",
@@ -182,7 +166,7 @@ def test_answers_from_the_code_and_the_crate_folders_recorded(tmp_path, renderer
     assert result.crate_folders == [("crate_dir", "vault-gw", "vault"), ("sdk_dir", "core-sdk", "vault-sdk")]
 
 
-def test_data_and_id_prefix_come_before_documents_code_and_hints(tmp_path, renderer) -> None:
+def test_data_and_id_prefix_come_before_documents_code_and_hints(tmp_path) -> None:
     """--data and --id-prefix win over what the documents and the code say, and a hint comes last; each
     --data value is cast to its question's type, and a key no question asks is no answer."""
     root = write(
@@ -199,7 +183,7 @@ def test_data_and_id_prefix_come_before_documents_code_and_hints(tmp_path, rende
         "colour": "blue",
     }
     hints = {"description": ("A hint", "the hint's source"), "owner": ("@vault-team", "the hint's source")}
-    result = infer(root, renderer, id_prefix="VLT", data=data, hints=hints)
+    result = infer(root, id_prefix="VLT", data=data, hints=hints)
     assert result.answers == {
         "kind": "module",
         "module_name": "vault",
@@ -235,14 +219,14 @@ def test_data_and_id_prefix_come_before_documents_code_and_hints(tmp_path, rende
     assert result.crate_folders == [("crate_dir", "vault-gw", "vault")], "the SDK is where the template puts it"
 
 
-def test_a_crate_folder_from_data_that_differs_is_recorded_beside_the_code_s(tmp_path, renderer) -> None:
+def test_a_crate_folder_from_data_that_differs_is_recorded_beside_the_code_s(tmp_path) -> None:
     root = write(tmp_path / "modules" / "vault", {"docs/INTENT_REQUIREMENTS.md": VAULT_REQUIREMENTS, **VAULT_CODE})
-    result = infer(root, renderer, data={"crate_dir": "vault-core"})
+    result = infer(root, data={"crate_dir": "vault-core"})
     assert result.crate_folders == [("crate_dir", "vault-core", "vault"), ("sdk_dir", "core-sdk", "vault-sdk")]
     assert (result.answers["crate_dir"], result.sources["crate_dir"]) == ("vault-core", "--data")
 
 
-def test_crates_in_the_template_s_folders_record_nothing(tmp_path, renderer) -> None:
+def test_crates_in_the_template_s_folders_record_nothing(tmp_path) -> None:
     """The module crate named as the module wins over another crate; crates where the template puts them are
     no answers."""
     root = write(
@@ -256,7 +240,7 @@ def test_crates_in_the_template_s_folders_record_nothing(tmp_path, renderer) -> 
             "vault-sdk/src/lib.rs": "pub struct Secret;\n",
         },
     )
-    result = infer(root, renderer, id_prefix="VLT", hints={})
+    result = infer(root, id_prefix="VLT", hints={})
     assert result.crate_folders == []
     assert result.notes == [NO_DESCRIPTION]
     assert (result.answers["category"], result.sources["category"]) == (
@@ -267,7 +251,7 @@ def test_crates_in_the_template_s_folders_record_nothing(tmp_path, renderer) -> 
     assert "sdk_dir" not in result.answers
 
 
-def test_a_crate_folder_the_template_cannot_follow_is_noted_not_recorded(tmp_path, renderer) -> None:
+def test_a_crate_folder_the_template_cannot_follow_is_noted_not_recorded(tmp_path) -> None:
     root = write(
         tmp_path / "modules" / "vault",
         {
@@ -277,7 +261,7 @@ def test_a_crate_folder_the_template_cannot_follow_is_noted_not_recorded(tmp_pat
             "crates/vault-sdk/src/lib.rs": "pub struct Secret;\n",
         },
     )
-    result = infer(root, renderer, id_prefix="VLT")
+    result = infer(root, id_prefix="VLT")
     assert result.crate_folders == []
     assert result.notes == [
         "the module crate is in crates/vault-gw/, which the template cannot follow (one folder inside the module): "
@@ -301,23 +285,23 @@ AMBIGUOUS_CRATES = {
 }
 
 
-def test_two_crates_neither_the_module_s_are_named_in_a_note(tmp_path, renderer) -> None:
+def test_two_crates_neither_the_module_s_are_named_in_a_note(tmp_path) -> None:
     root = write(tmp_path / "modules" / "vault", AMBIGUOUS_CRATES)
-    result = infer(root, renderer, id_prefix="VLT")
+    result = infer(root, id_prefix="VLT")
     assert result.notes == [
         "could not tell which of alpha/, beta/ is the module crate; name it with --data crate_dir=FOLDER",
         NO_DESCRIPTION,
     ]
     assert result.crate_folders == []
-    named = infer(root, renderer, id_prefix="VLT", data={"crate_dir": "alpha"})
+    named = infer(root, id_prefix="VLT", data={"crate_dir": "alpha"})
     assert named.notes == [NO_DESCRIPTION], "--data crate_dir answers the question the note asks"
     assert named.crate_folders == [("crate_dir", "alpha", "vault")]
 
 
-def test_no_note_when_every_crate_is_a_plugin_or_the_sdk(tmp_path, renderer) -> None:
+def test_no_note_when_every_crate_is_a_plugin_or_the_sdk(tmp_path) -> None:
     crates = {k: v for k, v in AMBIGUOUS_CRATES.items() if not k.startswith(("alpha", "beta"))}
     root = write(tmp_path / "modules" / "vault", crates)
-    assert infer(root, renderer, id_prefix="VLT").notes == [NO_DESCRIPTION]
+    assert infer(root, id_prefix="VLT").notes == [NO_DESCRIPTION]
 
 
 @pytest.mark.parametrize(
@@ -393,40 +377,40 @@ def test_without_a_design_neither_description_nor_category() -> None:
 PHASED_SCENARIOS = "# S\n\n## Phase 1\n\n### 1. First\n\n## Phase 2: Beta\n\n### 2. Second\n"
 
 
-def test_an_untitled_first_phase_takes_the_default_title_and_is_noted(tmp_path, renderer) -> None:
+def test_an_untitled_first_phase_takes_the_default_title_and_is_noted(tmp_path) -> None:
     root = write(tmp_path / "modules" / "vault", {"docs/INTENT_SCENARIOS.md": PHASED_SCENARIOS})
-    result = infer(root, renderer, id_prefix="VLT")
+    result = infer(root, id_prefix="VLT")
     assert (result.answers["phases"], result.answers["phase_titles"]) == (2, ["Core Functionality", "Beta"])
     assert result.notes == [NO_DESCRIPTION, UNTITLED]
 
 
-def test_every_phase_titled_makes_no_note(tmp_path, renderer) -> None:
+def test_every_phase_titled_makes_no_note(tmp_path) -> None:
     text = PHASED_SCENARIOS.replace("## Phase 1\n", "## Phase 1: Alpha\n")
     root = write(tmp_path / "modules" / "vault", {"docs/ACTUAL_SCENARIOS.md": text})
-    result = infer(root, renderer, id_prefix="VLT", hints={"description": ("Keeps keys", "a hint")})
+    result = infer(root, id_prefix="VLT", hints={"description": ("Keeps keys", "a hint")})
     assert (result.answers["phases"], result.answers["phase_titles"]) == (2, ["Alpha", "Beta"])
     assert (result.answers["description"], result.sources["description"]) == ("Keeps keys", "a hint")
     assert result.notes == []
 
 
-def test_phases_from_data_without_headings_take_the_default_titles(tmp_path, renderer) -> None:
+def test_phases_from_data_without_headings_take_the_default_titles(tmp_path) -> None:
     root = write(tmp_path / "modules" / "vault", {"Cargo.toml": "[workspace]\n"})
-    result = infer(root, renderer, data={"phases": "3", "description": "Keeps keys"})
+    result = infer(root, data={"phases": "3", "description": "Keeps keys"})
     assert result.answers["phase_titles"] == ["Core Functionality", "Extended Capabilities", "Hardening and Scale"]
     assert (result.sources["phases"], result.sources["phase_titles"]) == ("--data", DEFAULT)
     assert result.notes == [NO_IDS.format("VAULT")]
 
 
-def test_the_default_prefix_is_free_beside_the_siblings(tmp_path, renderer) -> None:
+def test_the_default_prefix_is_free_beside_the_siblings(tmp_path) -> None:
     write(tmp_path / "modules" / "vault-old", {".copier-answers.yml": "id_prefix: VAULT\n"})
     root = write(tmp_path / "modules" / "vault", {"Cargo.toml": "[workspace]\n"})
-    result = infer(root, renderer, data={"description": "Keeps keys"})
+    result = infer(root, data={"description": "Keeps keys"})
     assert (result.answers["id_prefix"], result.notes) == ("VAULT2", [NO_IDS.format("VAULT2")])
 
 
-def test_a_worker_in_its_gateway_s_plugins_folder(tmp_path, renderer) -> None:
+def test_a_worker_in_its_gateway_s_plugins_folder(tmp_path) -> None:
     root = write(tmp_path / "modules" / "audit" / "plugins" / "sink", {"docs/INTENT_DESIGN.md": DESIGNS[0][0]})
-    result = infer(root, renderer, id_prefix="SINK")
+    result = infer(root, id_prefix="SINK")
     assert {k: result.answers[k] for k in ("category", "gateway", "description")} == {
         "category": "worker",
         "gateway": "audit",
@@ -436,21 +420,21 @@ def test_a_worker_in_its_gateway_s_plugins_folder(tmp_path, renderer) -> None:
 
 
 # --- refusals: one message saying what to pass ------------------------------------------------------------
-def test_a_folder_name_that_is_no_module_name_asks_for_one(tmp_path, renderer) -> None:
+def test_a_folder_name_that_is_no_module_name_asks_for_one(tmp_path) -> None:
     root = write(tmp_path / "modules" / "user_settings", {"Cargo.toml": "[workspace]\n"})
-    assert refusal(root, renderer) == (
+    assert refusal(root) == (
         "the folder name 'user_settings' is not a module name (kebab-case); the folder stays as it is, so "
         "pass the module's name: --data module_name=user-settings"
     )
     unnamed = write(tmp_path / "modules" / "123", {"Cargo.toml": "[workspace]\n"})
-    assert refusal(unnamed, renderer).endswith("--data module_name=NAME")
-    result = infer(root, renderer, id_prefix="US", data={"module_name": "user-settings", "description": "Settings"})
+    assert refusal(unnamed).endswith("--data module_name=NAME")
+    result = infer(root, id_prefix="US", data={"module_name": "user-settings", "description": "Settings"})
     assert (result.answers["module_name"], result.sources["module_name"]) == ("user-settings", "--data")
 
 
-def test_an_id_prefix_that_contradicts_the_documents_is_refused(tmp_path, renderer) -> None:
+def test_an_id_prefix_that_contradicts_the_documents_is_refused(tmp_path) -> None:
     root = write(tmp_path / "modules" / "vault", {"docs/INTENT_REQUIREMENTS.md": VAULT_REQUIREMENTS})
-    assert refusal(root, renderer, id_prefix="VAULT") == (
+    assert refusal(root, id_prefix="VAULT") == (
         "the documents define IDs with prefix VLT, so --id-prefix VAULT would mix two prefixes; "
         "omit --id-prefix (or pass VLT)"
     )
@@ -503,15 +487,15 @@ def test_an_id_prefix_that_contradicts_the_documents_is_refused(tmp_path, render
         ),
     ],
 )
-def test_answers_the_template_would_refuse_are_refused_together(tmp_path, renderer, place, data, message) -> None:
+def test_answers_the_template_would_refuse_are_refused_together(tmp_path, place, data, message) -> None:
     root = write(tmp_path / place, {"docs/INTENT_REQUIREMENTS.md": VAULT_REQUIREMENTS})
-    assert refusal(root, renderer, data={"description": "Keeps keys", **data}) == message + SET_ANSWERS
+    assert refusal(root, data={"description": "Keeps keys", **data}) == message + SET_ANSWERS
 
 
-def test_an_id_prefix_a_sibling_owns_is_refused(tmp_path, renderer) -> None:
+def test_an_id_prefix_a_sibling_owns_is_refused(tmp_path) -> None:
     write(tmp_path / "modules" / "keys", {".copier-answers.yml": "id_prefix: VLT\n"})
     root = write(tmp_path / "modules" / "vault", {"docs/INTENT_REQUIREMENTS.md": VAULT_REQUIREMENTS})
-    assert refusal(root, renderer, data={"description": "Keeps keys"}) == (
+    assert refusal(root, data={"description": "Keeps keys"}) == (
         "ID prefix 'VLT' is already used by the module in keys/; IDs must be unique across the monorepo, so "
         "choose another (for example --data id_prefix=VLT2)" + SET_ANSWERS
     )

@@ -10,37 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from adoption_trees import write
 from conftest import REPO_ROOT
 
 from modforge.errors import ModforgeError
 from modforge.lifecycle.adoption import planner, renames
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import layout
-from modforge.templating import skeletons
 
 DEFAULT = "the template's default"
 OPENSPEC_NOTE = (
     "this module keeps OpenSpec specs in openspec/specs/: adopt with --from openspec to convert their "
     "requirements and scenarios into REQ and SCEN entries"
 )
-
-
-@pytest.fixture(scope="module")
-def warm_renderer(tmp_path_factory) -> None:
-    """The template's renderer, its questions and skeletons compiled once (as one adoption run does)."""
-    made = skeletons.renderer(REPO_ROOT)
-    context = made.context({}, tmp_path_factory.mktemp("warm") / "warm-up")
-    made.answers_text(context, "src", "v0")
-    for name in made.document_names():
-        made.render(f"{layout.DOCS_DIR}/{name}", context)
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def plan(root: Path, id_prefix: str | None = None, source: str | None = None, **data: str) -> planner.Plan:
@@ -150,7 +132,7 @@ Report on them (3_INTENT_SCENARIOS.md).
 }
 
 
-def test_a_legacy_module_s_plan(tmp_path, warm_renderer) -> None:
+def test_a_legacy_module_s_plan(tmp_path) -> None:
     root = write(tmp_path / "modules" / "ledger", LEDGER)
     result = plan(root)
     assert result.renamed == [
@@ -257,7 +239,7 @@ The module SHALL read only the caller's preferences.
 """
 
 
-def test_from_openspec_converts_into_skeletons_and_takes_the_purpose(tmp_path, warm_renderer) -> None:
+def test_from_openspec_converts_into_skeletons_and_takes_the_purpose(tmp_path) -> None:
     root = write(tmp_path / "modules" / "prefs", {"openspec/specs/prefs/spec.md": SPEC, "Cargo.toml": ""})
     result = plan(root, "PRF", source=planner.FROM_OPENSPEC)
     assert result.converted.mapping() == [
@@ -294,7 +276,7 @@ def test_from_openspec_converts_into_skeletons_and_takes_the_purpose(tmp_path, w
 
 
 # --- phases ---------------------------------------------------------------------------------------------
-def test_a_design_without_phases_gets_the_template_s_and_scenarios_are_grouped(tmp_path, warm_renderer) -> None:
+def test_a_design_without_phases_gets_the_template_s_and_scenarios_are_grouped(tmp_path) -> None:
     root = write(
         tmp_path / "modules" / "keys",
         {
@@ -321,7 +303,7 @@ def test_a_design_without_phases_gets_the_template_s_and_scenarios_are_grouped(t
     assert (result.headings, result.task_ids, result.renamed, result.references) == (0, [], [], 0)
 
 
-def test_beside_a_design_left_alone_the_added_documents_have_no_phase_sections(tmp_path, warm_renderer) -> None:
+def test_beside_a_design_left_alone_the_added_documents_have_no_phase_sections(tmp_path) -> None:
     root = write(
         tmp_path / "modules" / "notes",
         {"docs/DESIGN.md": "# Notes design\n\nfree text\n", "docs/TASKS.md": "# Notes: Tasks\n\n### 1. Write\n"},

@@ -328,10 +328,14 @@ RENAMES = [
 def check(tmp_path: Path, new_text: str, rewritten: dict[int, str]) -> None:
     """Adoption's check once `docs/1_INTENT_DESIGN.md` (BEFORE) is renamed and its text is `new_text`, with
     `rewritten` the heading lines adoption rewrote and the titles they keep."""
-    root = write(tmp_path / "modules" / "ledger", {"docs/1_INTENT_DESIGN.md": BEFORE})
+    root = write(
+        tmp_path / "modules" / "ledger",
+        {"docs/1_INTENT_DESIGN.md": BEFORE, "README.md": "# Ledger\n\nSee docs/1_INTENT_DESIGN.md.\n"},
+    )
     tree = ModuleTree(root, REPO_ROOT)
     tree.rename("docs/1_INTENT_DESIGN.md", "docs/INTENT_DESIGN.md")
     tree.write("docs/INTENT_DESIGN.md", new_text)
+    tree.write("README.md", "# Ledger\n\nSee docs/INTENT_DESIGN.md.\n")  # changed too: a file of no heading rewritten
     tree.write(layout.ANSWERS_FILE, "id_prefix: LEDG\n")  # a new file, first in order: nothing to lose there
     planner._check_nothing_lost(tree, {"docs/INTENT_DESIGN.md": rewritten}, renames.Renames(RENAMES))
 

@@ -15,7 +15,7 @@ from adoption_trees import RENDERER, write
 from conftest import REPO_ROOT
 
 from modforge.errors import ModforgeError
-from modforge.lifecycle.adoption import inference
+from modforge.lifecycle.adoption import crates, inference
 from modforge.lifecycle.migration import ModuleTree, parse_document
 from modforge.spec import layout
 
@@ -302,6 +302,81 @@ def test_no_note_when_every_crate_is_a_plugin_or_the_sdk(tmp_path) -> None:
     crates = {k: v for k, v in AMBIGUOUS_CRATES.items() if not k.startswith(("alpha", "beta"))}
     root = write(tmp_path / "modules" / "vault", crates)
     assert infer(root, id_prefix="VLT").notes == [NO_DESCRIPTION]
+
+
+VAULT_SDK_OWN = {"vault-sdk/Cargo.toml": '[package]\nname = "vault-sdk"\n', "vault-sdk/src/lib.rs": "pub struct S;\n"}
+MODULE_CRATE_NOTE = (
+    "the module crate is in {}, which the template cannot follow (one folder inside the module): updates may add "
+    "vault/ beside it"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "answers", "questions_left_out", "folders", "found", "notes"),
+    [
+        (
+            VAULT_CODE,
+            {},
+            (),
+            [("crate_dir", "vault-gw", "vault"), ("sdk_dir", "core-sdk", "vault-sdk")],
+            [("crate_dir", "vault-gw", "the module crate's folder"), ("sdk_dir", "core-sdk", "the SDK crate's folder")],
+            [],
+        ),
+        # an answer already given (--data) is recorded when it differs, and the code then decides the SDK's
+        (
+            VAULT_CODE,
+            {"crate_dir": "vault-core"},
+            (),
+            [("crate_dir", "vault-core", "vault"), ("sdk_dir", "core-sdk", "vault-sdk")],
+            [("sdk_dir", "core-sdk", "the SDK crate's folder")],
+            [],
+        ),
+        (VAULT_CODE, {"crate_dir": "vault", "sdk_dir": "vault-sdk"}, (), [], [], []),
+        # a template without the crate_dir question cannot follow the module crate
+        (
+            VAULT_CODE,
+            {},
+            ("crate_dir",),
+            [("sdk_dir", "core-sdk", "vault-sdk")],
+            [("sdk_dir", "core-sdk", "the SDK crate's folder")],
+            [MODULE_CRATE_NOTE.format("vault-gw/")],
+        ),
+        (
+            {"crates/vault-gw/Cargo.toml": "[package]\n", "crates/vault-gw/src/lib.rs": "pub fn f() {}\n"},
+            {},
+            (),
+            [],
+            [],
+            [MODULE_CRATE_NOTE.format("crates/vault-gw/")],
+        ),
+        (
+            AMBIGUOUS_CRATES,
+            {},
+            (),
+            [],
+            [],
+            ["could not tell which of alpha/, beta/ is the module crate; name it with --data crate_dir=FOLDER"],
+        ),
+        (AMBIGUOUS_CRATES, {"crate_dir": "alpha"}, (), [("crate_dir", "alpha", "vault")], [], []),
+        ({k: v for k, v in AMBIGUOUS_CRATES.items() if k.startswith(("plugins", "vault-sdk"))}, {}, (), [], [], []),
+        (
+            {"vault/Cargo.toml": "[package]\n", "vault/src/lib.rs": "pub fn f() {}\n", **VAULT_SDK_OWN},
+            {},
+            (),
+            [],
+            [],
+            [],
+        ),
+    ],
+)
+def test_crate_folders_recorded_and_noted(tmp_path, files, answers, questions_left_out, folders, found, notes):
+    root = write(tmp_path / "modules" / "vault", files)
+    questions = {k: v for k, v in RENDERER.questions.items() if k not in questions_left_out}
+    calls: list[tuple[str, str, str]] = []
+    written: list[str] = []
+    code = crates.read_layout(root, "vault")
+    recorded = inference._crate_folders(code, answers, "vault", lambda *call: calls.append(call), written, questions)
+    assert (recorded, calls, written) == (folders, found, notes)
 
 
 @pytest.mark.parametrize(

@@ -461,9 +461,13 @@ def test_an_untitled_first_phase_takes_the_default_title_and_is_noted(tmp_path) 
 
 def test_every_phase_titled_makes_no_note(tmp_path) -> None:
     text = PHASED_SCENARIOS.replace("## Phase 1\n", "## Phase 1: Alpha\n")
-    root = write(tmp_path / "modules" / "vault", {"docs/ACTUAL_SCENARIOS.md": text})
-    result = infer(root, id_prefix="VLT", hints={"description": ("Keeps keys", "a hint")})
+    root = write(
+        tmp_path / "modules" / "vault",
+        {"docs/ACTUAL_SCENARIOS.md": text, "docs/INTENT_REQUIREMENTS.md": VAULT_REQUIREMENTS},
+    )
+    result = infer(root, hints={"description": ("Keeps keys", "a hint")})
     assert (result.answers["phases"], result.answers["phase_titles"]) == (2, ["Alpha", "Beta"])
+    assert (result.answers["id_prefix"], result.sources["id_prefix"]) == ("VLT", "the IDs the documents define")
     assert (result.answers["description"], result.sources["description"]) == ("Keeps keys", "a hint")
     assert result.notes == []
 

@@ -61,6 +61,7 @@ class TemplateRenderer:
             raise ModforgeError(f"cannot read {config}: {error}") from None
         self.suffix = self.config.get("_templates_suffix", ".jinja")
         self.answers_file = self.config.get("_answers_file", layout.ANSWERS_FILE)
+        self._compiled_values: dict[str, Any] = {}
 
     @cached_property
     def subdirectory(self) -> str:
@@ -151,8 +152,14 @@ class TemplateRenderer:
 
     def _render_value(self, value: Any, context: dict[str, Any]) -> Any:
         if isinstance(value, str) and ("{{" in value or "{%" in value):
-            return self.environment.from_string(value).render(context)
+            return self._compiled(value).render(context)
         return value
+
+    def _compiled(self, source: str) -> Any:
+        """The question's default or `when` compiled once: each context and `remembered` renders them all again."""
+        if source not in self._compiled_values:
+            self._compiled_values[source] = self.environment.from_string(source)
+        return self._compiled_values[source]
 
     @staticmethod
     def _cast(spec: dict[str, Any], value: Any) -> Any:

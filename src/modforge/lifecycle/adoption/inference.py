@@ -19,7 +19,6 @@ from modforge.lifecycle.adoption import crates
 from modforge.lifecycle.adoption.headings import PHASE_DOCS, phase_headings
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import layout, naming
-from modforge.spec.grammar import IdKind
 
 
 @dataclass
@@ -43,7 +42,7 @@ def infer(
     (value, source) found elsewhere, such as an OpenSpec spec's purpose for the description."""
     answers: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    result = Inferred(answers, sources)
+    notes: list[str] = []
 
     def found(key: str, value: Any, source: str) -> None:
         if value is not None and key not in answers:
@@ -75,82 +74,75 @@ def infer(
         from modforge.templating.jinja_api import free_id_prefix
 
         found("id_prefix", free_id_prefix(module_name, root), "the module name, free beside its siblings")
-        result.notes.append(f"no IDs found; using prefix {answers['id_prefix']} (choose one with --id-prefix)")
+        notes.append(f"no IDs found; using prefix {answers['id_prefix']} (choose one with --id-prefix)")
 
     design = docs.get(layout.INTENT_DESIGN)
-    design_text = tree.read(tree.doc_path(layout.INTENT_DESIGN)) if design is not None else None
+    design_text = tree.read(tree.doc_path(layout.INTENT_DESIGN))  # None when there is no design, as `design`
     found("description", _description(design, design_text), "the design's overview")
     found("category", _design_category(design, design_text), "the design's category section")
     code = crates.read_layout(root, module_name)
     for key, fact in code.facts().items():
         found(key, fact.value, f"the code: {fact.evidence}")
-    _crate_folders(code, answers, module_name, found, result, questions)
+    crate_folders = _crate_folders(code, answers, module_name, found, notes, questions)
     for key, (value, source) in (hints or {}).items():
         found(key, value, source)
     if "description" not in answers:
-        result.notes.append("no one-line description found in the design's overview; pass --data description=...")
+        notes.append("no one-line description found in the design's overview; pass --data description=...")
 
     phases = _phases(docs)
     found("phases", max(phases) if phases else 1, "the phase headings" if phases else "no phase headings (one phase)")
     count = answers["phases"]
-    if isinstance(count, int) and not isinstance(count, bool):
+    if not naming.phases_error(count):  # else _validate says what is wrong with it
         defaults = naming.default_phase_titles(count)
         titles = [phases.get(n) or defaults[n - 1] for n in range(1, count + 1)]
         found("phase_titles", titles, "the phase headings" if phases else "the template's default")
         if phases and any(not phases.get(n) for n in range(1, count + 1)):
-            result.notes.append("some phases have no title in the documents; name them with --data phase_titles=[...]")
+            notes.append("some phases have no title in the documents; name them with --data phase_titles=[...]")
     context = renderer.context(answers, root)  # the template's defaults for everything not found
-    for key in renderer.remembered(context):
+    remembered = renderer.remembered(context)  # once: each call renders every question's `when`
+    for key in remembered:
         sources.setdefault(key, "the template's default")
     _validate(context, root)
-    result.answers = {k: context[k] for k in questions if k in answers or k in renderer.remembered(context)}
-    return result
+    chosen = {k: context[k] for k in questions if k in answers or k in remembered}
+    return Inferred(chosen, sources, notes, crate_folders)
 
 
-def _crate_folders(code: crates.Layout, answers: dict, module_name: str, found, result: Inferred, questions) -> None:
-    """Record crate folders that differ from the template's (`crate_dir`, `sdk_dir`), so that updates render
-    into them; note the ones the template cannot follow."""
+def _crate_folders(
+    code: crates.Layout, answers: dict, module_name: str, found, notes: list[str], questions
+) -> list[tuple[str, str, str]]:
+    """The crate folders that differ from the template's (`crate_dir`, `sdk_dir`), recorded so that updates
+    render into them; notes the ones the template cannot follow."""
+    folders: list[tuple[str, str, str]] = []
     template = {"crate_dir": module_name, "sdk_dir": naming.derived_names(module_name)["sdk_name"]}
     for key, crate, what in (("crate_dir", code.module_crate, "module crate"), ("sdk_dir", code.sdk, "SDK crate")):
         if key in answers:
             if answers[key] != template[key]:
-                result.crate_folders.append((key, str(answers[key]), template[key]))
+                folders.append((key, str(answers[key]), template[key]))
             continue
         if crate is None or crate.folder == template[key]:
             continue
         if key not in questions or naming.crate_dir_error(crate.folder):
-            result.notes.append(
+            notes.append(
                 f"the {what} is in {crate.folder}/, which the template cannot follow (one folder inside the module): "
                 f"updates may add {template[key]}/ beside it"
             )
             continue
         found(key, crate.folder, f"the {what}'s folder")
-        result.crate_folders.append((key, crate.folder, template[key]))
+        folders.append((key, crate.folder, template[key]))
     if code.module_crate is None and code.crates and "crate_dir" not in answers:
-        folders = ", ".join(f"{c.folder}/" for c in code.crates if c not in code.plugins and c is not code.sdk)
-        if folders:
-            result.notes.append(
-                f"could not tell which of {folders} is the module crate; name it with --data crate_dir=FOLDER"
+        candidates = ", ".join(f"{c.folder}/" for c in code.crates if c not in code.plugins and c is not code.sdk)
+        if candidates:
+            notes.append(
+                f"could not tell which of {candidates} is the module crate; name it with --data crate_dir=FOLDER"
             )
+    return folders
 
 
 def defined_prefix(docs: dict[str, Any]) -> str | None:
-    counts = Counter(
-        occurrence.id.prefix
-        for doc in docs.values()
-        if doc is not None
-        for occurrence in doc.ids
-        if occurrence.defines and occurrence.id.prefix
-    )
-    if not counts:
-        counts = Counter(
-            occurrence.id.prefix
-            for doc in docs.values()
-            if doc is not None
-            for occurrence in doc.ids
-            if occurrence.id.prefix and occurrence.id.kind is not IdKind.GLOBAL_REQ
-        )
-    return counts.most_common(1)[0][0] if counts else None
+    """The prefix of most of the IDs the documents define; without a definition, of most of the IDs they name."""
+    ids = [occurrence for doc in docs.values() if doc is not None for occurrence in doc.ids if occurrence.id.prefix]
+    counts = Counter(o.id.prefix for o in ids if o.defines) or Counter(o.id.prefix for o in ids)
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _phases(docs: dict[str, Any]) -> dict[int, str | None]:
@@ -165,17 +157,16 @@ def _phases(docs: dict[str, Any]) -> dict[int, str | None]:
     return found
 
 
-def _section(doc: Any, text: str | None, title: str) -> str:
-    if doc is None or text is None:
-        return ""
-    for heading in doc.headings:
+def _section_lines(doc: Any, text: str | None, title: str) -> list[str]:
+    """The lines under the design's level-2 heading that starts with `title` (in any case); none without it."""
+    for heading in doc.headings if doc is not None else []:
         if heading.level == 2 and heading.text.lower().startswith(title.lower()):
-            return docops.section_text(text, doc, heading.text) or ""
-    return ""
+            return docops.section_text(text, doc, heading.text).splitlines()[1:]
+    return []
 
 
 def _description(doc: Any, text: str | None) -> str | None:
-    return first_sentence(_section(doc, text, layout.DESIGN_SECTION["overview"]).splitlines()[1:])
+    return first_sentence(_section_lines(doc, text, layout.DESIGN_SECTION["overview"]))
 
 
 def first_sentence(lines: list[str]) -> str | None:
@@ -194,7 +185,7 @@ def first_sentence(lines: list[str]) -> str | None:
 
 
 def _design_category(doc: Any, text: str | None) -> str | None:
-    words = re.findall(r"[a-z]+", _section(doc, text, layout.DESIGN_SECTION["category"]).lower())
+    words = re.findall(r"[a-z]+", "\n".join(_section_lines(doc, text, layout.DESIGN_SECTION["category"])).lower())
     return next((w for w in words if w in naming.CATEGORIES), None)
 
 

@@ -57,7 +57,7 @@ def plan(
     source: str | None = None,
 ) -> Plan:
     """Everything adopting the module at `root` changes, computed without writing (Plan.outcome holds it)."""
-    from modforge.templating.skeletons import TemplateRenderer
+    from modforge.templating.skeletons import renderer as template_renderer
 
     root = Path(root).resolve()
     if (root / layout.ANSWERS_FILE).exists():
@@ -69,63 +69,86 @@ def plan(
             f"{root} does not look like a module: no pipeline documents in {layout.DOCS_DIR}/ and no Rust crate; "
             "pass the module's folder, such as modules/cred-store"
         )
-    renderer = TemplateRenderer(template)
+    renderer = template_renderer(template)  # made once per process, as for migrations
     tree = ModuleTree(root, template)
-    result = Plan(migration.Outcome([]), {}, {})
     moved = renames.rename_documents(tree)
-    result.renamed = moved.pairs
     docs = {name: tree.document(name) for name in layout.PIPELINE_DOCS if tree.exists(tree.doc_path(name))}
 
     specs = openspec.find_sources(tree) if source == FROM_OPENSPEC else []
+    notes = []
     if source is None and (root / openspec.SPECS_DIR).is_dir():
-        result.notes.append(
+        notes.append(
             f"this module keeps OpenSpec specs in {openspec.SPECS_DIR}/: adopt with --from openspec to convert their "
             "requirements and scenarios into REQ and SCEN entries"
         )
     hints = {"description": purpose} if (purpose := openspec.purpose_sentence(specs)) else {}
     inferred = inference.infer(root, docs, tree, id_prefix, data, renderer, hints)
     answers = inferred.answers
-    result.sources, result.crate_folders = inferred.sources, inferred.crate_folders
-    result.notes += inferred.notes
-    result.headings = headings.rewrite_phase_headings(tree, docs, answers, result.rewritten)
-    result.task_ids = headings.assign_task_ids(tree, docs.get(layout.TASKS), answers["id_prefix"], result.rewritten)
+    rewritten: headings.Rewritten = {}
+    phase_headings = headings.rewrite_phase_headings(tree, docs, answers, rewritten)
+    task_ids = headings.assign_task_ids(tree, docs.get(layout.TASKS), answers["id_prefix"], rewritten)
 
     context = renderer.context(answers, root)
+
+    def skeleton(path: str) -> str:
+        return renderer.render(path, context)
+
+    converted = None
     if source == FROM_OPENSPEC:
-        skeleton = lambda path: renderer.render(path, context)  # noqa: E731 (one use, reads as what it is)
-        result.converted = openspec.convert(tree, specs, answers["id_prefix"], skeleton, result.rewritten)
-    result.references = renames.rewrite_references(tree, moved)
+        converted = openspec.convert(tree, specs, answers["id_prefix"], skeleton, rewritten)
+    references = renames.rewrite_references(tree, moved)
+    added, left_alone = _add_skeletons(tree, renderer.document_names(), skeleton)
+    phase_groups = headings.group_by_phase(tree, answers, skeleton)
+    tree.write(layout.ANSWERS_FILE, renderer.answers_text(context, src_path, commit))
+
+    _check_nothing_lost(tree, rewritten, moved)
+    return Plan(
+        migration.Outcome([], tree.changes()),
+        renderer.remembered(context),
+        inferred.sources,
+        renamed=moved.pairs,
+        headings=phase_headings,
+        task_ids=task_ids,
+        added=added,
+        left_alone=left_alone,
+        crate_folders=inferred.crate_folders,
+        converted=converted,
+        phase_groups=phase_groups,
+        references=references,
+        notes=notes + inferred.notes,
+        rewritten=rewritten,
+    )
+
+
+def _add_skeletons(tree: ModuleTree, names: list[str], skeleton) -> tuple[list[str], dict[str, list[str]]]:
+    """Write the template's skeleton of each document of `names` the module lacks, but never beside a document
+    adoption leaves alone that may be that one: (the documents added, each document left alone -> the ones
+    not added beside it)."""
     claimed = renames.claimed(tree)
-    for name in renderer.document_names():
+    added: list[str] = []
+    left_alone: dict[str, list[str]] = {}
+    for name in names:
         path = tree.doc_path(name)
         if tree.exists(path):
             continue
-        if name in claimed:  # never an empty skeleton beside the document that may be this one
-            result.left_alone.setdefault(claimed[name], []).append(name)
+        if name in claimed:
+            left_alone.setdefault(claimed[name], []).append(name)
             continue
-        tree.write(path, renderer.render(path, context))
-        result.added.append(name)
-    result.phase_groups = headings.group_by_phase(tree, answers, lambda path: renderer.render(path, context))
-    tree.write(layout.ANSWERS_FILE, renderer.answers_text(context, src_path, commit))
-    result.answers = renderer.remembered(context)
-
-    _check_nothing_lost(tree, result, moved)
-    result.outcome.changes = tree.changes()
-    return result
+        tree.write(path, skeleton(path))
+        added.append(name)
+    return added, left_alone
 
 
 # --- the promise: nothing lost --------------------------------------------------------------------
-def _check_nothing_lost(tree: ModuleTree, result: Plan, moved: renames.Renames) -> None:
+def _check_nothing_lost(tree: ModuleTree, rewritten_headings: headings.Rewritten, moved: renames.Renames) -> None:
     """Every non-blank line of every file the plan changes is still there (references to renamed documents
     renamed); a rewritten heading keeps its title."""
     for change in tree.changes():
-        if change.before is None or change.old_path is None:
+        if change.before is None:
             continue  # a new file: nothing to lose
         old, new = change.old_path, change.path
-        rewritten = result.rewritten.get(new, {})
-        new_headings = [
-            h.text for h in migration.parse_document(tree.root / new, Path(new).name, change.after).headings
-        ]
+        rewritten = rewritten_headings.get(new, {})  # only pipeline documents have their headings rewritten
+        new_headings = [h.text for h in tree.document(Path(new).name).headings] if rewritten else []
         remaining = Counter(change.after.splitlines())
         for number, line in enumerate(change.before.splitlines(), start=1):
             if number in rewritten:

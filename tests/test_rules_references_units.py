@@ -1,0 +1,260 @@
+"""The reference rules (MF201-MF206, modforge.checker.rules.references) on small literal modules: which
+reference each rule reports, where (line and column of the ID) and the exact message, and the references it
+leaves to another rule (a Step 1 design's IDs, a malformed definition heading)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rule_documents import check_documents
+
+from modforge.checker.rules import references
+from modforge.spec.global_requirements import parse_global_requirements
+
+REQUIREMENTS = "# R\n\n### REQ-OAGW-1: Forwarding\nThe gateway MUST forward.\n"
+DESIGN = "# D\n\n## Implementation Phases\n\n### Basic Forwarding (PHASE-OAGW-1)\n\n- Forwarding\n"
+
+
+def test_an_undefined_reference_of_each_kind_names_the_heading_that_would_define_it(tmp_path: Path) -> None:
+    # A padded phase (PHASE-OAGW-03) is reported as written and proposed in its canonical form.
+    tasks = "# T\n\n### TASK-OAGW-01: SDK\n"
+    tasks += "- [ ] 1.1 Traits (REQ-OAGW-9, SCEN-OAGW-07, TASK-OAGW-12, PHASE-OAGW-03, REQ-22)\n"
+    assert check_documents(tmp_path, {"TASKS.md": tasks}) == [
+        (
+            "MF201",
+            "TASKS.md",
+            4,
+            19,
+            "REQ-OAGW-9 is not defined: add `### REQ-OAGW-9: Title` to INTENT_REQUIREMENTS.md, or fix the reference",
+        ),
+        (
+            "MF202",
+            "TASKS.md",
+            4,
+            31,
+            "SCEN-OAGW-07 is not defined: add `### SCEN-OAGW-07: Name` to INTENT_SCENARIOS.md, or fix the reference",
+        ),
+        (
+            "MF203",
+            "TASKS.md",
+            4,
+            45,
+            "TASK-OAGW-12 is not defined: add `### TASK-OAGW-12: Title` to TASKS.md, or fix the reference",
+        ),
+        (
+            "MF204",
+            "TASKS.md",
+            4,
+            59,
+            "PHASE-OAGW-03 is not a phase the design defines: add `### Title (PHASE-OAGW-3)` to INTENT_DESIGN.md,"
+            " or fix it",
+        ),
+        (
+            "MF205",
+            "TASKS.md",
+            4,
+            74,
+            "REQ-22 is not a global requirement (none in the built-in list): fix the number, or add it to the global"
+            " list",
+        ),
+    ]
+
+
+def test_a_global_requirement_missing_from_the_monorepo_list_names_that_list(tmp_path: Path) -> None:
+    guidelines = tmp_path / "guidelines" / "MODULE_REQUIREMENTS.md"
+    guidelines.parent.mkdir()
+    guidelines.write_text("# Global requirements\n\n### REQ-1: Tenancy\n\n### REQ-40: Audit\n", encoding="utf-8")
+    tasks = "# T\n\n### TASK-OAGW-01: SDK\n- [ ] 1.1 Audit (REQ-40, REQ-3)\n"
+    # REQ-40 is in the monorepo's list; REQ-3, a built-in global, is not in it.
+    assert check_documents(tmp_path, {"TASKS.md": tasks}, globals=parse_global_requirements(guidelines)) == [
+        (
+            "MF205",
+            "TASKS.md",
+            4,
+            26,
+            "REQ-3 is not a global requirement (none in guidelines/MODULE_REQUIREMENTS.md): fix the number, or add it"
+            " to the global list",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("section", "prefix", "expected"),
+    [
+        ("## Phase 3", "OAGW", (1, "Phase 3", "PHASE-OAGW-3")),
+        # A module with no prefix anywhere: the proposed heading shows where the prefix goes.
+        ("## Phase 3", None, (1, "Phase 3", "PHASE-<P>-3")),
+        ("## PHASE-OAGW-3: Later", "OAGW", (4, "PHASE-OAGW-3", "PHASE-OAGW-3")),
+    ],
+    ids=["legacy", "legacy-no-prefix", "canonical"],
+)
+def test_a_phase_section_the_design_does_not_define(tmp_path: Path, section: str, prefix, expected) -> None:
+    task = "TASK-OAGW-01" if prefix else "TASK-01"
+    column, what, phase = expected
+    tasks = f"# T\n\n{section}\n\n### {task}: SDK\n"
+    assert check_documents(tmp_path, {"TASKS.md": tasks}, prefix=prefix) == [
+        (
+            "MF204",
+            "TASKS.md",
+            3,
+            column,
+            f"{what} is not a phase the design defines: add `### Title ({phase})` to INTENT_DESIGN.md, or fix it",
+        )
+    ]
+
+
+def test_a_reference_the_table_does_not_allow_names_what_the_document_may_reference(tmp_path: Path) -> None:
+    requirements = REQUIREMENTS + "- see SCEN-OAGW-03 and TASK-OAGW-01\n"
+    allowed = "it may reference module requirements, global requirements, phases: remove or move the reference"
+    assert check_documents(tmp_path, {"INTENT_REQUIREMENTS.md": requirements}) == [
+        (
+            "MF202",
+            "INTENT_REQUIREMENTS.md",
+            5,
+            7,
+            "SCEN-OAGW-03 is not defined: add `### SCEN-OAGW-03: Name` to INTENT_SCENARIOS.md, or fix the reference",
+        ),
+        (
+            "MF206",
+            "INTENT_REQUIREMENTS.md",
+            5,
+            7,
+            f"INTENT_REQUIREMENTS.md may not reference scenarios (SCEN-OAGW-03); {allowed}",
+        ),
+        (
+            "MF203",
+            "INTENT_REQUIREMENTS.md",
+            5,
+            24,
+            "TASK-OAGW-01 is not defined: add `### TASK-OAGW-01: Title` to TASKS.md, or fix the reference",
+        ),
+        (
+            "MF206",
+            "INTENT_REQUIREMENTS.md",
+            5,
+            24,
+            f"INTENT_REQUIREMENTS.md may not reference tasks (TASK-OAGW-01); {allowed}",
+        ),
+    ]
+
+
+def test_a_step1_design_leaves_its_requirement_and_scenario_ids_to_mf801_and_nothing_else(tmp_path: Path) -> None:
+    # No requirement or scenario is defined yet: the design's REQ and SCEN IDs are MF801's, not MF201/MF202's;
+    # a task it names is still undefined, and the same undefined requirement in TASKS.md is still reported.
+    design = DESIGN + "- REQ-OAGW-1, SCEN-OAGW-01, TASK-OAGW-05\n"
+    tasks = "# T\n\n## PHASE-OAGW-1: Forwarding\n\n### TASK-OAGW-01: SDK (REQ-OAGW-1)\n"
+    design_tasks = "it may reference module requirements, global requirements, scenarios, phases"
+    assert check_documents(tmp_path, {"INTENT_DESIGN.md": design, "TASKS.md": tasks}) == [
+        (
+            "MF801",
+            "INTENT_DESIGN.md",
+            8,
+            3,
+            "REQ-OAGW-1: no module requirement exists yet, so a Step 1 design describes it in words; IDs arrive in"
+            " Step 2",
+        ),
+        (
+            "MF801",
+            "INTENT_DESIGN.md",
+            8,
+            15,
+            "SCEN-OAGW-01: no scenario exists yet, so a Step 1 design describes it in words; IDs arrive in Step 2",
+        ),
+        (
+            "MF203",
+            "INTENT_DESIGN.md",
+            8,
+            29,
+            "TASK-OAGW-05 is not defined: add `### TASK-OAGW-05: Title` to TASKS.md, or fix the reference",
+        ),
+        (
+            "MF206",
+            "INTENT_DESIGN.md",
+            8,
+            29,
+            f"INTENT_DESIGN.md may not reference tasks (TASK-OAGW-05); {design_tasks}: remove or move the reference",
+        ),
+        (
+            "MF201",
+            "TASKS.md",
+            5,
+            24,
+            "REQ-OAGW-1 is not defined: add `### REQ-OAGW-1: Title` to INTENT_REQUIREMENTS.md, or fix the reference",
+        ),
+    ]
+
+
+def test_a_malformed_definition_heading_is_left_to_its_heading_rule(tmp_path: Path) -> None:
+    # `### Metrics (REQ-OAGW-5)` is a requirement heading in the wrong form (MF301 says so), not a reference;
+    # the reference to the requirement it failed to define, in TASKS.md, is reported.
+    requirements = REQUIREMENTS + "\n### Metrics (REQ-OAGW-5)\nThe gateway SHOULD export metrics.\n"
+    tasks = "# T\n\n### TASK-OAGW-01: Metrics (REQ-OAGW-5)\n"
+    assert check_documents(tmp_path, {"INTENT_REQUIREMENTS.md": requirements, "TASKS.md": tasks}) == [
+        (
+            "MF301",
+            "INTENT_REQUIREMENTS.md",
+            6,
+            1,
+            "`### Metrics (REQ-OAGW-5)` is not a module requirement heading: write `### REQ-OAGW-5: Metrics`",
+        ),
+        (
+            "MF201",
+            "TASKS.md",
+            3,
+            28,
+            "REQ-OAGW-5 is not defined: add `### REQ-OAGW-5: Title` to INTENT_REQUIREMENTS.md, or fix the reference",
+        ),
+    ]
+
+
+def test_an_id_in_a_heading_that_is_no_definition_is_a_reference(tmp_path: Path) -> None:
+    # A level-2 heading of the requirements, any heading of a document that does not define the kind: references.
+    requirements = REQUIREMENTS + "\n## Metrics (REQ-OAGW-5)\n"
+    design = DESIGN + "\n## Notes (REQ-OAGW-9)\n"
+    tasks = "# T\n\n## PHASE-OAGW-1: Forwarding\n\n### TASK-OAGW-01: SDK\n\n#### Notes on REQ-OAGW-8\n"
+    docs = {"INTENT_REQUIREMENTS.md": requirements, "INTENT_DESIGN.md": design, "TASKS.md": tasks}
+    add = "Title` to INTENT_REQUIREMENTS.md, or fix the reference"
+    assert check_documents(tmp_path, docs) == [
+        ("MF201", "INTENT_DESIGN.md", 9, 11, f"REQ-OAGW-9 is not defined: add `### REQ-OAGW-9: {add}"),
+        ("MF201", "INTENT_REQUIREMENTS.md", 6, 13, f"REQ-OAGW-5 is not defined: add `### REQ-OAGW-5: {add}"),
+        ("MF201", "TASKS.md", 7, 15, f"REQ-OAGW-8 is not defined: add `### REQ-OAGW-8: {add}"),
+    ]
+
+
+def test_a_phase_in_a_design_heading_of_any_level_is_a_malformed_phase_heading(tmp_path: Path) -> None:
+    # In the design, a heading naming an undefined phase is a phase heading in the wrong form (MF802), at any
+    # level; the same phase in the design's text is a reference to a phase nobody defines (MF204).
+    design = DESIGN + "\n## Hardening, after PHASE-OAGW-3\n\n#### Retries PHASE-OAGW-4\n\n- Later (PHASE-OAGW-5)\n"
+    form = "is not in the design's phase heading form: write"
+    assert check_documents(tmp_path, {"INTENT_DESIGN.md": design}) == [
+        ("MF802", "INTENT_DESIGN.md", 9, 21, f"PHASE-OAGW-3 {form} `### Hardening, after (PHASE-OAGW-3)`"),
+        ("MF802", "INTENT_DESIGN.md", 11, 14, f"PHASE-OAGW-4 {form} `### Retries (PHASE-OAGW-4)`"),
+        (
+            "MF204",
+            "INTENT_DESIGN.md",
+            13,
+            10,
+            "PHASE-OAGW-5 is not a phase the design defines: add `### Title (PHASE-OAGW-5)` to INTENT_DESIGN.md,"
+            " or fix it",
+        ),
+    ]
+
+
+def test_the_catalogue_shows_the_cross_reference_table_the_rule_enforces() -> None:
+    kinds = "module requirements, global requirements"
+    assert references._table() == "\n    ".join(
+        [
+            "| Document | May reference |",
+            "|---|---|",
+            f"| `INTENT_DESIGN.md` | {kinds}, scenarios, phases |",
+            f"| `INTENT_REQUIREMENTS.md` | {kinds}, phases |",
+            f"| `INTENT_SCENARIOS.md` | {kinds}, scenarios, phases |",
+            "| `TASKS.md` | every kind |",
+            f"| `ACTUAL_DESIGN.md` | {kinds}, scenarios, phases |",
+            f"| `ACTUAL_REQUIREMENTS.md` | {kinds}, phases |",
+            f"| `ACTUAL_SCENARIOS.md` | {kinds}, scenarios, phases |",
+            "| `INTENT_VS_ACTUAL.md` | every kind |",
+            f"| `CHANGELOG.md` | {kinds}, scenarios, phases |",
+        ]
+    )

@@ -1,28 +1,35 @@
-"""The requirement rules (MF301, MF302, modforge.checker.rules.requirements) on a small literal module: the
+"""The requirement rules (MF301, MF302, modforge.checker.rules.requirements) on small literal modules: the
 exact message and place of a requirement without a title or without an obligation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rule_documents import check_documents
 
+NO_OBLIGATION = "states no obligation: say MUST or SHALL (mandatory), or SHOULD or MAY (optional)"
 
-def test_a_requirement_without_title_or_obligation(tmp_path: Path) -> None:
-    # A keyword in code (`MUST`) states nothing; an ACTUAL requirement reports what was built and needs none.
-    requirements = (
-        "# R\n\n### REQ-OAGW-1: Forwarding\nThe gateway MUST forward.\n\n### REQ-OAGW-2:\nThe gateway SHALL retry.\n"
-        "\n### REQ-OAGW-3: Metrics\nThe gateway exports metrics, it `MUST` not fail.\n"
-    )
-    actual = "# A\n\n### REQ-OAGW-1: Forwarding\nImplemented as intended.\n"
-    docs = {"INTENT_REQUIREMENTS.md": requirements, "ACTUAL_REQUIREMENTS.md": actual}
-    assert check_documents(tmp_path, docs) == [
-        ("MF301", "INTENT_REQUIREMENTS.md", 6, 1, "REQ-OAGW-2 has no title: write `### REQ-OAGW-2: Title`"),
+
+@pytest.mark.parametrize(
+    ("requirement", "expected"),
+    [
         (
-            "MF302",
-            "INTENT_REQUIREMENTS.md",
-            9,
-            5,
-            "REQ-OAGW-3 states no obligation: say MUST or SHALL (mandatory), or SHOULD or MAY (optional)",
+            "### REQ-OAGW-2:\nThe gateway SHALL retry.\n",
+            ("MF301", 1, "REQ-OAGW-2 has no title: write `### REQ-OAGW-2: Title`"),
         ),
-    ]
+        ("### REQ-OAGW-2: Retries\nThe gateway retries.\n", ("MF302", 5, f"REQ-OAGW-2 {NO_OBLIGATION}")),
+        # A keyword in code states nothing.
+        ("### REQ-OAGW-2: Retries\nIt `MUST` retry.\n", ("MF302", 5, f"REQ-OAGW-2 {NO_OBLIGATION}")),
+    ],
+    ids=["no-title", "no-keyword", "keyword-in-code"],
+)
+def test_a_requirement_without_title_or_obligation(tmp_path: Path, requirement: str, expected) -> None:
+    code, column, message = expected
+    docs = {"INTENT_REQUIREMENTS.md": f"# R\n\n{requirement}"}
+    assert check_documents(tmp_path, docs) == [(code, "INTENT_REQUIREMENTS.md", 3, column, message)]
+
+
+def test_an_actual_requirement_reports_what_was_built_and_needs_no_keyword(tmp_path: Path) -> None:
+    actual = "# A\n\n### REQ-OAGW-1: Forwarding\nImplemented as intended.\n"
+    assert check_documents(tmp_path, {"ACTUAL_REQUIREMENTS.md": actual}) == []

@@ -90,32 +90,69 @@ def test_a_zero_padded_subtask_number_is_its_number(tmp_path: Path) -> None:
     assert check_documents(tmp_path, {"TASKS.md": tasks}) == []
 
 
-def test_subtasks_of_a_legacy_task_and_after_a_heading_that_is_no_task(tmp_path: Path) -> None:
-    # `### 3. Legacy` numbers its subtasks 3.M; `### Notes` has no number to check its items against.
-    tasks = (
-        "# T\n\n### Notes\n- [ ] 9.1 x\n\n### TASK-OAGW-01: A\n- [ ] 1.2 b\n- [~] 1.3 c\n- [] 1.4 d\n"
-        "\n### 3. Legacy\n- [ ] 3.2 a\n"
-    )
-    marks = "is not a task state: write `- [ ]` (to do) or `- [x]` (done)"
-    assert check_documents(tmp_path, {"TASKS.md": tasks}) == [
-        ("MF501", "TASKS.md", 3, 1, "`### Notes` is not a task heading: write `### TASK-OAGW-02: Notes`"),
-        subtask_finding(7, "1.2 of TASK-OAGW-01 is out of sequence (expected 1.1)", k=1),
-        ("MF504", "TASKS.md", 8, 1, f"checkbox `[~]` {marks}"),
-        ("MF504", "TASKS.md", 9, 1, f"checkbox `[]` {marks}"),
-        ("MF501", "TASKS.md", 11, 1, "`### 3. Legacy` is not a task heading: write `### TASK-OAGW-03: Legacy`"),
-        subtask_finding(12, "3.2 of task 3 is out of sequence (expected 3.1)", k=3),
-    ]
+IN_ORDER = ": number its subtasks 1.1, 1.2, ... in order"
+MARK = "is not a task state: write `- [ ]` (to do) or `- [x]` (done)"
+MOVE = "is not under a phase section while the design defines phases: move it under `## PHASE-OAGW-1: Title`"
 
 
-def test_tasks_outside_every_phase_section_while_the_design_has_phases(tmp_path: Path) -> None:
-    tasks = "# T\n\n### TASK-OAGW-01: A\n\n### 2. Two\n\n## PHASE-OAGW-1: F\n\n### TASK-OAGW-03: C\n"
-    move = "is not under a phase section while the design defines phases: move it under `## PHASE-OAGW-1: Title`"
-    assert check_documents(tmp_path, {"INTENT_DESIGN.md": DESIGN, "TASKS.md": tasks}) == [
-        ("MF505", "TASKS.md", 3, 5, f"TASK-OAGW-01 {move}"),
-        ("MF501", "TASKS.md", 5, 1, "`### 2. Two` is not a task heading: write `### TASK-OAGW-02: Two`"),
-        ("MF505", "TASKS.md", 5, 1, f"task 2 {move}"),
-        ("MF502", "TASKS.md", 9, 5, "TASK-OAGW-03 skips TASK-OAGW-02" + SEQUENCE),
-    ]
+@pytest.mark.parametrize(
+    ("tasks", "expected"),
+    [
+        (
+            "### TASK-OAGW-01: A\n- [~] 1.1 c\n- [] 1.2 d\n",
+            [("MF504", 4, f"checkbox `[~]` {MARK}"), ("MF504", 5, f"checkbox `[]` {MARK}")],
+        ),
+        # `### 1. Legacy` numbers its subtasks 1.M, and is named by its number.
+        (
+            "### 1. Legacy\n- [ ] 1.2 a\n",
+            [
+                ("MF501", 3, "`### 1. Legacy` is not a task heading: write `### TASK-OAGW-01: Legacy`"),
+                (
+                    "MF503",
+                    4,
+                    "subtask 1.2 of task 1 is out of sequence (expected 1.1)" + IN_ORDER,
+                ),
+            ],
+        ),
+        # `### Notes` has no number to check its items against; the task after it still has its subtasks checked.
+        (
+            "### Notes\n- [ ] 9.1 x\n### TASK-OAGW-01: A\n- [ ] 1.2 b\n",
+            [
+                ("MF501", 3, "`### Notes` is not a task heading: write `### TASK-OAGW-02: Notes`"),
+                (
+                    "MF503",
+                    6,
+                    "subtask 1.2 of TASK-OAGW-01 is out of sequence (expected 1.1)" + IN_ORDER,
+                ),
+            ],
+        ),
+    ],
+    ids=["checkbox-marks", "legacy-task", "heading-without-number"],
+)
+def test_checkboxes_and_subtasks_of_tasks_without_an_id(tmp_path: Path, tasks: str, expected) -> None:
+    findings = check_documents(tmp_path, {"TASKS.md": f"# T\n\n{tasks}"})
+    assert findings == [(code, "TASKS.md", line, 1, message) for code, line, message in expected]
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        ("### TASK-OAGW-01: A\n", [("MF505", 5, f"TASK-OAGW-01 {MOVE}")]),
+        (
+            "### 1. One\n",
+            [
+                ("MF501", 1, "`### 1. One` is not a task heading: write `### TASK-OAGW-01: One`"),
+                ("MF505", 1, f"task 1 {MOVE}"),
+            ],
+        ),
+    ],
+    ids=["task", "legacy-task"],
+)
+def test_a_task_outside_every_phase_section_while_the_design_has_phases(tmp_path: Path, task: str, expected) -> None:
+    design = "# D\n\n### Basic Forwarding (PHASE-OAGW-1)\n"
+    tasks = f"# T\n\n{task}\n## PHASE-OAGW-1: F\n"
+    findings = check_documents(tmp_path, {"INTENT_DESIGN.md": design, "TASKS.md": tasks})
+    assert findings == [(code, "TASKS.md", 3, column, message) for code, column, message in expected]
 
 
 def test_a_design_with_phases_and_no_tasks_yet_is_no_finding(tmp_path: Path) -> None:

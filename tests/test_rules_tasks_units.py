@@ -44,8 +44,19 @@ def test_a_task_heading_without_a_title(tmp_path: Path) -> None:
         # A module with no prefix anywhere: the task it expected shows where the prefix goes.
         (["TASK-01", "TASK-03"], None, [(5, "TASK-03 skips TASK-<P>-02")]),
         (["TASK-01", "TASK-02", "TASK-03"], None, []),
+        (["TASK-01", "TASK-02", "TASK-01"], None, [(7, "TASK-01 repeats the task at line 3")]),
+        (["TASK-02", "TASK-01"], None, [(3, "TASK-02 skips TASK-<P>-01"), (5, "TASK-01 comes after TASK-<P>-02")]),
     ],
-    ids=["starts-at-2", "task-0", "zero-after-one", "foreign-prefix", "no-prefix", "no-prefix-in-order"],
+    ids=[
+        "starts-at-2",
+        "task-0",
+        "zero-after-one",
+        "foreign-prefix",
+        "no-prefix",
+        "no-prefix-in-order",
+        "no-prefix-repeat",
+        "no-prefix-step-back",
+    ],
 )
 def test_task_sequence_findings_point_at_the_id_and_name_the_task_expected(
     tmp_path: Path, headings: list[str], prefix, expected

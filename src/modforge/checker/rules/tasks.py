@@ -108,9 +108,7 @@ def subtask_numbering(ctx: Context) -> Iterator[Finding]:
     if doc is None:
         return
     for task in doc.tasks:
-        k = task.id.number if task.id is not None else task.legacy_number
-        if k is None:
-            continue
+        k = task.id.number if task.id is not None else task.legacy_number  # `### K. Title` always has its K
         name = task.id.text if task.id is not None else f"task {k}"
         expected = 1
         for subtask in task.subtasks:
@@ -120,7 +118,7 @@ def subtask_numbering(ctx: Context) -> Iterator[Finding]:
                 expected += 1
                 continue
             parts = subtask.number.split(".")  # no number: one part, [""]
-            numbers = [int(p) for p in parts if p.isdigit()] if len(parts) == 2 else []
+            numbers = [int(p) for p in parts if p.isdigit()]  # every part of a number is digits
             found = f"{subtask.number} " if subtask.number else ""
             if not subtask.number:
                 problem = f"has no number (expected {k}.{expected})"

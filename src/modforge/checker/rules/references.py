@@ -194,9 +194,7 @@ def reference_not_allowed(ctx: Context) -> Iterator[Finding]:
     """
     order = list(IdKind)
     for doc, distinct in ctx.ids_by_doc:
-        allowed = layout.ALLOWED_REFERENCES.get(doc.name)
-        if allowed is None:
-            continue
+        allowed = layout.ALLOWED_REFERENCES[doc.name]  # every pipeline document has its row
         if kinds_of(distinct) <= allowed:
             continue  # the usual document, decided in C
         barred = {id(parsed) for parsed in distinct if parsed.kind not in allowed}
@@ -219,14 +217,13 @@ def _table() -> str:
     order = list(IdKind)
     rows = ["| Document | May reference |", "|---|---|"]
     for name in layout.PIPELINE_DOCS:
-        allowed = layout.ALLOWED_REFERENCES.get(name)
-        if allowed is not None:
-            kinds = (
-                "every kind"
-                if len(allowed) == len(order)
-                else ", ".join(_plural(k) for k in sorted(allowed, key=order.index))
-            )
-            rows.append(f"| `{name}` | {kinds} |")
+        allowed = layout.ALLOWED_REFERENCES[name]
+        kinds = (
+            "every kind"
+            if len(allowed) == len(order)
+            else ", ".join(_plural(k) for k in sorted(allowed, key=order.index))
+        )
+        rows.append(f"| `{name}` | {kinds} |")
     return "\n    ".join(rows)
 
 

@@ -42,7 +42,7 @@ def task_sequence(ctx: Context) -> Iterator[Finding]:
 
     **What it checks.** Top-level task IDs, read top to bottom, are `TASK-<P>-01`, `TASK-<P>-02`, ...
     sequential across all phases (phase 2 continues where phase 1 stopped), with no gap, repeat or
-    step back.
+    step back; none is numbered 0.
 
     **Why.** The spec: top-level tasks use IDs "sequential across all phases". A gap hides a deleted
     task that commits may still cite; a repeat makes two tasks answer to one ID.
@@ -63,6 +63,8 @@ def task_sequence(ctx: Context) -> Iterator[Finding]:
             problem = f"repeats the task at line {seen[number]}"
         elif number < highest:
             problem = f"comes after {_task(ctx, task.id.prefix, highest)}"
+        elif number == 0:  # the first task is 1: a task 0 would pass as the start of the sequence
+            problem = "is numbered 0"
         elif number > highest + 1:
             skipped = _task(ctx, task.id.prefix, highest + 1)
             problem = f"skips {skipped}" if number == highest + 2 else f"skips {skipped} and more"
@@ -106,9 +108,7 @@ def subtask_numbering(ctx: Context) -> Iterator[Finding]:
     if doc is None:
         return
     for task in doc.tasks:
-        k = task.id.number if task.id is not None else task.legacy_number
-        if k is None:
-            continue
+        k = task.id.number if task.id is not None else task.legacy_number  # `### K. Title` always has its K
         name = task.id.text if task.id is not None else f"task {k}"
         expected = 1
         for subtask in task.subtasks:
@@ -117,8 +117,8 @@ def subtask_numbering(ctx: Context) -> Iterator[Finding]:
             if subtask.number == f"{k}.{expected}":
                 expected += 1
                 continue
-            parts = subtask.number.split(".") if subtask.number else []
-            numbers = [int(p) for p in parts if p.isdigit()] if len(parts) == 2 else []
+            parts = subtask.number.split(".")  # no number: one part, [""]
+            numbers = [int(p) for p in parts if p.isdigit()]  # every part of a number is digits
             found = f"{subtask.number} " if subtask.number else ""
             if not subtask.number:
                 problem = f"has no number (expected {k}.{expected})"

@@ -149,7 +149,10 @@ def test_a_conflict_the_migration_resolves_is_merged_and_marked_resolved(tmp_pat
     assert [(c.path, c.after) for c in outcome.changes] == [("notes.txt", "new\n"), (NOTES, merged)]
     assert "<<<<<<< HEAD\n" in outcome.changes[1].before
     assert (outcome.resolved, outcome.skipped, outcome.restaged) == ([NOTES], {}, {})
-    assert migration.report_lines(outcome, "p") == ["p: migrated notes.txt", "p: resolved the conflict in docs/NOTES.md"]
+    assert migration.report_lines(outcome, "p") == [
+        "p: migrated notes.txt",
+        "p: resolved the conflict in docs/NOTES.md",
+    ]
     migration.apply(module, outcome)
     assert (module / NOTES).read_text() == merged
     assert vcs.unmerged_paths(module) == []
@@ -307,5 +310,6 @@ def test_copier_main_refuses_an_incomplete_command_line(
     with pytest.raises(SystemExit) as stopped:
         migration.copier_main(argv, template)
     assert stopped.value.code == 2
-    assert capsys.readouterr().err.startswith("usage: migrations/run.py [-h] --stage {before,after} --from FROM_VERSION")
+    usage = "usage: migrations/run.py [-h] --stage {before,after} --from FROM_VERSION"
+    assert capsys.readouterr().err.startswith(usage)
     assert (module / "notes.txt").read_text() == "old\n"

@@ -158,9 +158,7 @@ def test_a_conflict_the_migration_resolves_is_merged_and_marked_resolved(tmp_pat
     assert vcs.unmerged_paths(module) == []
 
 
-LEFT = (
-    "<<<<<<< before updating\nline {0} mine\n=======\nline {0} theirs\n>>>>>>> after updating\n"  # git's labels
-)
+LEFT = "<<<<<<< before updating\nline {0} mine\n=======\nline {0} theirs\n>>>>>>> after updating\n"  # git's labels
 
 
 @pytest.mark.parametrize(
@@ -199,9 +197,7 @@ def test_a_conflict_the_migration_resolves_in_part_is_written_with_the_rest_and_
     assert [vcs.stage_text(module, NOTES, stage) for stage in (1, 2, 3)] == list(sides)
 
 
-def test_a_line_the_owner_changed_their_own_way_stays_a_conflict_for_the_owner(
-    tmp_path: Path, template: Path
-) -> None:
+def test_a_line_the_owner_changed_their_own_way_stays_a_conflict_for_the_owner(tmp_path: Path, template: Path) -> None:
     module = _conflicted(tmp_path, _notes(), _notes(x="was 1"), _notes(x="new 1"))
     before = (module / NOTES).read_text()
     outcome = migration.plan(module, template, _migrations(template, upto="1.0.0"))

@@ -225,6 +225,39 @@ def test_a_conflict_the_migrations_cannot_reach_is_left_as_copier_left_it(
     assert (outcome.resolved, outcome.skipped, outcome.restaged, outcome.notes) == ([], {}, {}, {})
 
 
+BASE, MIGRATED = "# D\n## Old\nbody\n", "# D\n## New\nbody\n"
+
+
+@pytest.mark.parametrize(
+    ("base", "base_migrated", "ours", "ours_migrated", "expected"),
+    [
+        # The migration inserted its line just before the owner's changed one: it reached the owner's change.
+        (BASE, MIGRATED, "# D\n## Mine\nbody\n", "# D\n## New\n## Mine\nbody\n", MIGRATED),
+        # The owner deleted the line; the migration changed the lines around that place, not the owner's.
+        (BASE, MIGRATED, "# D\nbody\n", "# E\nbody2\n", BASE),
+        # The migration deletes a line the owner changed their own way: the original stays, a conflict.
+        (BASE, "# D\nbody\n", "# D\n## Mine\nbody\n", "# D\n## Mine\nbody\n", BASE),
+        # The owner's change ends with the migrated line: migrated ahead of the update.
+        (BASE, MIGRATED, "# D\n## Mine\n## New\nbody\n", "# D\n## Mine\n## New\nbody\n", MIGRATED),
+        # Two base lines migrated, the owner changed the second, the migration reached the first.
+        (
+            "# D\n## Old\nold body\nend\n",
+            "# D\n## New\nnew body\nend\n",
+            "# D\n## Old\nmine body\nend\n",
+            "# D\n## New\nmine body\nend\n",
+            "# D\n## New\nnew body\nend\n",
+        ),
+        # A line the migration inserts is in the base whatever the owner changed.
+        ("# D\nbody\n", "# D\n## T\nbody\n", "# X\nbody\n", "# X\n## T\nbody\n", "# D\n## T\nbody\n"),
+    ],
+    ids=["inserted-before", "deleted-between", "migration-deletes", "ahead-at-end", "two-lines", "inserted"],
+)
+def test_the_merge_base_where_the_owner_and_the_migration_meet(
+    base: str, base_migrated: str, ours: str, ours_migrated: str, expected: str
+) -> None:
+    assert migration._merge_base(base, base_migrated, ours, ours_migrated) == expected
+
+
 # --- copier_main: the migrations inside `copier update` ----------------------------------------------
 
 

@@ -392,7 +392,7 @@ def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
     ]
     out: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, bm, autojunk=False).get_opcodes():
-        if tag == "equal" or i1 == i2 or not any(changed[i1:i2]):
+        if tag == "equal" or not any(changed[i1:i2]):  # an insertion (i1 == i2) changes no base line either
             out += bm[j1:j2]
             continue
         low, high = min(span[i][0] for i in range(i1, i2)), max(span[i][1] for i in range(i1, i2))

@@ -66,21 +66,31 @@ def _notes(a: str = "line a", x: str = "old 1", b: str = "line b", c: str = "lin
     return f"# T\n{a}\n{x}\n{GAP}{b}\n{GAP}{c}\n"
 
 
-def _conflicted(tmp_path: Path, base: str | None, ours: str, theirs: str) -> Path:
+def _conflicted(tmp_path: Path, base: str | None, ours: str, theirs: str, *, crlf_script: bool = False) -> Path:
     """The module modules/notes of a monorepo where `git merge` of the template's side (`theirs`) into the
-    owner's (`ours`) left docs/NOTES.md unmerged, as `copier update` leaves it; notes.txt merged cleanly."""
+    owner's (`ours`) left docs/NOTES.md unmerged, as `copier update` leaves it; notes.txt merged cleanly.
+    With `crlf_script`, docs/NOTES.md has Windows line endings and is executable on every side."""
     repo = tmp_path / "monorepo"
     module = _write(repo / "modules" / "notes", {"notes.txt": "old\n", "docs/GUIDE.md": "guide\n"})
+
+    def notes(text: str) -> Path:
+        if crlf_script:
+            (module / NOTES).write_bytes(text.replace("\n", "\r\n").encode())
+            (module / NOTES).chmod(0o755)
+        else:
+            _write(module, {NOTES: text})
+        return module
+
     if base is not None:
-        _write(module, {NOTES: base})
+        notes(base)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "base")
     git(repo, "checkout", "-qb", "template")
-    git(_write(module, {NOTES: theirs}), "add", "-A")
+    git(notes(theirs), "add", "-A")
     git(repo, "commit", "-qm", "theirs")
     git(repo, "checkout", "-q", "main")
-    git(_write(module, {NOTES: ours}), "add", "-A")
+    git(notes(ours), "add", "-A")
     git(repo, "commit", "-qm", "ours")
     merge = subprocess.run(["git", "merge", "-q", "template"], cwd=repo, capture_output=True, text=True)
     assert merge.returncode != 0, merge.stdout + merge.stderr
@@ -156,6 +166,8 @@ def test_a_conflict_the_migration_resolves_is_merged_and_marked_resolved(tmp_pat
     migration.apply(module, outcome)
     assert (module / NOTES).read_text() == merged
     assert vcs.unmerged_paths(module) == []
+    # resolved, and left for the owner to review and stage (only copier's "before" stage stages)
+    assert git(module, "status", "--porcelain") == " M modules/notes/docs/NOTES.md\n M modules/notes/notes.txt\n"
 
 
 LEFT = "<<<<<<< before updating\nline {0} mine\n=======\nline {0} theirs\n>>>>>>> after updating\n"  # git's labels
@@ -195,6 +207,19 @@ def test_a_conflict_the_migration_resolves_in_part_is_written_with_the_rest_and_
     assert (module / NOTES).read_text() == merged
     assert vcs.unmerged_paths(module) == [NOTES]
     assert [vcs.stage_text(module, NOTES, stage) for stage in (1, 2, 3)] == list(sides)
+
+
+def test_the_restaged_sides_keep_the_file_s_line_endings_and_mode(tmp_path: Path, template: Path) -> None:
+    ours, theirs = _notes(a="line a mine", b="line b mine"), _notes(x="new 1", b="line b theirs")
+    module = _conflicted(tmp_path, _notes(), ours, theirs, crlf_script=True)
+    migration.apply(module, migration.plan(module, template, _migrations(template, upto="1.0.0")))
+    merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}line c\n"
+    assert (module / NOTES).read_bytes() == merged.replace("\n", "\r\n").encode()
+    staged = [line.split()[::2] for line in git(module, "ls-files", "-s", "--", NOTES).splitlines()]
+    assert staged == [["100755", "1"], ["100755", "2"], ["100755", "3"]]
+    for stage, side in enumerate((_notes(x="new 1"), ours.replace("old", "new"), theirs), start=1):
+        blob = subprocess.run(["git", "show", f":{stage}:./{NOTES}"], cwd=module, capture_output=True, check=True)
+        assert blob.stdout == side.replace("\n", "\r\n").encode()
 
 
 def test_a_line_the_owner_changed_their_own_way_stays_a_conflict_for_the_owner(tmp_path: Path, template: Path) -> None:

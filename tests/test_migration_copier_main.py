@@ -62,19 +62,26 @@ def _write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+EXAMPLE = "\n```\n<<<<<<< an example of a marker, in a code block: no conflict in Markdown\n```\n"
+
+
 def _notes(a: str = "line a", x: str = "old 1", b: str = "line b", c: str = "line c") -> str:
-    return f"# T\n{a}\n{x}\n{GAP}{b}\n{GAP}{c}\n"
+    return f"# T\n{a}\n{x}\n{GAP}{b}\n{GAP}{c}\n{EXAMPLE}"
 
 
-def _conflicted(tmp_path: Path, base: str | None, ours: str, theirs: str, *, crlf_script: bool = False) -> Path:
+def _conflicted(
+    tmp_path: Path, base: str | None, ours: str | None, theirs: str | None, *, crlf_script: bool = False
+) -> Path:
     """The module modules/notes of a monorepo where `git merge` of the template's side (`theirs`) into the
     owner's (`ours`) left docs/NOTES.md unmerged, as `copier update` leaves it; notes.txt merged cleanly.
     With `crlf_script`, docs/NOTES.md has Windows line endings and is executable on every side."""
     repo = tmp_path / "monorepo"
     module = _write(repo / "modules" / "notes", {"notes.txt": "old\n", "docs/GUIDE.md": "guide\n"})
 
-    def notes(text: str) -> Path:
-        if crlf_script:
+    def notes(text: str | None) -> Path:  # None: the side deleted the file
+        if text is None:
+            (module / NOTES).unlink()
+        elif crlf_script:
             (module / NOTES).write_bytes(text.replace("\n", "\r\n").encode())
             (module / NOTES).chmod(0o755)
         else:
@@ -170,6 +177,19 @@ def test_a_conflict_the_migration_resolves_is_merged_and_marked_resolved(tmp_pat
     assert git(module, "status", "--porcelain") == " M modules/notes/docs/NOTES.md\n M modules/notes/notes.txt\n"
 
 
+def test_a_conflict_with_an_owner_who_migrated_ahead_is_resolved(tmp_path: Path, template: Path) -> None:
+    """The owner ran `modforge migrate` before the update (their side holds the new line already) and changed
+    the line next to it: the migration changes only the base, and the merge is clean."""
+    ours = _notes(a="line a mine", x="new 1")
+    module = _conflicted(tmp_path, _notes(), ours, _notes(x="new 1", c="line c theirs"))
+    outcome = migration.plan(module, template, _migrations(template, upto="1.0.0"))
+    assert [(c.path, c.after) for c in outcome.changes] == [
+        ("notes.txt", "new\n"),
+        (NOTES, _notes(a="line a mine", x="new 1", c="line c theirs")),
+    ]
+    assert (outcome.resolved, outcome.skipped, outcome.restaged) == ([NOTES], {}, {})
+
+
 LEFT = "<<<<<<< before updating\nline {0} mine\n=======\nline {0} theirs\n>>>>>>> after updating\n"  # git's labels
 
 
@@ -193,7 +213,7 @@ def test_a_conflict_the_migration_resolves_in_part_is_written_with_the_rest_and_
     module = _conflicted(tmp_path, _notes(), ours, theirs)
     outcome = migration.plan(module, template, _migrations(template, upto="1.0.0"))
     rest = "line c\n" if c_ours == "line c" else LEFT.format("c")
-    merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}{rest}"
+    merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}{rest}{EXAMPLE}"
     assert [(c.path, c.after) for c in outcome.changes] == [("notes.txt", "new\n"), (NOTES, merged)]
     assert (outcome.resolved, outcome.skipped) == ([], {})
     sides = (_notes(x="new 1"), ours.replace("old", "new"), theirs)
@@ -213,7 +233,7 @@ def test_the_restaged_sides_keep_the_file_s_line_endings_and_mode(tmp_path: Path
     ours, theirs = _notes(a="line a mine", b="line b mine"), _notes(x="new 1", b="line b theirs")
     module = _conflicted(tmp_path, _notes(), ours, theirs, crlf_script=True)
     migration.apply(module, migration.plan(module, template, _migrations(template, upto="1.0.0")))
-    merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}line c\n"
+    merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}line c\n{EXAMPLE}"
     assert (module / NOTES).read_bytes() == merged.replace("\n", "\r\n").encode()
     staged = [line.split()[::2] for line in git(module, "ls-files", "-s", "--", NOTES).splitlines()]
     assert staged == [["100755", "1"], ["100755", "2"], ["100755", "3"]]
@@ -238,11 +258,13 @@ def test_a_line_the_owner_changed_their_own_way_stays_a_conflict_for_the_owner(t
     [
         (_notes(x="x"), _notes(a="line a mine", x="x"), _notes(x="x", b="line b theirs", a="line a t")),
         (None, "added by the owner\nold\n", "added by the template\nold\n"),  # no base: added on both sides
+        (_notes(), _notes(a="line a mine"), None),  # the template deleted the file the owner changed
+        (_notes(), None, _notes(x="new 1")),  # the owner deleted the file the template changed
     ],
-    ids=["not-concerned", "added-on-both-sides"],
+    ids=["not-concerned", "added-on-both-sides", "deleted-by-the-template", "deleted-by-the-owner"],
 )
 def test_a_conflict_the_migrations_cannot_reach_is_left_as_copier_left_it(
-    tmp_path: Path, template: Path, base: str | None, ours: str, theirs: str
+    tmp_path: Path, template: Path, base: str | None, ours: str | None, theirs: str | None
 ) -> None:
     module = _conflicted(tmp_path, base, ours, theirs)
     outcome = migration.plan(module, template, _migrations(template, upto="1.0.0"))

@@ -389,3 +389,17 @@ def test_copier_main_refuses_an_incomplete_command_line(
     usage = "usage: migrations/run.py [-h] --stage {before,after} --from FROM_VERSION"
     assert capsys.readouterr().err.startswith(usage)
     assert (module / "notes.txt").read_text() == "old\n"
+
+
+def test_copier_main_explains_its_options(
+    template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit) as stopped:
+        migration.copier_main(["--help"], template)
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "  --stage {before,after}",
+        "  --from FROM_VERSION   copier's _version_pep440_from",
+        "  --to TO_VERSION       the migration entry's version",
+    ]

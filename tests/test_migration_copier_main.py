@@ -164,6 +164,7 @@ def test_a_conflict_the_migration_resolves_is_merged_and_marked_resolved(tmp_pat
     outcome = migration.plan(module, template, _migrations(template, upto="1.0.0"))
     merged = _notes(a="line a mine", x="new 1")
     assert [(c.path, c.after) for c in outcome.changes] == [("notes.txt", "new\n"), (NOTES, merged)]
+    assert (outcome.changes[1].old_path, outcome.changes[1].before) == (NOTES, (module / NOTES).read_text())
     assert "<<<<<<< HEAD\n" in outcome.changes[1].before
     assert (outcome.resolved, outcome.skipped, outcome.restaged) == ([NOTES], {}, {})
     assert migration.report_lines(outcome, "p") == [
@@ -215,6 +216,7 @@ def test_a_conflict_the_migration_resolves_in_part_is_written_with_the_rest_and_
     rest = "line c\n" if c_ours == "line c" else LEFT.format("c")
     merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}{rest}{EXAMPLE}"
     assert [(c.path, c.after) for c in outcome.changes] == [("notes.txt", "new\n"), (NOTES, merged)]
+    assert (outcome.changes[1].old_path, outcome.changes[1].before) == (NOTES, (module / NOTES).read_text())
     assert (outcome.resolved, outcome.skipped) == ([], {})
     sides = (_notes(x="new 1"), ours.replace("old", "new"), theirs)
     assert outcome.restaged == {NOTES: sides}

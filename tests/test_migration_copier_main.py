@@ -22,7 +22,7 @@ from modforge.lifecycle import migration, releases
 V1 = '''"""1.0.0: the notes say `new` where they said `old`."""
 
 VERSION = "1.0.0"
-PATHS = ("ADDED", "AHEAD", "CONFLICTED", "GONE", "NOTES", "ONE", "TWO")
+PATHS = ("ADDED", "AHEAD", "CONFLICTED", "GONE", "NEW", "NOTES", "ONE", "OWN", "TWO")
 
 
 def migrate(tree):
@@ -166,6 +166,11 @@ SIDES = {
     # The owner ran `modforge migrate` before the update and changed the line next to the migrated one: the
     # migration changes only the base, and the merge is clean.
     "docs/AHEAD.md": (_notes(), _notes(a="line a mine", x="new 1"), _notes(x="new 1", c="line c theirs")),
+    "docs/ONE.md": (_notes(), _notes(a="line a mine", b="line b mine"), _notes(x="new 1", b="line b theirs")),
+    # The owner changed the migrated line their own way (out of the migration's reach): a conflict left alone.
+    "docs/OWN.md": (_notes(), _notes(x="was 1"), _notes(x="new 1")),
+    # The owner wrote the line the migration changes where the template changed it too: left alone.
+    "docs/NEW.md": (_notes(x="x 1"), _notes(x="old 1"), _notes(x="x 2")),
     "docs/ADDED.md": (None, "added by the owner\nold\n", "added by the template\nold\n"),  # no base
     "docs/GONE.md": (_notes(), _notes(a="line a mine"), None),  # the template deleted what the owner changed
 }
@@ -175,22 +180,41 @@ def test_the_re_merge_resolves_the_conflicts_the_migrations_remove_and_restages_
     tmp_path: Path, template: Path
 ) -> None:
     module = _merged(tmp_path, SIDES)
-    ahead, two = (textcodec.decode((module / path).read_bytes()) for path in ("docs/AHEAD.md", "docs/TWO.md"))
+    ahead, one_before, two = (
+        textcodec.decode((module / f"docs/{name}.md").read_bytes()) for name in ("AHEAD", "ONE", "TWO")
+    )
     outcome = migration.plan(module, template, _migrations(template, upto="1.0.0"))
     merged = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}{LEFT.format('c')}{EXAMPLE}"
+    one = f"# T\nline a mine\nnew 1\n{GAP}{LEFT.format('b')}{GAP}line c\n{EXAMPLE}"
     assert [(c.path, c.old_path, c.before, c.after, c.encoding) for c in outcome.changes] == [
         ("notes.txt", "notes.txt", "old\n", "new\n", textcodec.decode(b"old\n")),
         ("docs/AHEAD.md", "docs/AHEAD.md", ahead.text, _notes(a="line a mine", x="new 1", c="line c theirs"), ahead),
+        ("docs/ONE.md", "docs/ONE.md", one_before.text, one, one_before),
         ("docs/TWO.md", "docs/TWO.md", two.text, merged, two),
     ]
     assert (two.newline, two.text.count("\n<<<<<<< HEAD\n")) == ("\r\n", 3)
-    assert (outcome.resolved, outcome.skipped) == (["docs/AHEAD.md"], {})
-    assert outcome.restaged == {"docs/TWO.md": (_notes(x="new 1"), OURS.replace("old", "new"), THEIRS)}
+    same_lines = "you and release 1.0.0 changed the same lines; resolve the conflict by hand"
+    assert (outcome.resolved, outcome.skipped) == (
+        ["docs/AHEAD.md"],
+        {"docs/NEW.md": same_lines, "docs/OWN.md": same_lines},
+    )
+    assert outcome.restaged == {
+        "docs/ONE.md": (
+            _notes(x="new 1"),
+            _notes(a="line a mine", x="new 1", b="line b mine"),
+            _notes(x="new 1", b="line b theirs"),
+        ),
+        "docs/TWO.md": (_notes(x="new 1"), OURS.replace("old", "new"), THEIRS),
+    }
     assert migration.report_lines(outcome, "p") == [
         "p: migrated notes.txt",
         "p: resolved the conflict in docs/AHEAD.md",
+        "p: resolved part of the conflict in docs/ONE.md: 1 conflict left (line 9) where you and release 1.0.0 "
+        "changed the same lines; resolve it by hand",
         "p: resolved part of the conflict in docs/TWO.md: 2 conflicts left (lines 9, 19) where you and release "
         "1.0.0 changed the same lines; resolve them by hand",
+        f"p: left docs/NEW.md alone: {same_lines}",
+        f"p: left docs/OWN.md alone: {same_lines}",
     ]
     assert migration.transaction(module, outcome).planned("docs/TWO.md") == _crlf(merged)
 

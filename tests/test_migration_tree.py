@@ -314,6 +314,7 @@ def test_conflict_blocks_are_the_lines_of_the_opening_markers() -> None:
     assert migration._conflict_blocks(FENCED_MARKER, True) == [7]
     assert migration._conflict_blocks(FENCED_MARKER, False) == [4, 7]
     assert migration._conflict_blocks("a\n=======\n>>>>>>> x\n", False) == []
+    assert migration._conflict_blocks("a\n<<<<<<< on the last line", False) == [2]
 
 
 # --- the answers file -----------------------------------------------------------------------------------

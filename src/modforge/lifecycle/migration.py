@@ -65,7 +65,7 @@ def discover(template: Path) -> list[Migration]:
     """Every migration shipped in `template/migrations/`, oldest first."""
     folder = Path(template) / MIGRATIONS_DIR
     found = []
-    for path in sorted(folder.glob("v*_*_*.py")) if folder.is_dir() else []:
+    for path in sorted(folder.glob("v*_*_*.py")):  # none when the folder is missing
         if not _FILE_RE.fullmatch(path.name):
             continue
         module = _load(path)
@@ -81,12 +81,10 @@ def discover(template: Path) -> list[Migration]:
 
 def _load(path: Path) -> Any:
     name = f"_modforge_migration_{path.stem}_{abs(hash(str(path)))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise MigrationError(f"cannot load migration {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    spec = importlib.util.spec_from_file_location(name, path)  # a `.py` file always has one, with its loader
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[name] = module  # dataclasses and typing look a class's module up there
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
@@ -185,7 +183,10 @@ class ModuleTree:
         if self.exists(new):
             raise MigrationError(f"cannot rename {old} to {new}: {new} exists")
         self._text[new] = text
-        self._text[old] = None
+        if self._read_disk(old) is None:  # made by these changes (written, or renamed here before): no deletion
+            del self._text[old]
+        else:
+            self._text[old] = None
         self._origin[new] = self._origin.pop(old, old)
 
     # -- context
@@ -201,9 +202,8 @@ class ModuleTree:
 
     def skeleton(self, path: str) -> str:
         """What the template renders at `path` for this module's answers (the new version's skeleton)."""
-        renderer = self._renderer
-        answers = {k: v for k, v in self.answers.items() if not k.startswith("_")}
-        return renderer.render(self._check(path), renderer.context(answers, self.root))
+        renderer = self._renderer  # its context takes the questions' answers only (not copier's `_` keys)
+        return renderer.render(self._check(path), renderer.context(self.answers, self.root))
 
     # -- result
     def changes(self) -> list[Change]:
@@ -324,7 +324,7 @@ def plan(root: Path, template: Path, migrations: list[Migration]) -> Outcome:
         if source in unmerged:
             continue  # re-merged below
         if change.before is not None and conflict_lines(change.before, markdown=source.endswith(".md")):
-            which = releases_named(touched.get(change.path, migrations))
+            which = releases_named(touched[change.path])  # a change is a path some migration wrote
             outcome.skipped[source] = (
                 f"it has conflict markers; resolve them, then run `modforge migrate` again to bring in {which}"
             )
@@ -392,7 +392,7 @@ def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
     ]
     out: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, bm, autojunk=False).get_opcodes():
-        if tag == "equal" or i1 == i2 or not any(changed[i1:i2]):
+        if tag == "equal" or not any(changed[i1:i2]):  # an insertion (i1 == i2) changes no base line either
             out += bm[j1:j2]
             continue
         low, high = min(span[i][0] for i in range(i1, i2)), max(span[i][1] for i in range(i1, i2))

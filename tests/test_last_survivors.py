@@ -60,3 +60,20 @@ def test_an_sdk_in_a_folder_of_its_own_is_recorded_beside_a_module_crate_in_the_
     assert result.crate_folders == [("sdk_dir", "core-sdk", "vault-sdk")]
     assert "crate_dir" not in result.answers
     assert result.answers["sdk_dir"] == "core-sdk"
+
+
+def test_a_subtask_after_a_nested_item_is_still_checked(tmp_path: Path) -> None:
+    # Items nested under an item are free; the numbering goes on after them.
+    tasks = (
+        "# Oagw: Tasks\n\n## PHASE-OAGW-1: Core\n\n### TASK-OAGW-01: Domain\n"
+        "- [ ] 1.1 Entities (SCEN-OAGW-01)\n  - [ ] a nested step\n- [ ] 1.3 Service (SCEN-OAGW-01)\n"
+    )
+    assert check_docs(tmp_path, {"TASKS.md": tasks}, "MF503", answers="id_prefix: OAGW\n") == [
+        (
+            "MF503",
+            "TASKS.md",
+            8,
+            1,
+            "subtask 1.3 of TASK-OAGW-01 is out of sequence (expected 1.2): number its subtasks 1.1, 1.2, ... in order",
+        )
+    ]

@@ -253,7 +253,7 @@ def survivors(modules: list[str]) -> list[str]:
         name
         for module in modules
         for name, code in found.get(module, {}).items()
-        if STATUS.get(code) != "killed" and name not in excused
+        if STATUS.get(code) == "not run" or (STATUS.get(code) != "killed" and name not in excused)
     ]
 
 

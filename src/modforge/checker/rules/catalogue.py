@@ -104,4 +104,4 @@ def page(code: str, format: str = "text") -> str:
     heading = f"# {title}" if format == "markdown" else f"{title}\n{'=' * len(title)}"
     family = FAMILY_TITLES[rule.family]
     lines = [heading, "", rule.summary, "", f"Family: {family}. Message: {rule.message}", "", _body(rule)]
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines) + "\n"  # _body ends with no blank

@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from small_modules import prefix_answers
+from small_modules import write_module as _write_module
+
 from modforge.checker.check import check_module
 from modforge.config import Settings
 from modforge.documents.loader import load_module
-from modforge.spec import layout
 
 Reported = tuple[str, str, int, int, str]  # code, document name, line, column, message
 
 
 def write_module(tmp_path: Path, documents: dict[str, str], prefix: str | None = "OAGW") -> Path:
     """A module of just these documents; its answers file declares `prefix` (none when None)."""
-    root = tmp_path / "modules" / "oagw"
-    (root / layout.DOCS_DIR).mkdir(parents=True)
-    if prefix is not None:
-        (root / layout.ANSWERS_FILE).write_text(f"id_prefix: {prefix}\nmodule_name: oagw\n", encoding="utf-8")
-    for name, text in documents.items():
-        (root / layout.DOCS_DIR / name).write_text(text, encoding="utf-8")
-    return root
+    return _write_module(tmp_path, documents, prefix_answers(prefix))
 
 
 def findings(module: Path, *codes: str) -> list[Reported]:

@@ -25,6 +25,11 @@ def write_module(tmp_path: Path, docs: dict[str, str], answers: str | None = Non
     return root
 
 
+def prefix_answers(prefix: str | None) -> str | None:
+    """An answers file declaring `prefix` for module oagw (none when None: the prefix is whatever the IDs carry)."""
+    return None if prefix is None else f"id_prefix: {prefix}\nmodule_name: oagw\n"
+
+
 def reports(root: Path, *select: str) -> list[Report]:
     """What `modforge check --select ...` reports on the module at `root`, in report order."""
     diagnostics = check_module(load_module(root), settings=Settings(select=select or ("ALL",)))

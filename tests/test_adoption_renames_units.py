@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from adoption_trees import write
 
 from modforge.errors import ModforgeError
 from modforge.lifecycle.adoption import renames
@@ -17,12 +18,7 @@ from modforge.lifecycle.migration import ModuleTree
 
 
 def tree_of(root: Path, files: dict[str, str]) -> ModuleTree:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    root.mkdir(parents=True, exist_ok=True)
-    return ModuleTree(root, root)  # the template is only read for skeletons, which renames never render
+    return ModuleTree(write(root, files), root)  # the template is only read for skeletons, which renames never render
 
 
 def changed(tree: ModuleTree) -> dict[str, tuple[str | None, str]]:

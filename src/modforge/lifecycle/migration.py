@@ -391,11 +391,13 @@ def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
         if tag != "equal"
     ]
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, bm, autojunk=False).get_opcodes():
-        if tag == "equal" or not any(changed[i1:i2]):  # an insertion (i1 == i2) changes no base line either
+    for _, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, bm, autojunk=False).get_opcodes():
+        # Base lines the owner kept (an insertion, i1 == i2, has none) take the migrated text. An "equal" run the
+        # owner changed needs no case of its own: it comes out the same either way (bm[j1:j2] == b[i1:i2]).
+        if not any(changed[i1:i2]):
             out += bm[j1:j2]
             continue
-        low, high = min(span[i][0] for i in range(i1, i2)), max(span[i][1] for i in range(i1, i2))
+        low, high = span[i1][0], span[i2 - 1][1]  # the spans run in order, as difflib's opcodes do
         reached = high > low and any(a1 < high and (a2 > low or a1 == a2 >= low) for a1, a2 in migrated)
         # The owner's version already holds the migrated lines (migrated ahead of the update): no conflict.
         new = bm[j1:j2]

@@ -17,7 +17,9 @@ TEST_BUDGET seconds of what they cost a fresh pytest session, shared fixtures in
 MODFORGE_MUTATION_TEST_BUDGET); a mutant only a slower test (a copier run) would kill counts as surviving, so the
 score is a lower bound and the fix is a fast, focused test. Tests marked `slow` (wheel builds, fleets of copier
 updates) are left out of mutation runs altogether. Property tests do not shrink a failing example under mutation
-(tests/conftest.py). MODFORGE_MUTATION_SKIP_CLEAN=1 skips mutmut's clean run of the selected tests.
+(tests/conftest.py). The record of which tests call which function runs the suite over --max-children pytest-xdist
+workers (tools/mutation_stats.py), and, having just run every selected test unmutated, stands for mutmut's clean
+run; MODFORGE_MUTATION_SKIP_CLEAN=1 skips the clean run of a resumed run too.
 
 The main patch to mutmut: it leaves every decorated function alone (a decorator may register the function, or break when
 its arguments are mutated), which would leave every rule of modforge.checker.rules unmutated, since each is declared
@@ -28,15 +30,19 @@ builds the trampoline from the undecorated function and puts the decorators back
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections import Counter
 from pathlib import Path
 
+import mutation_stats
 from mutation_costs import CostRecorder, Costs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,6 +52,10 @@ GOAL = 0.85
 # Seconds of recorded test time each mutant may use, fastest tests first (see _patch_test_budget);
 # MODFORGE_MUTATION_TEST_BUDGET overrides it.
 TEST_BUDGET = 1.5
+# Processes that record mutmut's stats of the whole suite (pytest-xdist workers; tools/mutation_stats.py) and that
+# run mutants: --max-children, passed on to mutmut's process.
+WORKERS = int(os.environ.get("MODFORGE_MUTATION_WORKERS", "1"))
+_RECORDED_WHOLE_SUITE = False  # set once this process has made mutmut's stats record of the whole suite
 # Decorators the patch lets mutmut look through: they only wrap the function, and have no other effect.
 TRANSPARENT_DECORATORS = {"rule", "property", "cached_property"}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout", 24: "timeout"}
@@ -113,16 +123,29 @@ def _patch_fresh_test_modules() -> None:
 
     def execute_pytest(self, params, **kwargs):
         stats = os.environ.get("MUTANT_UNDER_TEST") == "stats" and "plugins" in kwargs
+        shared = stats and WORKERS > 1 and "-m" in params  # the whole suite (not the tests added since a run)
         if stats:
             # The whole stats run goes on past a failing test (mutmut stops it with -x, losing every record):
             # a test that fails unmutated in mutmut's copy judges no mutant, and the report names it.
             params = [param for param in params if param != "-x"]
-            kwargs["plugins"] = [*kwargs["plugins"], CostRecorder(COSTS)]
+            if shared:
+                records = Path(tempfile.mkdtemp(prefix="modforge-mutation-records-"))
+                os.environ[mutation_stats.RECORDS] = str(records)
+                tools = str(Path(__file__).resolve().parent)  # where the workers import mutation_stats from
+                os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (tools, os.environ.get("PYTHONPATH"))))
+                params = [*params, "-n", str(WORKERS), "--dist", "loadfile", "-p", "mutation_stats"]
+            else:
+                kwargs["plugins"] = [*kwargs["plugins"], CostRecorder(COSTS)]
         tests = os.path.abspath("tests") + os.sep
         for name, module in list(sys.modules.items()):
             if (getattr(module, "__file__", None) or "").startswith(tests):
                 del sys.modules[name]
         code = execute(self, params, **kwargs)
+        global _RECORDED_WHOLE_SUITE
+        _RECORDED_WHOLE_SUITE = _RECORDED_WHOLE_SUITE or (stats and "-m" in params and code in (0, 1))
+        if shared:
+            mutation_stats.merge(records, COSTS)
+            shutil.rmtree(records, ignore_errors=True)
         if stats and code == 1:  # tests failed (not a usage or collection error)
             failed = Costs.load(COSTS).failed
             print(f"{len(failed)} test(s) fail unmutated in mutants/ and judge no mutant:", *failed, sep="\n  ")
@@ -165,12 +188,34 @@ def _patch_test_budget() -> None:
         return tests_for(mutant_names)
 
     mutmut_main.tests_for_mutant_names = tests_for_mutant_names
-    if os.environ.get("MODFORGE_MUTATION_SKIP_CLEAN"):
-        # The clean run (the chunk's tests, unmutated) proves they pass in mutants/ before any failure is read
-        # as a kill; once one module's clean run has passed, the next ones repeat mostly the same tests.
-        from mutmut.workers.isolation import ForkRunner
+    from mutmut.workers.isolation import ForkRunner
 
-        ForkRunner.run_clean_tests = lambda self, tests: 0
+    clean_run = ForkRunner.run_clean_tests
+
+    def run_clean_tests(self, tests):
+        # The clean run (the selected tests, unmutated) proves they pass in mutants/ before any failure is read as
+        # a kill. A stats record of the whole suite made in this run has just proved it (a test that failed there
+        # is never selected), and MODFORGE_MUTATION_SKIP_CLEAN=1 says an earlier run did. The test modules are
+        # then only collected, here in the process every mutant is forked from: what they build once per process
+        # (the template's renderer) is then built once, not once per mutant.
+        if not (_RECORDED_WHOLE_SUITE or os.environ.get("MODFORGE_MUTATION_SKIP_CLEAN")):
+            return clean_run(self, tests)
+        files = sorted({test.split("::")[0] for test in tests})
+        with _in_mutants():
+            self.test_runner.execute_pytest(["--collect-only", "-qqq", "-p", "no:randomly", *files])
+        return 0
+
+    ForkRunner.run_clean_tests = run_clean_tests
+
+
+@contextlib.contextmanager
+def _in_mutants():
+    here = os.getcwd()
+    os.chdir(REPO / "mutants")
+    try:
+        yield
+    finally:
+        os.chdir(here)
 
 
 def run_mutmut(arguments: list[str]) -> int:
@@ -298,7 +343,8 @@ def main() -> int:
                 return 0 if report(modules) else 1
         command = [sys.executable, __file__, "--mutmut", "run", *patterns, "--max-children", str(args.max_children)]
         started = time.monotonic()
-        if subprocess.run(command, cwd=REPO, check=False).returncode != 0:
+        environment = {**os.environ, "MODFORGE_MUTATION_WORKERS": str(args.max_children)}
+        if subprocess.run(command, cwd=REPO, env=environment, check=False).returncode != 0:
             print("mutmut stopped: see its output above", file=sys.stderr)
             return 2
         print(f"mutmut ran for {(time.monotonic() - started) / 60:.1f} minutes")

@@ -67,6 +67,7 @@ RESERVED_PREFIXES = frozenset(KEYWORDS) | {"MODULE"}
 # Group "prefix" is None for a global requirement.
 _ID_BEFORE = r"[A-Za-z0-9_-]"  # what may not stand right before an ID
 ANY_PREFIX = r"[A-Z][A-Z0-9]*"
+PREFIX_PLACEHOLDER = "<P>"  # where the prefix goes in an ID whose module prefix is unknown: `SCEN-<P>-01`
 # The number of an ID, a phase or a task: ASCII digits, at most MAX_DIGITS of them. A longer run of digits is
 # no number modforge reads (no module counts past a billion; Python's int() refuses 4,300 digits and more, and
 # converts long ones in quadratic time): `REQ-X-` and ten digits is not an ID.
@@ -115,7 +116,9 @@ class ParsedId(NamedTuple):
 
     @property
     def canonical(self) -> str:
-        return format_id(self.kind, self.prefix, self.number)
+        """The ID as `format_id` writes it; a module ID written without a prefix (`SCEN-1`) gets the placeholder
+        `<P>` where its prefix goes (`SCEN-<P>-01`), as the checker's messages name it."""
+        return format_id(self.kind, self.prefix or PREFIX_PLACEHOLDER, self.number)
 
     @property
     def key(self) -> tuple[IdKind, str | None, int]:

@@ -66,9 +66,8 @@ def design_phase_heading(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.docs(layout.DESIGN_DOCS):
         for phase in doc.phases:
             if phase.id is None:  # the older `### Phase 1: Basic Forwarding`: give it its ID (a free one)
-                canonical = proposals.renumber(doc, phase.number, phase.line) if ctx.prefix else None
-                title = phase.title or "Title"
-                expected = layout.design_phase_heading(canonical or f"PHASE-<P>-{phase.number}", title)
+                canonical = proposals.renumber(doc, phase.number, phase.line)  # `PHASE-<P>-N` without a prefix
+                expected = layout.design_phase_heading(canonical, phase.title or "Title")
                 yield hit(doc.path, phase.line, id=f"Phase {phase.number}", expected=expected)
         titles = {
             h.line: h.text for h in doc.headings if "PHASE-" in h.text and not layout.DESIGN_PHASE_RE.match(h.text)

@@ -114,26 +114,21 @@ def subtask_numbering(ctx: Context) -> Iterator[Finding]:
         for subtask in task.subtasks:
             if subtask.depth:
                 continue
-            if subtask.number == f"{k}.{expected}":
+            # Every part of a number is digits; no number: none. `2.01` is 2.1.
+            numbers = [int(part) for part in subtask.number.split(".") if part]
+            if numbers == [k, expected]:
                 expected += 1
                 continue
-            parts = subtask.number.split(".")  # no number: one part, [""]
-            numbers = [int(p) for p in parts if p.isdigit()]  # every part of a number is digits
-            found = f"{subtask.number} " if subtask.number else ""
-            if not subtask.number:
+            if not numbers:
                 problem = f"has no number (expected {k}.{expected})"
             elif len(numbers) != 2:
                 problem = f"is not numbered K.M (expected {k}.{expected})"
             elif numbers[0] != k:
                 problem = f"carries another task's number (expected {k}.{expected})"
-            elif numbers[1] != expected:
-                problem = f"is out of sequence (expected {k}.{expected})"
             else:
-                problem = ""
-            if problem:
-                yield hit(
-                    doc.path, subtask.line, found=found, task=name, problem=problem, first=f"{k}.1", second=f"{k}.2"
-                )
+                problem = f"is out of sequence (expected {k}.{expected})"
+            found = f"{subtask.number} " if subtask.number else ""
+            yield hit(doc.path, subtask.line, found=found, task=name, problem=problem, first=f"{k}.1", second=f"{k}.2")
             expected = (numbers[1] if len(numbers) == 2 and numbers[0] == k else expected) + 1
 
 

@@ -109,6 +109,7 @@ def patch_mutmut() -> None:
     file_mutation.function_trampoline_arrangement = function_trampoline_arrangement
     _patch_test_budget()
     _patch_fresh_test_modules()
+    _patch_focused_file_first()
 
 
 def _patch_fresh_test_modules() -> None:
@@ -153,6 +154,33 @@ def _patch_fresh_test_modules() -> None:
         return code
 
     PytestRunner.execute_pytest = execute_pytest
+
+
+def _patch_focused_file_first() -> None:
+    """A mutant's pytest session collects every file its tests are in before the first test runs: 0.1 to 0.3 s a
+    file, up to two dozen files for a function many tests reach, and most of what a killed mutant costs. The
+    file that holds most of its tests (the function's focused unit tests) nearly always kills it, so that file's
+    tests run first in a session of their own, and the rest only when they all pass: the same tests, in two
+    sessions instead of one when the mutant survives the first."""
+    from mutmut.runners.harness import PytestRunner
+
+    run_tests = PytestRunner.run_tests
+
+    def run_focused_file_first(self, *, mutant_name, tests):
+        tests = list(tests)
+        files = Counter(test.split("::")[0] for test in tests)
+        if not mutant_name or len(files) < 2:
+            return run_tests(self, mutant_name=mutant_name, tests=tests)
+        focused = files.most_common(1)[0][0]
+        first = [test for test in tests if test.split("::")[0] == focused]
+        code = run_tests(self, mutant_name=mutant_name, tests=first)
+        if code != 0:
+            return code
+        return run_tests(
+            self, mutant_name=mutant_name, tests=[test for test in tests if test.split("::")[0] != focused]
+        )
+
+    PytestRunner.run_tests = run_focused_file_first
 
 
 def _patch_test_budget() -> None:

@@ -152,12 +152,20 @@ def test_the_re_merge_names_a_working_copy_that_is_not_utf8(tmp_path: Path, temp
     re-merge refuses to rewrite it, naming the file. (`plan` reads the file itself first, with the same words.)"""
     module = _merged(tmp_path / "notes", {"docs/A.md": NEXT_TO}, {})
     (module / "docs" / "A.md").write_bytes(b"a mine caf\xe9\nold\n")
+    migrations = _migrations(template, upto="1.0.0")
     with pytest.raises(textcodec.NotText) as refused:
-        migration._remerge(module, template, _migrations(template, upto="1.0.0"), "docs/A.md", migration.Outcome([]))
-    assert str(refused.value) == (
-        f"{module.resolve() / 'docs' / 'A.md'}: byte 0xe9 at offset 10 (line 1, column 11) is not UTF-8; "
-        "save the file as UTF-8 first (modforge never rewrites a file it cannot read)"
+        migration._remerge(module, template, migrations, "docs/A.md", migration.Outcome([]))
+    with pytest.raises(textcodec.NotText) as planned:
+        migration.plan(module, template, migrations)
+    assert (
+        str(refused.value)
+        == str(planned.value)
+        == (
+            f"{module.resolve() / 'docs' / 'A.md'}: byte 0xe9 at offset 10 (line 1, column 11) is not UTF-8; "
+            "save the file as UTF-8 first (modforge never rewrites a file it cannot read)"
+        )
     )
+    assert (module / "docs" / "A.md").read_bytes() == b"a mine caf\xe9\nold\n"
 
 
 def test_a_written_outcome_stages_nothing_by_default_and_every_change_when_asked(tmp_path: Path) -> None:
@@ -184,3 +192,26 @@ def test_copier_main_in_the_before_stage_stages_the_files_it_edits(
     assert (module / "docs" / "INDEX.md").read_text() == "# Index\nfinal\n"
     assert git(module, "diff", "--cached", "--name-only") == "docs/INDEX.md\n"
     assert git(module, "status", "--porcelain") == "M  docs/INDEX.md\n"
+
+
+GAP = "g1\ng2\ng3\ng4\ng5\n"  # lines enough between two changes for git to keep their conflicts apart
+
+
+def test_copier_main_reports_a_conflict_resolved_in_part_on_stderr(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The conflict next to the migrated line goes; the one where owner and template changed the same line stays,
+    and the owner is told so on stderr (copier shows it; stdout is for what simply went well)."""
+    sides = ("a\nold\n" + GAP + "b\n", "a mine\nold\n" + GAP + "b mine\n", "a\nnew\n" + GAP + "b theirs\n")
+    module = _merged(tmp_path / "notes", {"docs/A.md": sides}, {"notes.txt": "old\n"})
+    monkeypatch.chdir(module)
+    assert migration.copier_main(["--stage", "after", "--from", "0.1.0", "--to", "1.0.0"], template) == 0
+    assert capsys.readouterr() == (
+        "modforge migration 1.0.0: migrated notes.txt\n",
+        "modforge migration 1.0.0: resolved part of the conflict in docs/A.md: 1 conflict left (line 8) where you "
+        "and release 1.0.0 changed the same lines; resolve it by hand\n",
+    )
+    assert (module / "docs" / "A.md").read_text() == (
+        "a mine\nnew\n" + GAP + "<<<<<<< before updating\nb mine\n=======\nb theirs\n>>>>>>> after updating\n"
+    )
+    assert git(module, "diff", "--name-only", "--diff-filter=U") == "docs/A.md\n"  # still a conflict for the owner

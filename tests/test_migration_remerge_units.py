@@ -2,8 +2,8 @@
 plan's re-merge of a file `git merge` left unmerged (resolved, and the files after it still migrated), the release a
 conflict message names when the migrations changed only the base or only the owner's side, the conflicts the
 migrations do not concern (empty sides included) left unreported, a conflicted file a migration renames left alone
-under its own name, an unreadable working copy named in the error, and what a written outcome stages in git's index
-(nothing by default; every change in copier's "before" stage).
+under its own name, an unreadable file (on disk, or the working copy of a conflict) named in the error, and what a
+written outcome stages in git's index (nothing by default; every change in copier's "before" stage).
 
 The template is a folder in tmp_path holding two literal migrations that write a file only when they change it (so
 the releases a message names are the ones that changed that side): 1.0.0 ("after") replaces `old` by `new`; 2.0.0
@@ -145,6 +145,19 @@ def test_a_conflicted_file_a_migration_renames_is_left_alone_under_its_own_name(
         "docs/GUIDE.md": "it has conflict markers; resolve them, then run `modforge migrate` again to bring in "
         "release 2.0.0"
     }
+
+
+def test_the_plan_names_a_file_it_cannot_read_and_leaves_it_alone(tmp_path: Path, template: Path) -> None:
+    module = tmp_path / "notes"
+    module.mkdir()
+    (module / "notes.txt").write_bytes(b"caf\xe9 old\n")
+    with pytest.raises(textcodec.NotText) as refused:
+        migration.plan(module, template, _migrations(template))
+    assert str(refused.value) == (
+        f"{module.resolve() / 'notes.txt'}: byte 0xe9 at offset 3 (line 1, column 4) is not UTF-8; "
+        "save the file as UTF-8 first (modforge never rewrites a file it cannot read)"
+    )
+    assert (module / "notes.txt").read_bytes() == b"caf\xe9 old\n"
 
 
 def test_the_re_merge_names_a_working_copy_that_is_not_utf8(tmp_path: Path, template: Path) -> None:

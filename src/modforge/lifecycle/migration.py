@@ -428,11 +428,12 @@ def transaction(root: Path, outcome: Outcome, *, stage_changes: bool = False) ->
             change.stage(item.path)
     for path in outcome.resolved:
         change.resolve_conflict(path)
+    encodings = {item.path: item.encoding for item in outcome.changes}  # a restaged file keeps its own encoding
     for path, sides in outcome.restaged.items():
-        like = next((c.encoding for c in outcome.changes if c.path == path), None)
         mode = vcs.stage_mode(root, path)
         change.set_index_entries(
-            path, [(mode, number, textcodec.encode(text, like)) for number, text in enumerate(sides, start=1)]
+            path,
+            [(mode, number, textcodec.encode(text, encodings.get(path))) for number, text in enumerate(sides, start=1)],
         )
     return change
 

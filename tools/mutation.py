@@ -48,6 +48,7 @@ from mutation_costs import CostRecorder, Costs
 REPO = Path(__file__).resolve().parent.parent
 COSTS = REPO / "mutants" / "modforge-test-costs.json"  # beside mutmut's own stats (tools/mutation_costs.py)
 EQUIVALENTS = REPO / "mutation-equivalents.toml"
+KILLERS = REPO / "mutants" / "modforge-killers"  # per mutated function: the test that killed its last mutant
 GOAL = 0.85
 # Seconds of recorded test time each mutant may use, fastest tests first (see _patch_test_budget);
 # MODFORGE_MUTATION_TEST_BUDGET overrides it.
@@ -109,7 +110,7 @@ def patch_mutmut() -> None:
     file_mutation.function_trampoline_arrangement = function_trampoline_arrangement
     _patch_test_budget()
     _patch_fresh_test_modules()
-    _patch_focused_file_first()
+    _patch_killer_first()
 
 
 def _patch_fresh_test_modules() -> None:
@@ -137,6 +138,10 @@ def _patch_fresh_test_modules() -> None:
                 params = [*params, "-n", str(WORKERS), "--dist", "loadfile", "-p", "mutation_stats"]
             else:
                 kwargs["plugins"] = [*kwargs["plugins"], CostRecorder(COSTS)]
+        mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+        if "__mutmut_" in mutant:
+            KILLERS.mkdir(exist_ok=True)
+            kwargs["plugins"] = [*kwargs.get("plugins", []), _KillerRecorder(_killer_path(mutant))]
         tests = os.path.abspath("tests") + os.sep
         for name, module in list(sys.modules.items()):
             if (getattr(module, "__file__", None) or "").startswith(tests):
@@ -156,31 +161,53 @@ def _patch_fresh_test_modules() -> None:
     PytestRunner.execute_pytest = execute_pytest
 
 
-def _patch_focused_file_first() -> None:
+def _patch_killer_first() -> None:
     """A mutant's pytest session collects every file its tests are in before the first test runs: 0.1 to 0.3 s a
-    file, up to two dozen files for a function many tests reach, and most of what a killed mutant costs. The
-    file that holds most of its tests (the function's focused unit tests) nearly always kills it, so that file's
-    tests run first in a session of their own, and the rest only when they all pass: the same tests, in two
-    sessions instead of one when the mutant survives the first."""
+    file, up to two dozen files for a function many tests reach, and most of what a killed mutant costs. Mutants
+    of one function run one after another and are mostly killed by the same test, so the test that killed the
+    last one (KILLERS) runs first, with the other tests of its file, in a session of its own; the rest run only
+    when these all pass. Until a mutant of the function is killed, the file holding most of its tests goes
+    first. The same tests run, in two sessions instead of one when the mutant survives the first."""
     from mutmut.runners.harness import PytestRunner
 
     run_tests = PytestRunner.run_tests
 
-    def run_focused_file_first(self, *, mutant_name, tests):
+    def run_killer_first(self, *, mutant_name, tests):
         tests = list(tests)
         files = Counter(test.split("::")[0] for test in tests)
         if not mutant_name or len(files) < 2:
             return run_tests(self, mutant_name=mutant_name, tests=tests)
-        focused = files.most_common(1)[0][0]
-        first = [test for test in tests if test.split("::")[0] == focused]
+        killer = _killer_path(mutant_name)
+        last = killer.read_text(encoding="utf-8") if killer.exists() else None
+        first_file = last.split("::")[0] if last in tests else files.most_common(1)[0][0]
+        first = [test for test in tests if test.split("::")[0] == first_file]
+        if last in first:
+            first = [last] + [test for test in first if test != last]
         code = run_tests(self, mutant_name=mutant_name, tests=first)
         if code != 0:
             return code
         return run_tests(
-            self, mutant_name=mutant_name, tests=[test for test in tests if test.split("::")[0] != focused]
+            self, mutant_name=mutant_name, tests=[test for test in tests if test.split("::")[0] != first_file]
         )
 
-    PytestRunner.run_tests = run_focused_file_first
+    PytestRunner.run_tests = run_killer_first
+
+
+class _KillerRecorder:
+    """In a mutant's session: the first test that fails is the one to run first for the function's next mutant."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def pytest_runtest_logreport(self, report):
+        if report.failed:
+            scratch = self.path.with_suffix(f".{os.getpid()}")
+            scratch.write_text(report.nodeid.removeprefix("mutants/"), encoding="utf-8")
+            os.replace(scratch, self.path)  # two mutants of one function may finish together
+
+
+def _killer_path(mutant_name: str) -> Path:
+    return KILLERS / mutant_name.partition("__mutmut_")[0]
 
 
 def _patch_test_budget() -> None:

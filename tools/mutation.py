@@ -173,24 +173,30 @@ def _patch_killer_first() -> None:
     run_tests = PytestRunner.run_tests
 
     def run_killer_first(self, *, mutant_name, tests):
-        tests = list(tests)
-        files = Counter(test.split("::")[0] for test in tests)
-        if not mutant_name or len(files) < 2:
+        if not mutant_name:  # the clean run
             return run_tests(self, mutant_name=mutant_name, tests=tests)
         killer = _killer_path(mutant_name)
         last = killer.read_text(encoding="utf-8") if killer.exists() else None
-        first_file = last.split("::")[0] if last in tests else files.most_common(1)[0][0]
-        first = [test for test in tests if test.split("::")[0] == first_file]
-        if last in first:
-            first = [last] + [test for test in first if test != last]
+        first, rest = first_session(list(tests), last)
         code = run_tests(self, mutant_name=mutant_name, tests=first)
-        if code != 0:
+        if code != 0 or not rest:
             return code
-        return run_tests(
-            self, mutant_name=mutant_name, tests=[test for test in tests if test.split("::")[0] != first_file]
-        )
+        return run_tests(self, mutant_name=mutant_name, tests=rest)
 
     PytestRunner.run_tests = run_killer_first
+
+
+def first_session(tests: list[str], killer: str | None) -> tuple[list[str], list[str]]:
+    """A mutant's `tests` split into the session to run first and the rest: the tests of the file holding `killer`
+    (the test that killed the function's last mutant), it first, or else of the file holding most of them."""
+    files = Counter(test.split("::")[0] for test in tests)
+    if len(files) < 2:
+        return tests, []
+    first_file = killer.split("::")[0] if killer in tests else files.most_common(1)[0][0]
+    first = [test for test in tests if test.split("::")[0] == first_file]
+    if killer in first:
+        first = [killer] + [test for test in first if test != killer]
+    return first, [test for test in tests if test.split("::")[0] != first_file]
 
 
 class _KillerRecorder:
@@ -201,7 +207,7 @@ class _KillerRecorder:
 
     def pytest_runtest_logreport(self, report):
         if report.failed:
-            scratch = self.path.with_suffix(f".{os.getpid()}")
+            scratch = self.path.parent / f"{self.path.name}.{os.getpid()}"
             scratch.write_text(report.nodeid.removeprefix("mutants/"), encoding="utf-8")
             os.replace(scratch, self.path)  # two mutants of one function may finish together
 

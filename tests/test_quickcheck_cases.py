@@ -216,6 +216,12 @@ DECLINED = [
         {"MF604"},
     ),
     (
+        "a first task numbered 02",
+        _with(MODULE, layout.TASKS, "### TASK-KV-01: Store", "### TASK-KV-02: Store"),
+        (),
+        {"MF502", "MF503"},
+    ),
+    (
         "a subtask numbered 1.3 after 1.1",
         _with(MODULE, layout.TASKS, "- [x] 1.2 Test it", "- [x] 1.3 Test it"),
         (),

@@ -55,7 +55,9 @@ class WorkerStats:
 
 
 def pytest_configure(config):
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # An xdist worker's config has its `workerinput` (the environment's PYTEST_XDIST_WORKER is also inherited by
+    # any pytest a worker starts, whose controller would then write over a worker's record).
+    worker = getattr(config, "workerinput", {}).get("workerid")
     if worker and os.environ.get(RECORDS):
         stats = WorkerStats(Path(os.environ[RECORDS]), worker)
         config.pluginmanager.register(stats, "modforge-worker-stats")

@@ -190,6 +190,9 @@ def test_sources_are_the_specs_then_the_designs_in_that_style(tmp_path) -> None:
             "docs/ACTUAL_REQUIREMENTS.md": _spec("Actual"),
             "docs/DESIGN.md": _spec("Design"),
             "docs/INTENT_SCENARIOS.md": _spec("Scenarios"),
+            "docs/TASKS.md": _spec("Tasks"),  # quotes a requirement: no design
+            "docs/CHANGELOG.md": _spec("Changelog"),
+            "docs/INTENT_VS_ACTUAL.md": _spec("Gap"),
             "docs/PRD.md": "# PRD\n\nThe specs use `### Requirement: Name` blocks.\n",
             "docs/notes.md": "# Notes\n",
         },

@@ -303,6 +303,16 @@ def test_a_design_without_phases_gets_the_template_s_and_scenarios_are_grouped(t
     assert (result.headings, result.task_ids, result.renamed, result.references) == (0, [], [], 0)
 
 
+def test_a_description_naming_a_renamed_document_names_it_as_the_documents_do(tmp_path) -> None:
+    overview = "# Keys: Intent Design\n\n## Overview\nKeeps the keys 2_INTENT_FACTS.md asks for.\n"
+    root = write(
+        tmp_path / "modules" / "keys", {"docs/1_INTENT_DESIGN.md": overview, "docs/2_INTENT_FACTS.md": "# F\n"}
+    )
+    assert plan(root).answers["description"] == "Keeps the keys INTENT_REQUIREMENTS.md asks for"
+    given = "Keeps what 2_INTENT_FACTS.md says"  # --data is the owner's word: kept as given
+    assert plan(root, description=given).answers["description"] == given
+
+
 def test_beside_a_design_left_alone_the_added_documents_have_no_phase_sections(tmp_path) -> None:
     root = write(
         tmp_path / "modules" / "notes",

@@ -73,6 +73,13 @@ CASES = {
             ("MF802", 15, 6, f"PHASE-OAGW-6 {FORM} `### Quotas (PHASE-OAGW-6)`"),
         ],
     ),
+    "brackets-of-the-title-stay-whole": (
+        "### Basic Forwarding (PHASE-OAGW-1)\n\n### PHASE-OAGW-2 - Limits (REQ-OAGW-3)\n\n### [PHASE-OAGW-3] Quotas\n",
+        [
+            ("MF802", 7, 5, f"PHASE-OAGW-2 {FORM} `### Limits (REQ-OAGW-3) (PHASE-OAGW-2)`"),
+            ("MF802", 9, 6, f"PHASE-OAGW-3 {FORM} `### Quotas (PHASE-OAGW-3)`"),
+        ],
+    ),
     "a-gap": (
         "### Basic Forwarding (PHASE-OAGW-1)\n\n### Health Checks (PHASE-OAGW-3)\n",
         [("MF803", 7, 20, f"PHASE-OAGW-3 follows PHASE-OAGW-1: {SEQUENCE}")],

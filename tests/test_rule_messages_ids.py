@@ -58,7 +58,7 @@ def test_id_spelling_defects_reported_at_their_column_with_the_spelling_to_write
             9,
             64,
             "REQ-CRED-9 has prefix CRED, but this module's prefix is OAGW (from .copier-answers.yml): "
-            "write this module's module requirement it means (REQ-OAGW-<N>)",
+            "write REQ-OAGW-<N>, the number of the module requirement it means",
         ),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from modforge.checker.rules.context import Context
@@ -69,18 +70,34 @@ def design_phase_heading(ctx: Context) -> Iterator[Finding]:
                 canonical = proposals.renumber(doc, phase.number, phase.line)  # `PHASE-<P>-N` without a prefix
                 expected = layout.design_phase_heading(canonical, phase.title or "Title")
                 yield hit(doc.path, phase.line, id=f"Phase {phase.number}", expected=expected)
-        titles = {
-            h.line: h.text for h in doc.headings if "PHASE-" in h.text and not layout.DESIGN_PHASE_RE.match(h.text)
-        }
+        titles = {h.line: h.text for h in doc.headings if _PHASE_KEYWORD in h.text and not _in_design_form(h.text)}
         if not titles:
             continue
         for occurrence in doc.ids:
             if occurrence.line not in titles or not occurrence.in_heading or occurrence.id.kind is not IdKind.PHASE:
                 continue
             text = titles[occurrence.line]
-            title = text.replace(occurrence.id.text, "").strip(" \t-:–—()") or "Title"
+            title = _title_without(text, occurrence.id.text)
             expected = layout.design_phase_heading(occurrence.id.canonical, title)
             yield hit(doc.path, occurrence.line, occurrence.column, id=occurrence.id.text, expected=expected)
+
+
+_PHASE_KEYWORD = f"{IdKind.PHASE.keyword}-"
+
+
+def _in_design_form(heading: str) -> bool:
+    return layout.DESIGN_PHASE_RE.match(heading) is not None
+
+
+# The brackets an ID was written in, left empty once it is taken out: `(PHASE-OAGW-6) - Quotas`.
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_SEPARATORS = " \t-:–—"  # between an ID and its title: `PHASE-OAGW-4 — Health Checks:`
+
+
+def _title_without(heading: str, id_text: str) -> str:
+    """The title a phase heading gives besides its ID, brackets that only held the ID and the separators
+    around the ID dropped; brackets of the title itself kept whole (`Limits (REQ-OAGW-3)`)."""
+    return _EMPTY_BRACKETS.sub("", heading.replace(id_text, "")).strip(_SEPARATORS) or "Title"
 
 
 @rule(

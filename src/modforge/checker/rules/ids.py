@@ -78,9 +78,8 @@ def foreign_id_prefix(ctx: Context) -> Iterator[Finding]:
         if fixed is None:  # a reference to an ID no heading here defines: this module's own number, if defined
             own = grammar.format_id(parsed.kind, ctx.prefix, parsed.number)
             known = (parsed.kind, ctx.prefix, parsed.number) in ctx.defined
-            fixed = (
-                own if known else f"this module's {parsed.kind.label} it means ({parsed.kind.keyword}-{ctx.prefix}-<N>)"
-            )
+            meant = f"{parsed.kind.keyword}-{ctx.prefix}-<N>, the number of the {parsed.kind.label} it means"
+            fixed = own if known else meant
         yield hit(
             doc.path,
             occurrence.line,

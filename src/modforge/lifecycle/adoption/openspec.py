@@ -38,8 +38,9 @@ REQUIREMENT_LEVEL, SCENARIO_LEVEL = 3, 4
 _REQUIREMENT_RE = re.compile(r"Requirement\s*:\s*(?P<name>.*\S)", re.IGNORECASE)
 _SCENARIO_RE = re.compile(r"Scenario\s*:\s*(?P<name>.*\S)", re.IGNORECASE)
 _STEP_RE = re.compile(r"[ \t]{0,3}[-*+][ \t]+\*\*(?P<keyword>WHEN|THEN|AND|GIVEN)\*\*")
-# Documents whose `### Requirement:` blocks are converted as a design's: neither target of the conversion.
-_TARGETS = (*layout.REQUIREMENT_DOCS, *layout.SCENARIO_DOCS)
+# Pipeline documents whose `### Requirement:` blocks are not a design's: the conversion's targets, and the
+# tasks, gap analysis and changelog, which only quote requirements. A document of another name may be a design.
+_NOT_DESIGNS = frozenset(layout.PIPELINE_DOCS) - set(layout.DESIGN_DOCS)
 
 
 @dataclass
@@ -104,7 +105,7 @@ def find_sources(tree: ModuleTree) -> list[Source]:
         sources.append(_parse(relative, tree.read(relative), design=False))
     for name in sorted(p.name for p in (tree.root / layout.DOCS_DIR).glob("*.md") if p.is_file()):
         current = layout.pipeline_name(name) or name  # after the slot renames
-        if current in _TARGETS:
+        if current in _NOT_DESIGNS:
             continue
         relative = tree.doc_path(current)
         text = tree.read(relative)

@@ -84,6 +84,9 @@ def plan(
     hints = {"description": purpose} if (purpose := openspec.purpose_sentence(specs)) else {}
     inferred = inference.infer(root, docs, tree, id_prefix, data, renderer, hints)
     answers = inferred.answers
+    if inferred.sources.get("description") != "--data" and isinstance(answers.get("description"), str):
+        # read from a document that still says the old names: it follows the renames as the documents do
+        answers["description"], _ = moved.rewrite(answers["description"])
     rewritten: headings.Rewritten = {}
     phase_headings = headings.rewrite_phase_headings(tree, docs, answers, rewritten)
     task_ids = headings.assign_task_ids(tree, docs.get(layout.TASKS), answers["id_prefix"], rewritten)

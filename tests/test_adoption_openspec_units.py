@@ -187,6 +187,7 @@ def test_sources_are_the_specs_then_the_designs_in_that_style(tmp_path) -> None:
             "elsewhere.md": _spec("Linked"),
             "docs/1_INTENT_DESIGN.md": "# Design\n\n### Requirement: Audit Trail\nEvery forward SHALL be logged.\n",
             "docs/7_GAPS.md": _spec("Gaps"),  # slot 7 (INTENT_VS_ACTUAL.md), not renamed: not read
+            "docs/4_AS_BUILT.md": _spec("Built"),  # slot 4, a design, but read only once adopt renamed it
             "docs/ACTUAL_REQUIREMENTS.md": _spec("Actual"),
             "docs/DESIGN.md": _spec("Design"),
             "docs/INTENT_SCENARIOS.md": _spec("Scenarios"),

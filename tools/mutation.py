@@ -329,18 +329,10 @@ def report(modules: list[str]) -> bool:
     print(f"{'module':<40} {'mutants':>7} {'killed':>6} {'equiv':>5} {'survived':>8} ", end="")
     print(f"{'no test':>7} {'timeout':>7} {'not run':>7} score")
     for module in modules:
-        codes = found.get(module, {})
-        counts: Counter[str] = Counter()
-        for name, code in codes.items():
-            status = STATUS.get(code, "suspicious")
-            if status not in ("killed", "not run") and name in excused:
-                if changed_lines(mutant_diff(name)) != excused[name]["change"].strip():
-                    print(f"  stale entry in {EQUIVALENTS.name}: {name} no longer changes what it records")
-                    ok = False
-                    counts[status] += 1
-                    continue
-                status = "equivalent"
-            counts[status] += 1
+        counts, stale = classify(found.get(module, {}), excused, lambda name: changed_lines(mutant_diff(name)))
+        for problem in stale:
+            print(f"  stale entry in {EQUIVALENTS.name}: {problem}")
+        ok = ok and not stale
         totals.update(counts)
         ok = ok and not counts["not run"] and _score(counts) >= GOAL
         _row(module, counts)
@@ -350,6 +342,29 @@ def report(modules: list[str]) -> bool:
     )
     print("a module with mutants not run (a run stopped early) is marked *")
     return ok
+
+
+def classify(
+    codes: dict[str, int | None], excused: dict[str, dict[str, str]], change_of
+) -> tuple[Counter[str], list[str]]:
+    """The mutants of one module by status (a surviving mutant that an entry excuses is "equivalent"), and what is
+    wrong with the entries naming them: one whose mutant now changes another line (mutmut renumbers a function's
+    mutants when the function changes), or one whose mutant a test kills, so it was never equivalent. Either way
+    the entry no longer excuses anything: `change_of(name)` is the mutant's changed lines, read only for
+    excused survivors."""
+    counts: Counter[str] = Counter()
+    stale = []
+    for name, code in codes.items():
+        status = STATUS.get(code, "suspicious")
+        if name in excused and status == "killed":
+            stale.append(f"{name} is killed by a test: it is not equivalent (renumbered?)")
+        elif name in excused and status != "not run":
+            if change_of(name) == excused[name]["change"].strip():
+                status = "equivalent"
+            else:
+                stale.append(f"{name} no longer changes what it records")
+        counts[status] += 1
+    return counts, stale
 
 
 def survivors(modules: list[str]) -> list[str]:

@@ -96,7 +96,8 @@ class Conversion:
 
 
 def find_sources(tree: ModuleTree) -> list[Source]:
-    """OpenSpec specs of the module (`openspec/specs/**/spec.md`), then its designs written in that style."""
+    """OpenSpec specs of the module (`openspec/specs/**/spec.md`), then its designs written in that style, read
+    by the names adopt's renames gave them (a slot-named design not renamed is not read)."""
     sources = []
     # (globbing a folder that is not there finds nothing)
     paths = sorted(p for p in (tree.root / SPECS_DIR).rglob(SPEC_FILE) if p.is_file() and not p.is_symlink())

@@ -291,6 +291,23 @@ def run_mutmut(arguments: list[str]) -> int:
     return 0
 
 
+def generate_mutants() -> None:
+    """Make the mutants of the sources in the current folder as mutmut's run does first, and no more: a function
+    whose code changed since its mutants were judged gets new mutants with no verdict ("not run"), so
+    `--survivors` finds them before it picks what to run (else they would wait for a second run)."""
+    patch_mutmut()
+    from mutmut import __main__ as mutmut
+
+    mutmut.set_mutant_under_test("mutant_generation")
+    os.makedirs("mutants", exist_ok=True)
+    with mutmut.CatchOutput(spinner_title="Generating mutants"):
+        mutmut.copy_src_dir()
+        mutmut.copy_also_copy_files()
+        mutmut.setup_source_paths()
+        mutmut.store_lines_covered_by_tests()
+        mutmut.create_mutants(os.cpu_count() or 2)
+
+
 # --- the report ------------------------------------------------------------------------------------
 def results() -> dict[str, dict[str, int | None]]:
     """mutant name -> exit code, per module, from mutmut's result files."""
@@ -399,6 +416,9 @@ def _row(module: str, counts: Counter[str]) -> None:
 def main() -> int:
     if sys.argv[1:2] == ["--mutmut"]:
         return run_mutmut(sys.argv[2:])
+    if sys.argv[1:] == ["--generate"]:  # in a process of its own: mutmut keeps its state in globals
+        generate_mutants()
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="dotted module names (default: every configured module)")
     parser.add_argument("--report", action="store_true", help="only report the results of earlier runs")
@@ -418,6 +438,7 @@ def main() -> int:
         # also keeps the verdicts of an earlier run whose code has not changed, so a stopped run resumes.
         patterns = [f"{module}.*" for module in args.modules]
         if args.survivors:
+            subprocess.run([sys.executable, __file__, "--generate"], cwd=REPO, check=True)
             patterns = survivors(modules)
             if not patterns:
                 return 0 if report(modules) else 1

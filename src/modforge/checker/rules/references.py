@@ -138,8 +138,8 @@ def undefined_phase(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.documents:
         for phase in ctx.section_phases(doc):
             if phase.id is None and not ctx.phase_is_defined(phase):
-                canonical = grammar.format_id(IdKind.PHASE, ctx.prefix, phase.number) if ctx.prefix else None
-                heading = "### " + layout.design_phase_heading(canonical or f"PHASE-<P>-{phase.number}", "Title")
+                canonical = grammar.format_id(IdKind.PHASE, ctx.prefix or grammar.PREFIX_PLACEHOLDER, phase.number)
+                heading = "### " + layout.design_phase_heading(canonical, "Title")
                 yield hit(doc.path, phase.line, what=f"Phase {phase.number}", heading=heading)
 
 

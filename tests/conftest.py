@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -31,6 +32,12 @@ for _var, _value in {
     "GIT_COMMITTER_EMAIL": "tests@modforge.invalid",
 }.items():
     os.environ.setdefault(_var, _value)
+
+# A suite started in the background (`make test &`, a CI step a shell runs with `&`) inherits SIGINT ignored, as
+# POSIX has background jobs do, and so does every process the tests start: modforge then rightly ignores the
+# Ctrl-C the interrupt tests send it. They test what a terminal's Ctrl-C does: SIGINT as a terminal delivers it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Under mutation testing (`make mutation`) the tests run from mutmut's copy of the checkout, whose src/ holds the
 # mutated package: the processes the tests start (`python -m modforge ...`, copier's migrations) import that one too,

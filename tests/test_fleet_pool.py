@@ -53,3 +53,39 @@ def test_closing_the_stream_stops_the_workers():
     left = _children() - before
     assert len(during) >= 3, f"two workers ran (and the ps): {during}"
     assert len(left) <= 1, f"no worker is left running (the ps itself may be listed): {left}"
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie nobody has reaped yet has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_closing_the_stream_also_ends_what_the_workers_started(tmp_path):
+    """A worker stopped mid-module takes the git it was running with it: a process left behind would go on
+    writing in the scratch folder the run removes next (an interrupted update left it behind)."""
+
+    def work(index: int) -> int:
+        if index == 0:
+            return index  # the first result, which starts the stream
+        child = subprocess.Popen(["sleep", "30"])  # stands for a long git command
+        (tmp_path / f"child-{index}").write_text(str(child.pid))
+        child.wait()
+        return index
+
+    stream = pool.stream(work, 4, 2, on_lost=lambda index: -1)
+    assert next(stream) == (0, 0)
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.glob("child-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = [int(path.read_text()) for path in tmp_path.glob("child-*")]
+    assert len(started) == 2
+    assert all(_alive(pid) for pid in started)
+    stream.close()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(_alive(pid) for pid in started), "the workers' own processes were left running"

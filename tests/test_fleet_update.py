@@ -313,12 +313,14 @@ def test_an_interrupt_leaves_each_module_untouched_or_fully_updated(fleet, fleet
         env={**os.environ, "TMPDIR": str(scratch)},
     )
     assert process.stdout is not None
+    shown = []
     for line in process.stdout:  # interrupt once the first module has been written
+        shown.append(line)
         if line.startswith("[") and "updated" in line:
             process.send_signal(stop)
             break
-    _, err = process.communicate(timeout=300)
-    assert process.returncode == 130, err
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 130, "".join(shown) + out + err
     assert "interrupted" in err
     assert "Traceback" not in err
     assert list(scratch.iterdir()) == [], "the scratch repositories are removed"

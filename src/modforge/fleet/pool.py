@@ -7,7 +7,8 @@ caller sees `(index, result)` in the order they finish. Memory stays flat whatev
 
 Workers are forked from this process, so they share what it already loaded (copier, the template
 checkouts, the compiled templates) for free. They ignore SIGINT: the caller decides, and closing the
-stream (an interrupt in the caller, or `close()`) terminates them. A worker that dies gives its index
+stream (an interrupt in the caller, or `close()`) terminates them, each in a process group of its own with
+the processes it started. A worker that dies gives its index
 `on_lost(index)`, and the others carry on.
 """
 
@@ -96,6 +97,7 @@ class _Child:
         if pid == 0:  # the worker
             status = 1
             try:
+                os.setpgid(0, 0)  # a group of its own, with the processes it starts (git): `stop` ends them all
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 for fd in (task_write, result_read, *siblings):
@@ -104,6 +106,8 @@ class _Child:
                 status = 0
             finally:
                 os._exit(status)
+        with contextlib.suppress(OSError):  # (the worker does the same: whichever runs first)
+            os.setpgid(pid, pid)
         os.close(task_read)
         os.close(result_write)
         return cls(pid, task_write, result_read)
@@ -142,9 +146,10 @@ class _Child:
             os.waitpid(self.pid, 0)
 
     def stop(self) -> None:
-        """End the worker at once (its scratch files are its caller's to remove)."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGTERM)
+        """End the worker at once, and the processes it started: a git left running would go on writing in the
+        scratch folders its caller removes next."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGTERM)
         self.close()
 
 

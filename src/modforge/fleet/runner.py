@@ -22,6 +22,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -107,8 +108,18 @@ def update(
         if main_thread:
             signal.signal(signal.SIGTERM, terminate)
         tempfile.tempdir = previous_tempdir
-        shutil.rmtree(base, ignore_errors=True)
+        _remove(base)
     return outcomes
+
+
+def _remove(folder: Path) -> None:
+    """Remove the run's scratch folder. After an interrupt, a git process its worker started has been told to
+    stop but may still write in it for a moment, so try again until it is gone (a second at most)."""
+    for _ in range(50):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.02)
 
 
 def _stop(number: int, frame: object) -> None:

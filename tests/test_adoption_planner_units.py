@@ -370,3 +370,14 @@ def test_a_plan_that_would_lose_a_line_is_refused(tmp_path, new_text, rewritten,
     assert str(raised.value) == (
         f"internal error: adoption would lose the line {lost!r} of docs/1_INTENT_DESIGN.md; nothing was changed"
     )
+
+
+def test_a_line_holding_a_line_separator_stays_whole_when_a_heading_below_it_is_rewritten(tmp_path) -> None:
+    # The heading is found by the parser's line number; a line the parser reads as one (U+2028 inside) is one.
+    design = (
+        "# Keys: Intent Design\n\nKeeps keys.\u2028Rotates them.\n\n## Implementation Phases\n\n### Phase 1: Core\n"
+    )
+    root = write(tmp_path / "modules" / "keys", {"docs/INTENT_DESIGN.md": design})
+    assert after(plan(root, id_prefix="KEYS"), "docs/INTENT_DESIGN.md") == design.replace(
+        "### Phase 1: Core", "### Core (PHASE-KEYS-1)"
+    )

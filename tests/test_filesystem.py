@@ -82,6 +82,31 @@ def test_any_text_round_trips_and_an_edit_touches_one_line(lines, bom, which, re
 
 
 # --- paths: inside the root, never through a link -----------------------------------------------------
+# Characters str.splitlines ends a line at, that a Markdown line may hold (CommonMark ends lines at \n, \r\n, \r).
+INLINE_BREAKS = ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("inline", INLINE_BREAKS, ids=[f"U+{ord(c):04X}" for c in INLINE_BREAKS])
+def test_lines_end_where_the_parser_ends_them_only(inline: str) -> None:
+    text = f"# Title\r\nbefore{inline}after\nlast\rtail"
+    assert textcodec.lines(text) == ["# Title", f"before{inline}after", "last", "tail"]
+    assert textcodec.lines(text, keepends=True) == ["# Title\r\n", f"before{inline}after\n", "last\r", "tail"]
+    assert len(text.splitlines()) == 5  # where str.splitlines would have split the second line
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "a\n\nb", "\n\n"])
+def test_lines_of_ordinary_text_are_str_splitlines_ones(text: str) -> None:
+    assert textcodec.lines(text) == text.splitlines()
+    assert textcodec.lines(text, keepends=True) == text.splitlines(keepends=True)
+
+
+def test_a_dry_run_diff_keeps_a_line_holding_a_line_separator_whole(tmp_path: Path) -> None:
+    (tmp_path / "doc.md").write_text("one\u2028still one\ntwo\n")
+    change = Transaction(tmp_path)
+    change.write("doc.md", "one\u2028still one\nTWO\n".encode())
+    assert change.diff().split("\n")[-4:] == [" one\u2028still one", "-two", "+TWO", ""]
+
+
 def test_paths_that_leave_the_root_are_refused(tmp_path: Path) -> None:
     for path in ("../x", "/etc/passwd", "a/../../x", "", "."):
         with pytest.raises(confine.OutsideRoot):

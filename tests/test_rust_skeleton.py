@@ -391,9 +391,22 @@ def test_quickstart_shows_the_api_or_the_registration_and_the_config_block(modul
     if category == "worker":
         expected["priority"] = 100
     assert config["config"] == expected
+    gateway_storage = "is for what the\ngateway keeps itself, such as its routes or upstream settings"
+    assert (gateway_storage in text) == (category == "gateway" and answers["persistence"])
     module_dir = layout.module_dir(name, category, answers.get("gateway", ""))
     assert f"`{module_dir}/{name}`" in text
     assert f"`modforge wire {module_dir}`" in text, "the one command that does the wiring, for this module's folder"
+
+
+def test_a_gateway_s_storage_port_says_whose_state_it_keeps(module):
+    # A gateway's service routes to plugins and does not use the repository it is generated with: the port says
+    # what it is for, so nobody takes it for the routed requests' storage.
+    path, answers = module
+    if not answers["persistence"]:
+        assert not (path / answers["module_name"] / "src" / "domain" / "repo.rs").exists()
+        return
+    port = (path / answers["module_name"] / "src" / "domain" / "repo.rs").read_text()
+    assert ("state the gateway keeps itself (routes, upstream settings)" in port) == (answers["category"] == "gateway")
 
 
 # --- held to the platform snapshot ----------------------------------------------------------------

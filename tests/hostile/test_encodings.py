@@ -145,10 +145,15 @@ def test_an_answers_file_that_is_not_utf8(monorepo: Monorepo, command: str) -> N
 
 # --- generated: any bytes in the design, any line endings ---------------------------------------------
 _CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\r\n")  # one ending
+# What str.splitlines ends a line at and a Markdown line may hold: a migration once inserted its section inside
+# such a line (it placed the parser's line numbers on str.splitlines' lines).
+INLINE_BREAKS = ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+_TEXT = st.text(alphabet=_CHARACTERS, max_size=12)
 _LINES = st.lists(
     st.one_of(
         st.sampled_from(["## Security and Tenancy", "## Overview", "## Implementation Phases", "- item", "", "text"]),
-        st.text(alphabet=_CHARACTERS, max_size=12),
+        _TEXT,
+        st.builds(lambda a, inline, b: a + inline + b, _TEXT, st.sampled_from(INLINE_BREAKS), _TEXT),
     ),
     max_size=12,
 )
@@ -186,6 +191,21 @@ def test_migrate_on_any_design_keeps_every_byte_it_does_not_change(tmp_path_fact
     assert all(line in new for line in kept)  # every line the migration does not rewrite, byte for byte
     if ending != b"\n":
         assert body.replace(ending, b"").count(b"\n") == 0  # no line ending of another kind was added
+
+
+@pytest.mark.parametrize("inline", INLINE_BREAKS, ids=[f"U+{ord(c):04X}" for c in INLINE_BREAKS])
+def test_migrate_adds_its_section_between_lines_never_inside_one(tmp_path, inline: str) -> None:
+    mono = make_monorepo(tmp_path, git_repo=False)
+    design = mono.doc("INTENT_DESIGN.md")
+    held = f"9u{inline}N and more"
+    design.write_text(f"# Oagw: Intent Design\n\n{held}\n## Implementation Phases\n\ntext\n", encoding="utf-8")
+
+    result = run("migrate", mono.module)
+
+    assert result.code == 0, result.err
+    lines = design.read_text(encoding="utf-8").split("\n")
+    assert held in lines, "the line holding the separator is whole"
+    assert lines.index("## Testing Strategy") > lines.index(held)  # the new section after it, not inside
 
 
 def _not_utf8(data: bytes) -> bool:

@@ -63,6 +63,14 @@ def decode(data: bytes, name: object = "the file") -> TextFile:
     return TextFile(text, bom, newline, tuple(lines) if len(endings) > 1 else None)
 
 
+def lines(text: str, *, keepends: bool = False) -> list[str]:
+    """The lines of `text` as the parser counts them, ended by `\n`, `\r\n` or `\r` only. `str.splitlines`
+    also ends a line at \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029, which a document may hold inside a line:
+    an edit placed by the parser's line number would then land inside that line."""
+    found = _LINE_RE.findall(text)
+    return found if keepends else [line.rstrip("\r\n") for line in found]
+
+
 def _ending(line: str) -> str:
     if line.endswith("\r\n"):
         return "\r\n"
@@ -88,7 +96,7 @@ def _restore_mixed(text: str, like: TextFile) -> str:
     take the common one."""
     old = like.raw_lines or ()
     old_plain = [line.rstrip("\r\n") for line in old]
-    new_lines = _LF_LINE_RE.findall(text)  # `\n` only: str.splitlines also splits at \x85, \u2028 ...
+    new_lines = _LF_LINE_RE.findall(text)  # `\n` only (see `lines`)
     new_plain = [line.rstrip("\n") for line in new_lines]
     out: list[str] = []
     if len(new_lines) == len(old):  # lines edited in place: each keeps its own ending

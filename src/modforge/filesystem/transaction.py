@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from modforge.errors import ModforgeError
-from modforge.filesystem import confine
+from modforge.filesystem import confine, textcodec
 from modforge.lifecycle import vcs
 
 _TEMP_SUFFIX = ".modforge-tmp"
@@ -283,7 +283,7 @@ class Transaction:
 
 
 def _lines(data: bytes | None) -> list[str]:
-    return [] if data is None else data.decode("utf-8", "replace").splitlines(keepends=True)
+    return [] if data is None else textcodec.lines(data.decode("utf-8", "replace"), keepends=True)
 
 
 def _make_parents(target: Path, root: Path, undo: list[_Undo]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modforge.errors import ModforgeError
-from modforge.filesystem import confine
+from modforge.filesystem import confine, textcodec
 from modforge.lifecycle import migration, vcs
 
 SKIP_DIRS = {".git", "target", "node_modules", "__pycache__", ".venv"}
@@ -58,11 +58,11 @@ def _rejected(rej: Path, relative: str) -> list[Leftover]:
     `+` lines) found nowhere in that file exist only in the `.rej`, and are named one by one."""
     target = rej.with_name(rej.name.removesuffix(".rej"))
     text, current = _text(rej) or "", _text(target) or ""
-    present = {line.strip() for line in current.splitlines()}
+    present = {line.strip() for line in textcodec.lines(current)}
     lost = []
     adds_lines = False
     in_hunk = False  # the lines before the first hunk are the file names (`+++ b/TASKS.md`), not content
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(textcodec.lines(text), start=1):
         if line.startswith("@@"):
             in_hunk = True
         elif in_hunk and line.startswith("+") and line[1:].strip():

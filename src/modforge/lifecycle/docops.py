@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from modforge.filesystem import textcodec
 from modforge.lifecycle.migration import ModuleTree, parse_document
 from modforge.spec import layout
 from modforge.spec.grammar import IdKind, format_id
@@ -34,7 +35,7 @@ def rename_section(tree: ModuleTree, doc_name: str, old: str, new: str, *, level
     if doc is None:
         return False
     path = tree.doc_path(doc_name)
-    lines = tree.read(path).splitlines(keepends=True)
+    lines = textcodec.lines(tree.read(path), keepends=True)
     renamed = [rename_heading(lines, h.line, old, new) for h in doc.headings if h.level == level]
     if any(renamed):
         tree.write(path, "".join(lines))
@@ -69,7 +70,7 @@ def add_section(
         if deduplicated != current:
             tree.write(path, deduplicated)
         return deduplicated != current
-    lines = current.splitlines(keepends=True)
+    lines = textcodec.lines(current, keepends=True)
     anchor = len(lines) + 1
     for heading in doc.headings:
         if after is not None and heading.level == level and heading.text == after:
@@ -101,7 +102,7 @@ def add_task(tree: ModuleTree, task: str, text: str, *, done: bool = False) -> b
     if any(item.text.strip() == text.strip() for item in found.subtasks):
         return False
     path = tree.doc_path(layout.TASKS)
-    lines = tree.read(path).splitlines(keepends=True)
+    lines = textcodec.lines(tree.read(path), keepends=True)
     top = [item for item in found.subtasks if item.depth == 0]
     number = found.id.number if found.id is not None else found.legacy_number
     minors = [int(item.number.split(".")[-1]) for item in top if re.fullmatch(r"\d+\.\d+", item.number)]
@@ -190,7 +191,7 @@ def section_end(doc: Any, line: int, level: int, total: int) -> int:
 
 def section_text(text: str, doc: Any, title: str, level: int = 2) -> str | None:
     """The lines of the section headed `title` at `level` (heading included), or None when absent."""
-    lines = text.splitlines(keepends=True)
+    lines = textcodec.lines(text, keepends=True)
     for heading in doc.headings:
         if heading.level == level and heading.text == title:
             return "".join(lines[heading.line - 1 : section_end(doc, heading.line, level, len(lines)) - 1])
@@ -218,7 +219,7 @@ def drop_copies_of_section(text: str, doc: Any, title: str, pristine: str, level
     had a section the release adds (from `modforge migrate` run before the update), the section appears
     twice. Copies of the template's own text are dropped, the first copy or the user's edited one stays.
     """
-    lines = text.splitlines(keepends=True)
+    lines = textcodec.lines(text, keepends=True)
     spans = [
         (h.line, section_end(doc, h.line, level, len(lines)))
         for h in doc.headings

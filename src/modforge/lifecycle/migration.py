@@ -378,7 +378,7 @@ def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
     """The base of the re-merge: the migrated base, except where the owner changed lines the migrations
     change and the migrations left the owner's version of those lines as it was: there the original base
     stays, so the owner's change and the template's meet as a conflict instead of the owner's winning."""
-    b, bm, o, om = (text.splitlines(keepends=True) for text in (base, base_m, ours, ours_m))
+    b, bm, o, om = (textcodec.lines(text, keepends=True) for text in (base, base_m, ours, ours_m))
     span: list[tuple[int, int]] = []  # base line -> the lines of the owner's version it became
     changed: list[bool] = []  # base line -> whether the owner changed it
     for tag, i1, i2, k1, k2 in difflib.SequenceMatcher(None, b, o, autojunk=False).get_opcodes():
@@ -408,7 +408,7 @@ def _merge_base(base: str, base_m: str, ours: str, ours_m: str) -> str:
 
 def _conflict_blocks(text: str, markdown: bool) -> list[int]:
     """The line of each conflict's opening marker (`<<<<<<<`)."""
-    lines = text.splitlines()
+    lines = textcodec.lines(text)
     return [
         n for n in conflict_lines(text, markdown=markdown) if n <= len(lines) and lines[n - 1].startswith("<<<<<<<")
     ]

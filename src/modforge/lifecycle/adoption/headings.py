@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from modforge.filesystem import textcodec
 from modforge.lifecycle import docops, migration
 from modforge.lifecycle.migration import ModuleTree
 from modforge.spec import grammar, layout
@@ -33,7 +34,7 @@ def rewrite_phase_headings(tree: ModuleTree, docs: dict[str, Any], answers: dict
         if not legacy:
             continue
         path = tree.doc_path(name)
-        lines = tree.read(path).splitlines(keepends=True)
+        lines = textcodec.lines(tree.read(path), keepends=True)
         for line, number, title in legacy:
             phase_id = grammar.format_id(IdKind.PHASE, answers["id_prefix"], number)
             title = title or (titles[number - 1] if number <= len(titles) else f"Phase {number}")
@@ -54,7 +55,7 @@ def assign_task_ids(tree: ModuleTree, doc: Any, prefix: str, rewritten: Rewritte
         return []
     used = {task.id.number for task in doc.tasks if task.id is not None}
     path = tree.doc_path(layout.TASKS)
-    lines = tree.read(path).splitlines(keepends=True)
+    lines = textcodec.lines(tree.read(path), keepends=True)
     given: list[str] = []
     number = 0
     for task in doc.tasks:
@@ -102,7 +103,7 @@ def group_by_phase(tree: ModuleTree, answers: dict, skeleton: Callable[[str], st
         items = [] if doc is None or doc.phases else [*doc.scenarios, *doc.tasks]
         if items:
             first = min(item.line for item in items)
-            lines = tree.read(tree.doc_path(name)).splitlines(keepends=True)
+            lines = textcodec.lines(tree.read(tree.doc_path(name)), keepends=True)
             lines.insert(first - 1, heading + "\n\n")
             tree.write(tree.doc_path(name), "".join(lines))
             done.append(f"group the {'tasks' if name == layout.TASKS else 'scenarios'} of {name} under `{heading}`")
@@ -118,7 +119,7 @@ def _ungroup_added(tree: ModuleTree, docs: dict[str, Any]) -> list[str]:
         path = tree.doc_path(name)
         if doc is None or not doc.phases or not tree.is_new(path):
             continue  # only what adoption writes; the module's own documents stay as they are
-        lines = tree.read(path).splitlines(keepends=True)
+        lines = textcodec.lines(tree.read(path), keepends=True)
         for phase in sorted(doc.phases, key=lambda p: p.line, reverse=True):
             blank = phase.line < len(lines) and not lines[phase.line].strip()
             del lines[phase.line - 1 : phase.line + (1 if blank else 0)]

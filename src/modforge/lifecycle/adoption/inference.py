@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import textcodec
 from modforge.lifecycle import docops
 from modforge.lifecycle.adoption import crates
 from modforge.lifecycle.adoption.headings import PHASE_DOCS, phase_headings
@@ -161,7 +162,7 @@ def _section_lines(doc: Any, text: str | None, title: str) -> list[str]:
     """The lines under the design's level-2 heading that starts with `title` (in any case); none without it."""
     for heading in doc.headings if doc is not None else []:
         if heading.level == 2 and heading.text.lower().startswith(title.lower()):
-            return docops.section_text(text, doc, heading.text).splitlines()[1:]
+            return textcodec.lines(docops.section_text(text, doc, heading.text))[1:]
     return []
 
 

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import textcodec
 from modforge.lifecycle import docops, migration
 from modforge.lifecycle.adoption.headings import Rewritten
 from modforge.lifecycle.migration import ModuleTree
@@ -120,7 +121,7 @@ def find_sources(tree: ModuleTree) -> list[Source]:
 def _parse(relative: str, text: str, *, design: bool) -> Source:
     """The requirements and scenarios of one OpenSpec-style document (headings outside code only)."""
     doc = migration.parse_document(Path(relative), PurePosixPath(relative).name, text)
-    lines = text.splitlines()
+    lines = textcodec.lines(text)
     headings = list(doc.headings)
     requirements: list[Requirement] = []
     purpose: list[str] = []
@@ -218,7 +219,7 @@ def _write_scenarios(tree: ModuleTree, conversion: Conversion, skeleton: Any) ->
     if first is None:
         tree.write(path, _appended(text, lines))
         return
-    existing = text.splitlines(keepends=True)
+    existing = textcodec.lines(text, keepends=True)
     end = docops.section_end(doc, first.line, layout.PHASE_SECTION_LEVEL, len(existing)) - 1
     head, tail = "".join(existing[:end]), "".join(existing[end:])
     tree.write(path, _appended(head, lines) + ("\n" + tail if tail else ""))
@@ -249,7 +250,7 @@ def _appended(text: str, lines: list[str]) -> str:
 
 def _cross_reference(tree: ModuleTree, source: Source, rewritten: Rewritten) -> None:
     """Name the new IDs in the design's own headings: `### Requirement: Name (REQ-P-1)` (Step 2.2)."""
-    lines = tree.read(source.path).splitlines(keepends=True)
+    lines = textcodec.lines(tree.read(source.path), keepends=True)
     for item in [*source.requirements, *(s for r in source.requirements for s in r.scenarios)]:
         docops.replace_heading(lines, item.line, f"{item.heading} ({item.id})")
         rewritten.setdefault(source.path, {})[item.line] = item.heading

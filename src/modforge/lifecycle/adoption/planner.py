@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from modforge.errors import ModforgeError
+from modforge.filesystem import textcodec
 from modforge.lifecycle import migration
 from modforge.lifecycle.adoption import headings, inference, openspec, renames
 from modforge.lifecycle.migration import ModuleTree
@@ -152,8 +153,8 @@ def _check_nothing_lost(tree: ModuleTree, rewritten_headings: headings.Rewritten
         old, new = change.old_path, change.path
         rewritten = rewritten_headings.get(new, {})  # only pipeline documents have their headings rewritten
         new_headings = [h.text for h in tree.document(Path(new).name).headings] if rewritten else []
-        remaining = Counter(change.after.splitlines())
-        for number, line in enumerate(change.before.splitlines(), start=1):
+        remaining = Counter(textcodec.lines(change.after))
+        for number, line in enumerate(textcodec.lines(change.before), start=1):
             if number in rewritten:
                 if not any(rewritten[number] in heading for heading in new_headings):
                     raise _lost(line, old)

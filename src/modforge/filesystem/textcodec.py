@@ -64,9 +64,9 @@ def decode(data: bytes, name: object = "the file") -> TextFile:
 
 
 def lines(text: str, *, keepends: bool = False) -> list[str]:
-    """The lines of `text` as the parser counts them, ended by `\n`, `\r\n` or `\r` only. `str.splitlines`
-    also ends a line at \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029, which a document may hold inside a line:
-    an edit placed by the parser's line number would then land inside that line."""
+    """The lines of `text` as the parser counts them, ended by `\\n`, `\\r\\n` or `\\r` only. `str.splitlines`
+    also ends a line at \\v, \\f, \\x1c-\\x1e, \\x85, \\u2028 and \\u2029, which a document may hold inside a
+    line: an edit placed by the parser's line number would then land inside that line."""
     found = _LINE_RE.findall(text)
     return found if keepends else [line.rstrip("\r\n") for line in found]
 

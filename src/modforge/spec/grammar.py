@@ -159,6 +159,16 @@ def format_id(kind: IdKind, prefix: str | None, number: int) -> str:
     return f"{kind.keyword}-{prefix}-{digits}"
 
 
+def number_placeholder(kind: IdKind) -> str:
+    """Where the author fills in a number a message cannot choose, one `N` per padded digit: `<NN>`."""
+    return "<" + "N" * kind.width + ">"
+
+
+def placeholder_id(kind: IdKind, prefix: str) -> str:
+    """An ID of `kind` with its number left to the author, as messages write it: `SCEN-OAGW-<NN>`."""
+    return f"{kind.keyword}-{prefix}-{number_placeholder(kind)}"
+
+
 def id_sequence(kind: IdKind, prefix: str | None, count: int, start: int = 1) -> list[str]:
     """`count` consecutive canonical IDs from `start`."""
     return [format_id(kind, prefix, n) for n in range(start, start + count)]

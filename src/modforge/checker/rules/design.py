@@ -70,7 +70,8 @@ def design_phase_heading(ctx: Context) -> Iterator[Finding]:
                 canonical = proposals.renumber(doc, phase.number, phase.line)  # `PHASE-<P>-N` without a prefix
                 expected = layout.design_phase_heading(canonical, phase.title or "Title")
                 yield hit(doc.path, phase.line, id=f"Phase {phase.number}", expected=expected)
-        titles = {h.line: h.text for h in doc.headings if _PHASE_KEYWORD in h.text and not _in_design_form(h.text)}
+        in_form = layout.DESIGN_PHASE_RE.match
+        titles = {h.line: h.text for h in doc.headings if _PHASE_KEYWORD in h.text and not in_form(h.text)}
         if not titles:
             continue
         for occurrence in doc.ids:
@@ -83,10 +84,6 @@ def design_phase_heading(ctx: Context) -> Iterator[Finding]:
 
 
 _PHASE_KEYWORD = f"{IdKind.PHASE.keyword}-"
-
-
-def _in_design_form(heading: str) -> bool:
-    return layout.DESIGN_PHASE_RE.match(heading) is not None
 
 
 # The brackets an ID was written in, left empty once it is taken out: `(PHASE-OAGW-6) - Quotas`.

@@ -78,7 +78,7 @@ def foreign_id_prefix(ctx: Context) -> Iterator[Finding]:
         if fixed is None:  # a reference to an ID no heading here defines: this module's own number, if defined
             own = grammar.format_id(parsed.kind, ctx.prefix, parsed.number)
             known = (parsed.kind, ctx.prefix, parsed.number) in ctx.defined
-            meant = f"{parsed.kind.keyword}-{ctx.prefix}-<N>, the number of the {parsed.kind.label} it means"
+            meant = f"{grammar.placeholder_id(parsed.kind, ctx.prefix)}, the number of the {parsed.kind.label} it means"
             fixed = own if known else meant
         yield hit(
             doc.path,

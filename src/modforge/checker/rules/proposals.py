@@ -114,9 +114,9 @@ class Proposals:
             chosen = self._claim(scope, same, taken)
             if chosen is not None:
                 return self._proposal(chosen, title)
-            placeholder = "<" + "N" * self.kind.width + ">"
-            hint = f"; {placeholder}: the number of the {self.kind.label} of {twin} it reports on"
-            return Proposal(f"{self.kind.keyword}-{self.prefix}-{placeholder}", title, hint)
+            number = grammar.number_placeholder(self.kind)
+            hint = f"; {number}: the number of the {self.kind.label} of {twin} it reports on"
+            return Proposal(grammar.placeholder_id(self.kind, self.prefix), title, hint)
         return self._proposal(self._next(scope, taken), title)
 
     def _intent_titles(self) -> dict[int, str]:

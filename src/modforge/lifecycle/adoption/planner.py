@@ -85,7 +85,7 @@ def plan(
     hints = {"description": purpose} if (purpose := openspec.purpose_sentence(specs)) else {}
     inferred = inference.infer(root, docs, tree, id_prefix, data, renderer, hints)
     answers = inferred.answers
-    if inferred.sources.get("description") != "--data" and isinstance(answers.get("description"), str):
+    if "description" not in data and isinstance(answers.get("description"), str):
         # read from a document that still says the old names: it follows the renames as the documents do
         answers["description"], _ = moved.rewrite(answers["description"])
     rewritten: headings.Rewritten = {}
